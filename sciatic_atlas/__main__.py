@@ -1,0 +1,10 @@
+"""``python -m sciatic_atlas``: same as the ``sciatic-atlas`` command."""
+
+from __future__ import annotations
+
+import sys
+
+from sciatic_atlas.app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure anatomical data: structures, their geometry and facts. No VTK, no Qt."""

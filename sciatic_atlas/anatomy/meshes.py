@@ -1,0 +1,79 @@
+"""Built surface meshes: one compressed ``.npz`` per structure id.
+
+Each file holds ``vertices`` (float32, N x 3, millimetres, world frame at the
+neutral pose; see :mod:`sciatic_atlas.anatomy.frame`) and ``faces`` (int32,
+M x 3 triangle vertex indices). Loading needs only NumPy.
+"""
+
+from __future__ import annotations
+
+import functools
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sciatic_atlas.anatomy.errors import AtlasDataError
+from sciatic_atlas.anatomy.paths import REBUILD_HINT, meshes_dir
+
+
+@dataclass(frozen=True)
+class MeshData:
+    """A triangle surface in the world frame, millimetres."""
+
+    vertices: np.ndarray  # (N, 3) float32
+    faces: np.ndarray  # (M, 3) int32
+
+    @property
+    def n_triangles(self) -> int:
+        return int(self.faces.shape[0])
+
+    def centroid(self) -> np.ndarray:
+        """Return the mean of the vertices (mm)."""
+        return self.vertices.mean(axis=0)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the (min, max) corners of the bounding box (mm)."""
+        return self.vertices.min(axis=0), self.vertices.max(axis=0)
+
+
+def mesh_path(structure_id: str, folder: Path | None = None) -> Path:
+    """Return the file that holds the mesh of ``structure_id``."""
+    return (folder or meshes_dir()) / f"{structure_id}.npz"
+
+
+def save_mesh(path: Path, vertices: np.ndarray, faces: np.ndarray) -> None:
+    """Write a mesh reproducibly (fixed dtypes, compressed, no timestamps that vary)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    v = np.ascontiguousarray(np.round(vertices, 3), dtype=np.float32)
+    f = np.ascontiguousarray(faces, dtype=np.int32)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in (("vertices", v), ("faces", f)):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w") as fh:
+                np.lib.format.write_array(fh, arr, allow_pickle=False)
+
+
+def read_mesh(path: Path) -> MeshData:
+    """Read a mesh file, raising :class:`AtlasDataError` naming the file and the fix."""
+    if not path.is_file():
+        raise AtlasDataError(f"missing mesh file {path}: {REBUILD_HINT}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            vertices = np.asarray(data["vertices"], dtype=np.float32)
+            faces = np.asarray(data["faces"], dtype=np.int32)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        raise AtlasDataError(f"corrupt mesh file {path} ({exc}): {REBUILD_HINT}") from exc
+    if vertices.ndim != 2 or vertices.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3:
+        raise AtlasDataError(f"corrupt mesh file {path} (bad array shapes): {REBUILD_HINT}")
+    if faces.size and (faces.min() < 0 or faces.max() >= len(vertices)):
+        raise AtlasDataError(f"corrupt mesh file {path} (face index out of range): {REBUILD_HINT}")
+    return MeshData(vertices=vertices, faces=faces)
+
+
+@functools.cache
+def load_mesh(structure_id: str) -> MeshData:
+    """Load (once) the bundled mesh of ``structure_id``."""
+    return read_mesh(mesh_path(structure_id))

@@ -1,0 +1,1 @@
+"""The Qt window and the command line. Thin: behaviour lives in the layers below."""

@@ -1,0 +1,1 @@
+"""Sub-commands of ``sciatic-atlas``; each module has ``add_parser`` and ``run``."""

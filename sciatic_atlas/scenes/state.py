@@ -1,0 +1,69 @@
+"""The resolved view of a scene at one step: what the render layer draws.
+
+A scene file (with its steps, groups, side) is resolved into one
+:class:`SceneState`; the render layer applies a state to a plotter and never
+reads scene files itself. That keeps one way from a scene file to pixels:
+``load scene -> resolve(scene, step, side) -> SceneState -> apply_state(plotter, state)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RGB = tuple[float, float, float]  # components in 0..1
+
+
+@dataclass(frozen=True)
+class StructureStyle:
+    """How one structure is drawn. ``colour=None`` means its default colour."""
+
+    colour: RGB | None = None
+    opacity: float = 1.0
+    visible: bool = True
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """A named view (``data/views.yaml``) or an explicit camera (mm, world frame)."""
+
+    view: str | None = "posterior"
+    position: tuple[float, float, float] | None = None
+    focal_point: tuple[float, float, float] | None = None
+    up: tuple[float, float, float] | None = None
+    zoom: float = 1.0
+
+
+@dataclass(frozen=True)
+class CompressionMark:
+    """A compression site: ``compressor`` squeezes ``nerve`` between two fractions of its length."""
+
+    compressor: str  # structure id
+    nerve: str  # structure id
+    start: float  # 0..1 along the nerve centreline, from proximal
+    end: float
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text label anchored to a structure (or a named landmark)."""
+
+    text: str
+    anchor: str
+
+
+@dataclass
+class SceneState:
+    """Everything the renderer needs for one frame of a scene."""
+
+    styles: dict[str, StructureStyle] = field(default_factory=dict)  # structure id -> style
+    camera: CameraSpec = field(default_factory=CameraSpec)
+    side: str = "both"  # "left" | "right" | "both"
+    overlays: tuple[str, ...] = ()  # referral-pain / dermatome overlay ids
+    compressions: tuple[CompressionMark, ...] = ()
+    labels: tuple[Label, ...] = ()
+    variants: dict[str, str] = field(default_factory=dict)  # e.g. {"sciatic_path": "beaton_anson_b"}
+    title: str = ""
+    text: str = ""  # narration shown with this step
+    background: str = "white"
