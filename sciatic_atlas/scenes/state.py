@@ -15,10 +15,10 @@ RGB = tuple[float, float, float]  # components in 0..1
 
 @dataclass(frozen=True)
 class StructureStyle:
-    """How one structure is drawn. ``colour=None`` means its default colour."""
+    """How one structure is drawn. ``colour=None`` / ``opacity=None`` mean its default look."""
 
     colour: RGB | None = None
-    opacity: float = 1.0
+    opacity: float | None = None  # None: the default opacity of its kind/layer (data/appearance.yaml)
     visible: bool = True
     highlight: bool = False
 

@@ -1,0 +1,114 @@
+"""Colours and materials of structures, read from ``data/appearance.yaml``.
+
+This module owns the mapping *structure id -> how it looks by default* (kind, layer,
+colour, opacity, Phong material) and how a :class:`~sciatic_atlas.scenes.state.StructureStyle`
+changes that look. It holds no VTK objects, so the app and tests can ask for colours
+without a plotter.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+import yaml
+
+from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.scenes.state import RGB, StructureStyle
+
+APPEARANCE_FILE = DATA_DIR / "appearance.yaml"
+
+
+@dataclass(frozen=True)
+class Look:
+    """The resolved appearance of one actor: colour (RGB 0..1), opacity and material."""
+
+    colour: RGB
+    opacity: float
+    ambient: float
+    diffuse: float
+    specular: float
+    specular_power: float
+    visible: bool = True
+
+
+@functools.cache
+def appearance() -> dict:
+    """Return the parsed ``appearance.yaml`` (read once)."""
+    with open(APPEARANCE_FILE, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.cache
+def _kind_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(p["pattern"]), p["kind"]) for p in appearance()["kind_patterns"])
+
+
+def kind_of(structure_id: str, info: dict | None = None) -> str:
+    """Return the kind (bone, muscle, nerve, root, branch, disc, canal, skin) of a structure.
+
+    Parameters
+    ----------
+    structure_id : str
+        The structure id.
+    info : dict, optional
+        Its ``model.json`` record; its ``kind`` wins when present and known.
+    """
+    kinds = appearance()["kinds"]
+    if info and info.get("kind") in kinds:
+        return info["kind"]
+    for pattern, kind in _kind_patterns():
+        if pattern.search(structure_id):
+            return kind
+    return "muscle"
+
+
+def layer_of(info: dict | None) -> str:
+    """Return a muscle's layer (deep, middle, superficial) from its model record; default middle."""
+    layer = (info or {}).get("layer", "middle")
+    return layer if layer in appearance()["muscle_layers"] else "middle"
+
+
+def _info(model, structure_id: str) -> dict:
+    return model.record["structures"].get(structure_id, {}) if model is not None else {}
+
+
+def default_look(model, structure_id: str) -> Look:
+    """Return how ``structure_id`` looks with no style applied.
+
+    Parameters
+    ----------
+    model : AnatomyModel or None
+        The model whose record gives the structure's kind and layer.
+    structure_id : str
+        The structure id.
+    """
+    info = _info(model, structure_id)
+    kind = kind_of(structure_id, info)
+    spec = dict(appearance()["kinds"][kind])
+    if kind == "muscle":
+        spec.update(appearance()["muscle_layers"][layer_of(info)])
+    return Look(colour=tuple(spec["colour"]), opacity=float(spec["opacity"]),
+                ambient=float(spec["ambient"]), diffuse=float(spec["diffuse"]),
+                specular=float(spec["specular"]), specular_power=float(spec["specular_power"]))
+
+
+def styled_look(base: Look, style: StructureStyle) -> Look:
+    """Return ``base`` changed by a scene ``style`` (colour, opacity, visibility, highlight)."""
+    look = replace(base, opacity=base.opacity if style.opacity is None else float(style.opacity),
+                   visible=bool(style.visible))
+    if style.colour is not None:
+        look = replace(look, colour=tuple(float(c) for c in style.colour))
+    if style.highlight:
+        hl = appearance()["highlight"]
+        t = float(hl["blend"]) if style.colour is None else 0.0
+        colour = tuple((1 - t) * c + t * h for c, h in zip(look.colour, hl["colour"]))
+        look = replace(look, colour=colour, opacity=max(look.opacity, float(hl["min_opacity"])),
+                       ambient=max(look.ambient, float(hl["ambient"])))
+    return look
+
+
+def default_style(model, structure_id: str, visible: bool = True) -> StructureStyle:
+    """Return the style that draws ``structure_id`` with its default look."""
+    return StructureStyle(colour=None, opacity=default_look(model, structure_id).opacity, visible=visible)

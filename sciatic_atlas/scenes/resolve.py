@@ -1,0 +1,278 @@
+"""Resolve a validated scene at one step into the :class:`SceneState` the renderer draws.
+
+The base scene is applied first, then steps 1..N in order, each a change on top
+(see :class:`~sciatic_atlas.scenes.model.Changes` for which changes accumulate and
+which replace). Group and base names are expanded to sided structure ids through
+the knowledge base (``kb.expand(name, side)``), landmarks named by ``between`` are
+projected onto the nerve centreline to give fractions, and the side not chosen is
+hidden, faded or kept as the scene says.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sciatic_atlas.scenes.errors import SceneError
+from sciatic_atlas.scenes.model import Changes, Compression, Scene
+from sciatic_atlas.scenes.names import SIDE_SUFFIXES, base_id, side_of, variant_options
+from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, SceneState, StructureStyle
+
+log = logging.getLogger(__name__)
+
+FADE_OPACITY = 0.12
+HIDDEN_UNLESS_SHOWN = ("skin", "spinal_canal")  # they would cover everything else
+SIDES = ("left", "right", "both")
+
+
+class Expander:
+    """Turn a structure, base or group name into sided structure ids that have meshes."""
+
+    def __init__(self, knowledge, model):
+        self._kb = knowledge
+        self._ids = set(model.structure_ids)
+
+    def __call__(self, name: str, side: str) -> list[str]:
+        """Return the ids ``name`` stands for on ``side`` ('left', 'right' or 'both'), mesh-bearing only."""
+        ids: list[str] = []
+        if self._kb is not None:
+            try:
+                ids = list(self._kb.expand(name, side))
+            except KeyError:
+                ids = []
+        if not ids:
+            ids = [name] if name in self._ids else [
+                f"{name}{suffix}" for suffix, own in SIDE_SUFFIXES.items() if side in (own, "both")]
+        return [sid for sid in dict.fromkeys(ids) if sid in self._ids]
+
+
+def _load_defaults(knowledge, model):
+    if model is None:
+        from sciatic_atlas.anatomy.model import load_model
+
+        model = load_model()
+    if knowledge is None:
+        try:
+            from sciatic_atlas.anatomy.knowledge import load_knowledge
+        except ImportError:
+            knowledge = None
+        else:
+            knowledge = load_knowledge()
+    return knowledge, model
+
+
+def _mirror(name: str) -> str:
+    if name[-2:] == "_r":
+        return name[:-2] + "_l"
+    if name[-2:] == "_l":
+        return name[:-2] + "_r"
+    return name
+
+
+@dataclass
+class _Work:
+    """The mutable state while layers are applied."""
+
+    visible: dict[str, bool]
+    opacity: dict[str, float | None] = field(default_factory=dict)
+    colour: dict[str, tuple | None] = field(default_factory=dict)
+    sticky: dict[str, bool] = field(default_factory=dict)  # highlight set by style rules
+    highlight: set[str] = field(default_factory=set)
+    compressions: list[CompressionMark] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    overlays: tuple[str, ...] = ()
+    variants: dict[str, str] = field(default_factory=dict)
+    camera: CameraSpec = field(default_factory=CameraSpec)
+
+
+class _Resolver:
+    def __init__(self, scene: Scene, side: str, expand: Expander, model, mirror: bool):
+        self.scene, self.side, self.expand, self.model, self.mirror = scene, side, expand, model, mirror
+        self.defined: dict[str, Compression] = {}
+
+    def ids(self, names) -> list[str]:
+        out: list[str] = []
+        for name in names or ():
+            out.extend(self.expand(_mirror(name) if self.mirror else name, self.side))
+        return list(dict.fromkeys(out))
+
+    def sides(self) -> tuple[str, ...]:
+        return ("right", "left") if self.side == "both" else (self.side,)
+
+    def landmark_name(self, name: str, side: str) -> str | None:
+        """Return the model's landmark for ``name`` on ``side`` (sided first), or None."""
+        name = _mirror(name) if self.mirror else name
+        known = self.model.record.get("landmarks", {})
+        candidates = [name] if name[-2:] in SIDE_SUFFIXES else [f"{name}_{side[0]}", name]
+        return next((c for c in candidates if c in known), None)
+
+    def marks(self, comp: Compression) -> list[CompressionMark]:
+        if comp.ref is not None:
+            comp = self.defined[comp.ref]
+        elif comp.id is not None:
+            self.defined[comp.id] = comp
+        out = []
+        for side in self.sides():
+            nerves = self.expand(_mirror(comp.nerve) if self.mirror else comp.nerve, side)
+            compressors = self.expand(_mirror(comp.compressor) if self.mirror else comp.compressor, side)
+            for nerve in nerves[:1]:
+                span = comp.at if comp.at is not None else self.project(nerve, comp.between, side)
+                if span is None:
+                    continue
+                out.extend(CompressionMark(c, nerve, span[0], span[1], comp.explanation) for c in compressors)
+        return out
+
+    def project(self, nerve: str, between: tuple[str, str], side: str) -> tuple[float, float] | None:
+        """Return the fractions along ``nerve`` nearest to the two landmarks."""
+        try:
+            path = self.model.centreline(nerve)
+        except KeyError:
+            log.warning("no centreline for %s: compression between %s not drawn", nerve, between)
+            return None
+        names = [self.landmark_name(name, side) for name in between]
+        if len(path) < 2 or None in names:
+            log.warning("landmarks %s not in the model: compression on %s not drawn", between, nerve)
+            return None
+        points = [self.model.landmark(name) for name in names]
+        seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+        arc = np.concatenate([[0.0], np.cumsum(seg)]) / max(seg.sum(), 1e-9)
+        fractions = sorted(float(arc[np.argmin(np.linalg.norm(path - p, axis=1))]) for p in points)
+        if fractions[1] - fractions[0] < 0.01:  # both landmarks project to one spot: mark a short span
+            fractions = [max(0.0, fractions[0] - 0.01), min(1.0, fractions[1] + 0.01)]
+        return fractions[0], fractions[1]
+
+    def apply(self, work: _Work, layer: Changes, base: bool) -> None:
+        if layer.show is not None:
+            shown = self.ids(layer.show)
+            if base:
+                work.visible = dict.fromkeys(work.visible, False)
+            for sid in shown:
+                work.visible[sid] = True
+                work.opacity.pop(sid, None)
+        if layer.isolate is not None:
+            keep = set(self.ids(layer.isolate.structures))
+            for sid in work.visible:
+                if sid in keep:
+                    work.visible[sid] = True
+                elif layer.isolate.others == "hide":
+                    work.visible[sid] = False
+                elif work.visible[sid]:
+                    work.opacity[sid] = FADE_OPACITY
+        for sid in self.ids(layer.hide):
+            work.visible[sid] = False
+        for sid in self.ids(layer.fade):
+            work.visible[sid] = True
+            work.opacity[sid] = FADE_OPACITY
+        for rule in layer.styles or ():
+            for sid in self.ids(rule.structures):
+                if rule.colour is not None:
+                    work.colour[sid] = rule.colour
+                if rule.opacity is not None:
+                    work.opacity[sid] = rule.opacity
+                if rule.highlight is not None:
+                    work.sticky[sid] = rule.highlight
+                if rule.visible is not None:
+                    work.visible[sid] = rule.visible
+        if layer.highlight is not None:
+            work.highlight = set(self.ids(layer.highlight))
+        if layer.compressions is not None:
+            work.compressions = [m for comp in layer.compressions for m in self.marks(comp)]
+        if layer.labels is not None:
+            work.labels = [lab for label in layer.labels if (lab := self.label(label.text, label.anchor))]
+        if layer.overlays is not None:
+            work.overlays = tuple(layer.overlays)
+        if layer.variants is not None:
+            work.variants.update(layer.variants)
+        if layer.camera is not None:
+            cam = layer.camera
+            work.camera = CameraSpec(view=cam.view, position=cam.position, focal_point=cam.focal_point,
+                                     up=cam.up, zoom=cam.zoom)
+
+    def label(self, text: str, anchor: str) -> Label | None:
+        side = "right" if self.side == "both" else self.side
+        landmark = self.landmark_name(anchor, side)
+        if landmark is not None:
+            return Label(text, landmark)
+        ids = self.ids([anchor])
+        preferred = [sid for sid in ids if side_of(sid) in (side, "midline")] or ids
+        if not preferred:
+            log.warning("label '%s': anchor %s has no mesh in the model", text, anchor)
+            return None
+        return Label(text, preferred[0])
+
+
+def _step_index(scene: Scene, step: int | str) -> int:
+    ids = [s.id for s in scene.steps]
+    if isinstance(step, str) and not step.isdigit():
+        if step in ids:
+            return ids.index(step) + 1
+        known = ", ".join(i for i in ids if i) or "none (steps have no ids)"
+        raise SceneError.single(scene.path or scene.id, f"scene '{scene.id}' has no step '{step}'",
+                                f"use a step number 0..{len(scene.steps)} or a step id: {known}")
+    index = int(step)
+    if not 0 <= index <= len(scene.steps):
+        raise SceneError.single(scene.path or scene.id, f"scene '{scene.id}' has no step {index}",
+                                f"use a step from 0 (the scene itself) to {len(scene.steps)}")
+    return index
+
+
+def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
+                  knowledge=None, model=None) -> SceneState:
+    """Return what to draw for ``scene`` at ``step``.
+
+    Parameters
+    ----------
+    scene : Scene
+        A validated scene.
+    step : int or str
+        0 for the scene itself, ``k`` for the state after steps 1..k, or a step id.
+    side : {'left', 'right', 'both'}, optional
+        Overrides the scene's side; a one-sided scene shown on the other side is
+        mirrored (``piriformis_r`` becomes ``piriformis_l``).
+    knowledge : Knowledge, optional
+        Expands group and base names (default: the bundled knowledge base).
+    model : AnatomyModel, optional
+        Meshes, centrelines, landmarks, variants (default: the bundled model).
+
+    Raises
+    ------
+    SceneError
+        When ``step`` or ``side`` do not exist.
+    """
+    if side is not None and side not in SIDES:
+        raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
+    index = _step_index(scene, step)
+    knowledge, model = _load_defaults(knowledge, model)
+    side = side or scene.side
+    mirror = {scene.side, side} == {"left", "right"}
+    resolver = _Resolver(scene, side, Expander(knowledge, model), model, mirror)
+    _, variant_only, _ = variant_options(model)
+    universe = [sid for sid in model.structure_ids if sid not in variant_only]
+    work = _Work(visible={sid: base_id(sid) not in HIDDEN_UNLESS_SHOWN for sid in universe})
+    resolver.apply(work, scene, base=True)
+    for layer in scene.steps[:index]:
+        resolver.apply(work, layer, base=False)
+    highlighted = {sid for sid in work.visible if sid in work.highlight or work.sticky.get(sid)}
+    for sid in highlighted | {m.compressor for m in work.compressions} | {m.nerve for m in work.compressions}:
+        work.visible[sid] = True
+        if work.opacity.get(sid) == FADE_OPACITY:
+            work.opacity.pop(sid)
+    if side != "both" and scene.other_side != "show":
+        for sid in work.visible:
+            if side_of(sid) not in ("midline", side):
+                if scene.other_side == "hide":
+                    work.visible[sid] = False
+                else:
+                    work.opacity[sid] = FADE_OPACITY
+    styles = {sid: StructureStyle(colour=work.colour.get(sid), opacity=work.opacity.get(sid),
+                                  visible=visible, highlight=sid in highlighted)
+              for sid, visible in work.visible.items()}
+    current = scene.steps[index - 1] if index else None
+    return SceneState(
+        styles=styles, camera=work.camera, side=side, overlays=work.overlays,
+        compressions=tuple(work.compressions), labels=tuple(work.labels), variants=dict(work.variants),
+        title=scene.title if current is None else f"{scene.title} — {current.title}",
+        text=scene.narration if current is None else current.text,
+    )
