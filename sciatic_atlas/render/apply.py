@@ -1,0 +1,169 @@
+"""The one function that applies a scene state to a plotter, and the default state.
+
+:func:`apply_state` compares the structures a :class:`SceneState` wants with the
+:class:`StructureActor` objects present, removes, adds and restyles them, swaps variant
+meshes, draws compression marks, labels and overlays, sets the camera and renders once.
+It drives any PyVista plotter it is given: an offscreen ``pv.Plotter`` in tests and the
+command line, a ``pyvistaqt.QtInteractor`` in the window.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from sciatic_atlas.render import cameras, marks, quality
+from sciatic_atlas.render.appearance import default_look, default_style, kind_of, styled_look
+from sciatic_atlas.render.structure_actor import StructureActor, surface
+from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
+
+log = logging.getLogger(__name__)
+
+_SIDE_RE = re.compile(r"_(l|r)(?:__|$)")
+HIDDEN_BY_DEFAULT = ("skin", "canal")  # kinds drawn only when a scene asks for them
+
+
+def structure_side(structure_id: str) -> str:
+    """Return 'left', 'right' or 'midline' from a structure id's suffix."""
+    match = _SIDE_RE.search(structure_id)
+    return {"l": "left", "r": "right"}[match.group(1)] if match else "midline"
+
+
+def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:
+    """Return a state showing the whole model as an atlas plate.
+
+    Bones ivory, muscles red by layer with translucency, nerves yellow; skin and the
+    spinal canal are present but hidden. With ``side`` left or right only that side
+    (and the midline) is shown; a view flagged ``hides_other_limb`` shows the right limb
+    when ``side`` is both.
+
+    Parameters
+    ----------
+    model : AnatomyModel
+        The built model.
+    view : str
+        A camera preset from ``data/views.yaml``.
+    side : str
+        'left', 'right' or 'both'.
+    """
+    spec = cameras.view_spec(view)
+    cameras.check_side(side)
+    shown = "right" if side == "both" and spec.get("hides_other_limb") else side
+    variant_ids = {sid for group in model.variants.values() for option in group.get("options", {}).values()
+                   for ids in option.get("replaces", {}).values() for sid in ids}
+    styles = {}
+    for sid in model.structure_ids:
+        if sid in variant_ids:
+            continue
+        own = structure_side(sid)
+        visible = (shown == "both" or own in ("midline", shown)) and \
+            kind_of(sid, model.structure_info(sid)) not in HIDDEN_BY_DEFAULT
+        styles[sid] = default_style(model, sid, visible=visible)
+    where = "" if side == "both" else f" ({side})"
+    return SceneState(styles=styles, camera=CameraSpec(view=view), side=side,
+                      title=f"Sciatic nerve: {spec['label'].lower()} view{where}", background="atlas")
+
+
+def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str]]:
+    """Return ``replaced id -> replacement ids`` for the chosen variant options."""
+    out: dict[str, list[str]] = {}
+    for group, option in variants.items():
+        options = model.variants.get(group, {}).get("options", {})
+        if option not in options:
+            log.warning("unknown variant %s=%s (known: %s)", group, option, ", ".join(options) or "none")
+            continue
+        for sid, ids in options[option].get("replaces", {}).items():
+            out[sid] = list(ids)
+    return out
+
+
+def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], dict[str, list[str]]]:
+    """Return the styles to draw (variants swapped, compressors highlighted) and the swaps."""
+    replaced = _variant_replacements(model, state.variants)
+    styles: dict[str, StructureStyle] = {}
+    for sid, style in state.styles.items():
+        for target in replaced.get(sid, [sid]):
+            styles[target] = style
+    for mark in state.compressions:
+        base = styles.get(mark.compressor, default_style(model, mark.compressor))
+        styles[mark.compressor] = replace(base, visible=True, highlight=True)
+    missing = [sid for sid in styles if not model.has_mesh(sid)]
+    if missing:
+        log.warning("no mesh for %s: not drawn", ", ".join(sorted(missing)))
+    return {sid: s for sid, s in styles.items() if model.has_mesh(sid)}, replaced
+
+
+def _visible_points(actors: dict[str, StructureActor]) -> np.ndarray:
+    pts = [np.asarray(a.actor.mapper.dataset.points) for a in actors.values() if a.look and a.look.visible]
+    return np.vstack(pts) if pts else np.zeros((1, 3))
+
+
+def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor]) -> None:
+    """Set the camera of ``spec`` (explicit, or a named view framing the visible structures)."""
+    if spec.position is not None and spec.focal_point is not None:
+        pose = cameras.CameraPose(tuple(spec.position), tuple(spec.focal_point),
+                                  tuple(spec.up or (0.0, 0.0, 1.0)),
+                                  float(cameras.view_spec("posterior")["view_angle"]))
+    else:
+        width, height = plotter.window_size
+        pose = cameras.view_pose(spec.view or "posterior", side, _visible_points(actors),
+                                 aspect=width / max(height, 1))
+    cameras.set_camera(plotter, pose, zoom=spec.zoom)
+
+
+def _apply_overlays(plotter, model, overlay_ids, actors) -> None:
+    try:
+        module = importlib.import_module("sciatic_atlas.render.overlays")
+    except ModuleNotFoundError as exc:
+        if exc.name != "sciatic_atlas.render.overlays":
+            raise
+        if overlay_ids:
+            log.warning("overlays %s not drawn: the overlay renderer is not installed", list(overlay_ids))
+        return
+    module.apply_overlays(plotter, model, tuple(overlay_ids), actors)
+
+
+def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureActor],
+                *, camera: bool = True, render: bool = True) -> None:
+    """Make ``plotter`` show ``state``: the single way from a state to pixels.
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter or pyvistaqt.QtInteractor
+        A plotter this function did not create.
+    state : SceneState
+        What to draw (styles by structure id, camera, side, marks, labels, overlays...).
+    model : AnatomyModel
+        The built model providing meshes, centrelines, landmarks and variants.
+    actors : dict of str to StructureActor
+        The structures now drawn on ``plotter``, keyed by id; updated in place.
+    camera : bool
+        Set the camera from ``state.camera`` (False keeps the user's camera).
+    render : bool
+        Render once at the end.
+    """
+    quality.prepare_plotter(plotter)
+    styles, replaced = wanted_styles(model, state)
+    for sid in actors.keys() - styles.keys():
+        actors.pop(sid).detach(plotter)
+    for sid, style in styles.items():
+        look = styled_look(default_look(model, sid), style)
+        if sid in actors:
+            actors[sid].set_look(look)
+        elif look.visible:  # hidden structures get an actor only once they are shown
+            actors[sid] = StructureActor.attach(plotter, sid, surface(model, sid), look)
+    quality.set_background(plotter, state.background)
+    old = marks.decoration_names(plotter)
+    drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
+    drawn |= marks.draw_labels(plotter, model, state.labels, actors)
+    drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
+    marks.remove_decorations(plotter, old - drawn)
+    _apply_overlays(plotter, model, state.overlays, actors)
+    if camera:
+        apply_camera(plotter, state.camera, state.side, actors)
+    if render:
+        plotter.render()

@@ -1,0 +1,84 @@
+"""One :class:`StructureActor` per displayed structure: its VTK actor, restyled in place.
+
+The render layer keeps these in a ``dict[str, StructureActor]`` keyed by structure id
+(STYLE.md §2). Surfaces are turned into PyVista meshes with smooth point normals once
+per model and structure, and cached, so restyling or re-attaching never recomputes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import pyvista as pv
+
+from sciatic_atlas.render.appearance import Look
+
+log = logging.getLogger(__name__)
+
+# model -> {structure id -> PolyData with normals}; entries die with their model.
+_SURFACES: "weakref.WeakKeyDictionary[object, dict[str, pv.PolyData]]" = weakref.WeakKeyDictionary()
+
+
+def surface(model, structure_id: str) -> pv.PolyData:
+    """Return the structure's mesh as PolyData with smooth point normals (computed once).
+
+    Parameters
+    ----------
+    model : AnatomyModel
+        The model holding the mesh (mm, world frame).
+    structure_id : str
+        The structure id.
+    """
+    cache = _SURFACES.setdefault(model, {})
+    if structure_id not in cache:
+        data = model.mesh(structure_id)
+        faces = np.empty((data.faces.shape[0], 4), dtype=np.int64)
+        faces[:, 0] = 3
+        faces[:, 1:] = data.faces
+        poly = pv.PolyData(np.asarray(data.vertices, dtype=np.float32), faces.ravel())
+        # Smooth normals without splitting at sharp edges: no facets, no cracks.
+        poly = poly.compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
+                                    consistent_normals=False, auto_orient_normals=False)
+        cache[structure_id] = poly
+    return cache[structure_id]
+
+
+@dataclass
+class StructureActor:
+    """The drawn form of one structure: the PyVista actor and the look it was given."""
+
+    structure_id: str
+    actor: pv.Actor
+    look: Look | None = None
+
+    @classmethod
+    def attach(cls, plotter, structure_id: str, mesh: pv.PolyData, look: Look) -> "StructureActor":
+        """Add ``mesh`` to ``plotter`` under the name ``structure_id`` and style it."""
+        actor = plotter.add_mesh(mesh, name=structure_id, render=False, reset_camera=False,
+                                 smooth_shading=True, color=look.colour, opacity=look.opacity,
+                                 pickable=True)
+        item = cls(structure_id, actor)
+        item.set_look(look)
+        return item
+
+    def set_look(self, look: Look) -> None:
+        """Restyle the existing actor (colour, opacity, material, visibility)."""
+        if look == self.look:
+            return
+        prop = self.actor.prop
+        prop.color = look.colour
+        prop.opacity = look.opacity
+        prop.ambient = look.ambient
+        prop.diffuse = look.diffuse
+        prop.specular = look.specular
+        prop.specular_power = look.specular_power
+        prop.interpolation = "phong"
+        self.actor.visibility = look.visible
+        self.look = look
+
+    def detach(self, plotter) -> None:
+        """Remove the actor from ``plotter``."""
+        plotter.remove_actor(self.actor, render=False, reset_camera=False)

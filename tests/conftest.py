@@ -1,0 +1,49 @@
+"""Shared fixtures: an offscreen plotter that always closes, and a leak check."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+import pytest
+
+# With no display, ask VTK for its EGL window directly rather than trying X first
+# (which prints a warning on every plotter).
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+
+
+def _plotting_objects() -> dict[int, object]:
+    from pyvista.plotting.plotter import BasePlotter
+    from pyvista.plotting.renderer import Renderer
+
+    return {id(o): o for o in gc.get_objects() if isinstance(o, (BasePlotter, Renderer))}
+
+
+@pytest.fixture
+def check_gc(request):
+    """Fail when a plotter or renderer made during the test outlives it.
+
+    Follows pyvistaqt's ``check_gc`` (tests/conftest.py), narrowed to plotters and
+    renderers: meshes the render layer caches on purpose (normals) are not leaks.
+    """
+    gc.collect()
+    before = set(_plotting_objects())
+    yield
+    # The test's own argument dict still holds its fixtures' values until pytest drops it.
+    request.node.funcargs.clear()
+    gc.collect()
+    leaked = [type(o).__name__ for i, o in _plotting_objects().items() if i not in before]
+    assert not leaked, f"still referenced after the test: {leaked} (a leak in the render code)"
+
+
+@pytest.fixture
+def plotter(check_gc):
+    """Yield a 200x200 offscreen plotter and always close it (then ``check_gc`` runs)."""
+    import pyvista as pv
+
+    plotter = pv.Plotter(off_screen=True, window_size=[200, 200])
+    try:
+        yield plotter
+    finally:
+        plotter.close()

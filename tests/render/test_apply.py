@@ -1,0 +1,131 @@
+"""apply_state on a synthetic model: actors, restyling, variants, marks, pixels (STYLE.md §5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pixels import pixel, same_hue
+from conftest import BLUE, GREEN, RED, YELLOW
+
+from sciatic_atlas.render import apply_state, default_state
+from sciatic_atlas.render.structure_actor import StructureActor
+from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, SceneState, StructureStyle
+
+# Fixed camera behind the toy model (posterior = +y), looking at the origin.
+CAMERA = CameraSpec(view=None, position=(0.0, 900.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
+
+
+def state(styles, **kw) -> SceneState:
+    return SceneState(styles=styles, camera=CAMERA, background="black", **kw)
+
+
+def flat(colour, **kw) -> StructureStyle:
+    return StructureStyle(colour=colour, opacity=1.0, **kw)
+
+
+def test_structure_colour_appears_where_it_projects(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, state({"femur_r": flat(GREEN), "sciatic_nerve_r": flat(YELLOW)}), toy_model, actors)
+    femur_centre = toy_model.mesh("femur_r").centroid() + [0, 40, 0]  # its posterior face
+    assert same_hue(pixel(plotter, femur_centre), GREEN)
+    assert same_hue(pixel(plotter, (0, 72, 0)), YELLOW)
+
+
+def test_image_is_not_blank(plotter, toy_model):
+    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, {})
+    img = plotter.screenshot(return_img=True)
+    assert (img.max(axis=2) > 30).mean() > 0.05
+
+
+def test_hiding_removes_the_colour_and_keeps_the_actor(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
+    point = (-100, 40, 0)
+    assert same_hue(pixel(plotter, point), GREEN)
+    first = actors["femur_r"].actor
+    apply_state(plotter, state({"femur_r": flat(GREEN, visible=False)}), toy_model, actors)
+    assert actors["femur_r"].actor is first
+    assert pixel(plotter, point).max() < 0.05
+
+
+def test_restyle_changes_the_same_actor_without_duplicates(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, state({"femur_r": flat(GREEN), "gluteus_maximus_r": flat(BLUE)}), toy_model, actors)
+    n_actors = len(plotter.renderer.actors)
+    first = actors["femur_r"].actor
+    apply_state(plotter, state({"femur_r": flat(RED), "gluteus_maximus_r": flat(BLUE)}), toy_model, actors)
+    assert actors["femur_r"].actor is first
+    assert len(plotter.renderer.actors) == n_actors
+    assert np.allclose(first.prop.color.float_rgb, RED, atol=0.01)
+    assert same_hue(pixel(plotter, (-100, 40, 0)), RED)
+
+
+def test_structures_no_longer_wanted_are_removed(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, state({"femur_r": flat(GREEN), "gluteus_maximus_r": flat(BLUE)}), toy_model, actors)
+    assert "gluteus_maximus_r" in plotter.renderer.actors
+    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
+    assert set(actors) == {"femur_r"}
+    assert "gluteus_maximus_r" not in plotter.renderer.actors
+    assert not same_hue(pixel(plotter, (100, 50, 0)), BLUE)
+
+
+def test_variant_swaps_the_mesh_with_the_replaced_style(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    styles = {"sciatic_nerve_r": flat(YELLOW)}
+    apply_state(plotter, state(styles), toy_model, actors)
+    assert same_hue(pixel(plotter, (0, 72, 0)), YELLOW)
+    apply_state(plotter, state(styles, variants={"sciatic_path": "b"}), toy_model, actors)
+    assert set(actors) == {"sciatic_nerve_r__ba_b"}
+    assert same_hue(pixel(plotter, (40, 72, 0)), YELLOW)
+    assert pixel(plotter, (0, 72, 0)).max() < 0.05
+
+
+def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.3)}
+    apply_state(plotter, state(styles, compressions=(mark,)), toy_model, actors)
+    names = set(plotter.renderer.actors)
+    assert {"atlas:compression:0:band", "atlas:compression:0:halo"} <= names
+    top, bottom = pixel(plotter, (0, 75, 120)), pixel(plotter, (0, 75, -120))
+    assert top[0] > 0.5 and top[1] < 0.3, f"the marked (proximal) segment is not red: {top}"
+    assert same_hue(bottom, YELLOW), f"the unmarked segment lost its yellow: {bottom}"
+    assert actors["gluteus_maximus_r"].actor.prop.opacity >= 0.9
+    apply_state(plotter, state(styles), toy_model, actors)
+    assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
+
+
+def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    labels = (Label("Sciatic nerve", "sciatic_nerve_r"), Label("Ischial tuberosity", "ischial_tuberosity_r"))
+    apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"), toy_model, actors)
+    assert {"atlas:labels-labels", "atlas:labels-points", "atlas:title"} <= set(plotter.renderer.actors)
+    apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}), toy_model, actors)
+    assert not any(n.startswith("atlas:") for n in plotter.renderer.actors)
+
+
+def test_default_state_shows_one_side_and_hides_skin(toy_model):
+    right = default_state(toy_model, "posterior", "right")
+    assert right.styles["femur_r"].visible and not right.styles["femur_l"].visible
+    assert not right.styles["skin"].visible
+    both = default_state(toy_model, "posterior", "both")
+    assert both.styles["femur_l"].visible
+    assert "sciatic_nerve_r__ba_b" not in both.styles  # variant meshes only via a variant
+    # the superficial muscle is drawn translucent so the nerve reads through it
+    assert both.styles["gluteus_maximus_r"].opacity < 0.5
+
+
+def test_default_state_rejects_unknown_view_and_side(toy_model):
+    from sciatic_atlas.render.cameras import UnknownViewError
+
+    with pytest.raises(UnknownViewError, match="valid views: posterior"):
+        default_state(toy_model, "sideways", "right")
+    with pytest.raises(UnknownViewError, match="valid sides: left, right, both"):
+        default_state(toy_model, "posterior", "middle")
+
+
+def test_hidden_structure_gets_no_actor_until_shown(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, default_state(toy_model, "posterior", "both"), toy_model, actors)
+    assert "skin" not in actors and "femur_r" in actors
