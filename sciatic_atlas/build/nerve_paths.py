@@ -1,0 +1,200 @@
+"""The sciatic nerve and its terminal branches, placed from landmarks.
+
+Course (Standring, Gray's Anatomy 42nd ed., chs. 80-84; Moore, Clinically Oriented
+Anatomy 8th ed., ch. 7): the sciatic nerve forms on the pelvic surface of piriformis, leaves
+the greater sciatic foramen below it, crosses the posterior ischium between the ischial
+tuberosity and the greater trochanter (nearer the tuberosity) deep to gluteus maximus, runs
+on adductor magnus deep to the long head of biceps femoris and divides above the popliteal
+fossa. The tibial nerve descends through the fossa between the gastrocnemius heads, under the
+soleal arch on tibialis posterior, behind the medial malleolus between the FDL and FHL tendons
+(tarsal tunnel) and divides into the plantar nerves. The common fibular nerve follows the
+medial border of the biceps tendon, winds round the fibular neck and divides into the
+superficial (lateral compartment) and deep (anterior compartment) fibular nerves. The sural
+nerve runs down the back of the calf, behind the lateral malleolus, along the lateral foot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
+from sciatic_atlas.build.nerve_geometry import Section
+
+# Pooled mean width of the sciatic nerve at the lower margin of piriformis (15.55 mm) and
+# pooled mean distance of its division above the popliteal fossa (65.43 mm): Tomaszewski KA
+# et al., Surgical anatomy of the sciatic nerve: a meta-analysis, J Orthop Res
+# 2016;34:1820-27, doi:10.1002/jor.23186.
+SCIATIC_WIDTH_AT_PIRIFORMIS = 15.55
+DIVISION_ABOVE_KNEE = 65.43
+# Thickness of the flat band in the buttock, and thigh/leg diameters (Standring ch. 80: the
+# sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half).
+SCIATIC_THICKNESS = 6.0
+TIBIAL_DIAMETER = 9.0
+COMMON_FIBULAR_DIAMETER = 5.5
+
+
+def sciatic_exit(c: NerveContext) -> dict[str, np.ndarray]:
+    """Return the key points of the sciatic nerve's gluteal course (mm).
+
+    ``formation``: on the pelvic (anterior) surface of piriformis medial to the notch;
+    ``exit``: just below the piriformis lower border in the greater sciatic foramen;
+    ``spine``: lateral of the ischial spine on the posterior ischium; ``it_gt``: a third of
+    the way from the ischial tuberosity to the greater trochanter, on quadratus femoris.
+    """
+    plb, notch = c.lm("piriformis_lower_border"), c.lm("greater_sciatic_notch")
+    it, gt, spine = c.lm("ischial_tuberosity"), c.lm("greater_trochanter"), c.lm("ischial_spine")
+    half = SCIATIC_THICKNESS / 2
+    exit_ = plb + DOWN * (half + 2.0)
+    formation = exit_ + ANT * 14.0 + c.MED * 6.0 + UP * 4.0
+    at_spine = spine + c.LAT * 14.0 + POST * (half + 4.0)
+    at_spine[2] = (spine[2] + exit_[2]) / 2
+    it_gt = it + (gt - it) / 3.0
+    it_gt[1] = max(it[1], gt[1]) + half + 6.0  # on quadratus femoris, behind both bones
+    return {"formation": formation, "exit": exit_, "notch": notch, "spine": at_spine, "it_gt": it_gt}
+
+
+def thigh_point(c: NerveContext, z: float) -> np.ndarray:
+    """Return the sciatic nerve at height ``z`` in the thigh: deep to biceps, behind the femur.
+
+    Halfway (mediolaterally) between the long head of biceps femoris and semimembranosus
+    biased to biceps, and halfway (antero-posteriorly) between the femur's back and the
+    hamstring lines: on adductor magnus, under the hamstrings.
+    """
+    bf, sm = c.at_z(c.actuator_path("bflh"), z), c.at_z(c.actuator_path("semimem"), z)
+    x = 0.6 * bf[0] + 0.4 * sm[0]
+    ham_y = (bf[1] + sm[1]) / 2
+    back = c.bone_back("femur", z)
+    return np.array([x, max((back + ham_y) / 2, back + 7.0), z])
+
+
+def division_point(c: NerveContext) -> np.ndarray:
+    """Return where the sciatic nerve divides: 65.43 mm above the knee joint line."""
+    knee = c.lm("knee_joint_centre")
+    return thigh_point(c, knee[2] + DIVISION_ABOVE_KNEE)
+
+
+def sciatic_thigh(c: NerveContext) -> list[np.ndarray]:
+    """Return the sciatic control points from the tuberosity level down to the division."""
+    it, d = c.lm("ischial_tuberosity"), division_point(c)
+    zs = [it[2] - f * (it[2] - d[2]) for f in (0.18, 0.45, 0.75)]
+    return [thigh_point(c, z) for z in zs] + [d]
+
+
+def sciatic(c: NerveContext) -> NerveSpec:
+    """Return the sciatic nerve: formation in the pelvis to the division above the knee."""
+    g = sciatic_exit(c)
+    ctrl = [g["formation"], g["exit"], g["spine"], g["it_gt"], *sciatic_thigh(c)]
+    w = SCIATIC_WIDTH_AT_PIRIFORMIS
+    sections = [
+        Section(0.0, w, SCIATIC_THICKNESS + 1, tuple(c.LAT)),
+        Section(0.06, w, SCIATIC_THICKNESS, tuple(c.LAT)),
+        Section(0.2, w + 1.5, SCIATIC_THICKNESS + 0.5, tuple(c.LAT)),
+        Section(0.5, 13.0, 8.0, tuple(c.LAT)),
+        Section(1.0, 12.0, 9.0, tuple(c.LAT)),
+    ]
+    return NerveSpec(f"sciatic_nerve_{c.s}", ctrl, sections, "nerve", parent=f"lumbosacral_trunk_{c.s}")
+
+
+def tibial(c: NerveContext) -> NerveSpec:
+    """Return the tibial nerve: division point to the tarsal tunnel."""
+    d, knee = division_point(c), c.lm("knee_joint_centre")
+    gm, gl = c.actuator_path("gasmed"), c.actuator_path("gaslat")
+    between = (gm[0] + gl[0]) / 2  # between the gastrocnemius heads (their origins)
+    knee_y = max(c.bone_back("femur", knee[2] + 12), c.bone_back("tibia", knee[2] - 8))
+    fossa = np.array([between[0], knee_y + 9.0, knee[2]])
+    soleus = c.actuator_path("soleus")[0]  # origin: the soleal line / arch
+    tp = c.actuator_path("tibpost")
+    arch_z = soleus[2] - 12.0
+    arch = c.at_z(tp, arch_z) + POST * 9.0
+    leg = [c.at_z(tp, z) + POST * 8.0 for z in (arch_z - 80, arch_z - 170)]
+    mm = c.lm("medial_malleolus")
+    fdl, fhl = c.actuator_path("fdl"), c.actuator_path("fhl")
+    tunnel = (c.at_z(fdl, mm[2]) + c.at_z(fhl, mm[2])) / 2 + POST * 3.0
+    low_z = mm[2] - 0.6 * (mm[2] - c.bone("foot_bones")[:, 2].min())
+    end = (c.at_z(fdl, low_z) + c.at_z(fhl, low_z)) / 2 + c.MED * 3.0
+    ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, arch, *leg, tunnel, end]
+    return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(TIBIAL_DIAMETER, 6.0), "nerve",
+                     parent=f"sciatic_nerve_{c.s}")
+
+
+def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
+    """Return the medial and lateral plantar nerves from the tibial nerve's end."""
+    foot = c.bone("foot_bones")
+    sole_z = foot[:, 2].min()
+    fhl = c.actuator_path("fhl")
+    # Medial plantar: along FHL toward the first metatarsal head (medial sole).
+    tip = c.at_fraction(fhl, 0.85)  # under the first metatarsal
+    medial_ctrl = [start, start + ANT * 20 + DOWN * 10, (start + tip) / 2 + DOWN * 4, tip + DOWN * 3]
+    # Lateral plantar: obliquely across the sole to the base of the fifth metatarsal
+    # (fibularis brevis insertion), then forward along the lateral sole.
+    mt5 = c.actuator_path("perbrev")[-1]
+    lat_end = mt5 + c.MED * 12 + ANT * 25
+    lat_end[2] = sole_z + 8
+    mid = (start + mt5) / 2
+    mid[2] = sole_z + 10
+    lateral_ctrl = [start, start + ANT * 18 + DOWN * 12 + c.LAT * 4, mid, lat_end]
+    parent = f"tibial_nerve_{c.s}"
+    return [
+        NerveSpec(f"medial_plantar_nerve_{c.s}", medial_ctrl, round_sections(4.0, 3.0), "nerve", parent=parent),
+        NerveSpec(f"lateral_plantar_nerve_{c.s}", lateral_ctrl, round_sections(3.5, 2.5), "nerve", parent=parent),
+    ]
+
+
+def common_fibular(c: NerveContext) -> NerveSpec:
+    """Return the common fibular nerve: division point, along biceps, round the fibular neck."""
+    d, knee = division_point(c), c.lm("knee_joint_centre")
+    head, neck = c.lm("fibular_head"), c.lm("fibular_neck")
+    bf = c.actuator_path("bflh")
+    tendon = c.at_z(bf, knee[2] + 20) + c.MED * 7.0 + ANT * 3.0  # medial border of biceps tendon
+    behind_head = head + POST * 9.0 + c.LAT * 3.0
+    behind_head[2] = (head[2] + neck[2]) / 2 + 4
+    lateral_neck = neck + c.LAT * 5.0 + POST * 1.0
+    front = neck + c.LAT * 4.0 + ANT * 9.0 + DOWN * 8.0
+    ctrl = [d, (d + tendon) / 2 + c.LAT * 4.0, tendon, behind_head, lateral_neck, front]
+    return NerveSpec(f"common_fibular_nerve_{c.s}", ctrl, round_sections(COMMON_FIBULAR_DIAMETER, 5.0),
+                     "nerve", parent=f"sciatic_nerve_{c.s}")
+
+
+def fibular_branches(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
+    """Return the superficial and deep fibular nerves from the common fibular's end."""
+    pl, pb = c.actuator_path("perlong"), c.actuator_path("perbrev")
+    ta, edl, ehl = c.actuator_path("tibant"), c.actuator_path("edl"), c.actuator_path("ehl")
+    lm = c.lm("lateral_malleolus")
+    z0 = start[2]
+    # Superficial: lateral compartment, between the fibulares and EDL, then onto the dorsum.
+    sup = [start, c.at_z(pl, z0 - 60) + c.LAT * 2 + ANT * 8,
+           (c.at_z(pb, z0 - 170) + c.at_z(edl, z0 - 170)) / 2 + c.LAT * 4,
+           (c.at_z(pb, lm[2] + 70) + c.at_z(edl, lm[2] + 70)) / 2 + c.LAT * 2 + ANT * 10]
+    dorsum = edl[np.argmin(np.abs(edl[:, 1] - (edl[:, 1].min() + 0.35 * np.ptp(edl[:, 1]))))]
+    sup += [c.at_z(edl, lm[2]) + c.LAT * 10 + ANT * 6, dorsum + UP * 7]
+    # Deep: round the fibula into the anterior compartment, on the interosseous membrane
+    # between tibialis anterior and EDL/EHL, in front of the ankle, to the first web space.
+    deep = [start, start + ANT * 10 + c.MED * 10 + DOWN * 15]
+    for dz in (90, 190):
+        deep.append((c.at_z(ta, z0 - dz) + c.at_z(edl, z0 - dz)) / 2 + POST * 6)
+    deep.append((c.at_z(ta, lm[2] + 40) + c.at_z(ehl, lm[2] + 40)) / 2)
+    web = ehl[np.argmin(np.abs(ehl[:, 1] - (ehl[:, 1].min() + 0.2 * np.ptp(ehl[:, 1]))))]
+    deep.append(web + c.LAT * 12 + UP * 3)
+    parent = f"common_fibular_nerve_{c.s}"
+    return [
+        NerveSpec(f"superficial_fibular_nerve_{c.s}", sup, round_sections(4.0, 3.0), "nerve", parent=parent),
+        NerveSpec(f"deep_fibular_nerve_{c.s}", deep, round_sections(4.0, 2.5), "nerve", parent=parent),
+    ]
+
+
+def sural(c: NerveContext, tibial_path: np.ndarray) -> NerveSpec:
+    """Return the sural nerve: from the tibial nerve in the fossa, down the calf, lateral foot."""
+    knee, lm = c.lm("knee_joint_centre"), c.lm("lateral_malleolus")
+    start = tibial_path[np.argmin(np.abs(tibial_path[:, 2] - (knee[2] - 15)))]
+    gm, gl = c.actuator_path("gasmed"), c.actuator_path("gaslat")
+    calf = []
+    for z in (knee[2] - 80, knee[2] - 200):
+        a, b = c.at_z(gm, z), c.at_z(gl, z)
+        calf.append(np.array([(a[0] + b[0]) / 2, max(a[1], b[1]) + 14, z]))
+    achilles = c.actuator_path("soleus")[-1]
+    beside = np.array([achilles[0], achilles[1], lm[2] + 60]) + c.LAT * 16 + ANT * 4
+    behind = lm + POST * 12 + DOWN * 8
+    mt5 = c.actuator_path("perbrev")[-1]
+    end = mt5 + c.LAT * 6 + ANT * 28 + DOWN * 4
+    ctrl = [start, calf[0], calf[1], beside, behind, mt5 + c.LAT * 7 + POST * 5, end]
+    return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(3.5, 2.5), "nerve", parent=f"tibial_nerve_{c.s}")

@@ -1,0 +1,106 @@
+"""Beaton-Anson variants of the sciatic nerve at piriformis, as alternative nerve paths.
+
+Beaton LE, Anson BJ. The relation of the sciatic nerve and of its subdivisions to the
+piriformis muscle. Anat Rec 1937;70:1-5. Type A: undivided below piriformis (normal);
+B: common fibular division through the muscle, tibial below; C: one division above, the
+other below; D: the undivided nerve through the muscle. The variant paths reuse the normal
+path's landmarks (notch, piriformis line, tuberosity-trochanter point) and rejoin it where
+the divisions unite on quadratus femoris; the renderer swaps them in when a scene selects an
+option (``BuildPart.variants["sciatic_path"]``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec
+from sciatic_atlas.build.nerve_geometry import Section
+from sciatic_atlas.build.nerve_paths import SCIATIC_THICKNESS, SCIATIC_WIDTH_AT_PIRIFORMIS, sciatic_exit, sciatic_thigh
+from sciatic_atlas.build.nerve_plexus import piriformis_radius
+
+TOMASZEWSKI = ("Tomaszewski KA et al. Surgical anatomy of the sciatic nerve: a meta-analysis. "
+               "J Orthop Res 2016;34(10):1820-27, doi:10.1002/jor.23186 (45 studies, 7068 limbs)")
+SMOLL = ("Smoll NR. Variations of the piriformis and sciatic nerve with clinical consequence: a "
+         "review. Clin Anat 2010;23(1):8-17, doi:10.1002/ca.20893 (18 studies, 6062 limbs: "
+         "any anomaly 16.9%)")
+# Per-type pooled prevalence for types C and D is not given in the abstracts checked; the
+# two meta-analyses bound them: all types other than A and B together are 5.0% (Tomaszewski).
+OTHER_TYPES_BOUND = round(1.0 - 0.852 - 0.098, 3)
+
+DIVISION_WIDTH, DIVISION_THICKNESS = 10.0, 5.5
+
+
+def variant_id(base: str, s: str, option: str) -> str:
+    """Return the structure id of a variant mesh (``sciatic_nerve_r__ba_b``)."""
+    return f"{base}_{s}__ba_{option}"
+
+
+def _piriformis_points(c: NerveContext):
+    g = sciatic_exit(c)
+    piri = c.muscle_line("piriformis")
+    i = int(np.argmin(np.linalg.norm(piri - g["notch"], axis=1)))
+    through = piri[i] + (piri[min(i + 1, len(piri) - 1)] - piri[i]) * 0.15
+    return g, through, piriformis_radius(c)
+
+
+def variant_specs(c: NerveContext) -> dict[str, list[NerveSpec]]:
+    """Return the variant nerve specs of this side, keyed by Beaton-Anson option (b, c, d)."""
+    g, through, r = _piriformis_points(c)
+    s = c.s
+    rejoin = g["it_gt"]
+    thigh = sciatic_thigh(c)
+    flat = tuple(c.LAT)
+    div_sections = [Section(0.0, DIVISION_WIDTH, DIVISION_THICKNESS, flat), Section(1.0, DIVISION_WIDTH,
+                                                                                    DIVISION_THICKNESS, flat)]
+    trunk_sections = [Section(0.0, SCIATIC_WIDTH_AT_PIRIFORMIS + 1.5, SCIATIC_THICKNESS + 0.5, flat),
+                      Section(0.3, 13.0, 8.0, flat), Section(1.0, 12.0, 9.0, flat)]
+    # Tibial division: the normal route below piriformis, on the medial side of the band.
+    tib = [g["formation"] + c.MED * 4, g["exit"] + c.MED * 4, g["spine"] + c.MED * 3, rejoin + c.MED * 4]
+    trunk = [rejoin, *thigh]
+    out: dict[str, list[NerveSpec]] = {}
+    below_lateral = g["spine"] + c.LAT * 6 + POST * 4
+    cf_through = [g["formation"] + UP * 10 + c.LAT * 2, through + ANT * 0.3 * r,
+                  through + POST * 0.5 * r, below_lateral, rejoin + c.LAT * 5]
+    cf_above = [g["formation"] + UP * 14, through + UP * (r + 6) + ANT * 2,
+                through + UP * (r + 6) + POST * (r + 4) + c.LAT * 6, below_lateral + POST * 4, rejoin + c.LAT * 5]
+    for option, cf in (("b", cf_through), ("c", cf_above)):
+        out[option] = [
+            NerveSpec(variant_id("sciatic_nerve", s, option), trunk, trunk_sections, "variant",
+                      extra={"variant": f"beaton_anson_{option}"}),
+            NerveSpec(variant_id("sciatic_tibial_division", s, option), tib, div_sections, "variant",
+                      extra={"variant": f"beaton_anson_{option}", "passes": "below piriformis"}),
+            NerveSpec(variant_id("sciatic_common_fibular_division", s, option), cf, div_sections, "variant",
+                      extra={"variant": f"beaton_anson_{option}",
+                             "passes": "through piriformis" if option == "b" else "above piriformis"}),
+        ]
+    whole = [g["formation"] + UP * 8, through + ANT * 0.2 * r, through + POST * 0.4 * r + DOWN * 2,
+             g["spine"], rejoin, *thigh]
+    w = SCIATIC_WIDTH_AT_PIRIFORMIS
+    out["d"] = [NerveSpec(variant_id("sciatic_nerve", s, "d"), whole,
+                          [Section(0.0, w, SCIATIC_THICKNESS, flat), Section(0.2, w + 1.5, SCIATIC_THICKNESS + 0.5, flat),
+                           Section(0.5, 13.0, 8.0, flat), Section(1.0, 12.0, 9.0, flat)],
+                          "variant", extra={"variant": "beaton_anson_d", "passes": "through piriformis"})]
+    return out
+
+
+def variants_record(sides: dict[str, dict[str, list[NerveSpec]]]) -> dict:
+    """Return ``BuildPart.variants`` for the Beaton-Anson options built on each side."""
+    def replaces(option: str) -> dict[str, list[str]]:
+        return {f"sciatic_nerve_{s}": [spec.sid for spec in by_opt[option]] for s, by_opt in sorted(sides.items())}
+
+    return {"sciatic_path": {
+        "default": "a",
+        "source": "Beaton LE, Anson BJ. Anat Rec 1937;70:1-5 (classification)",
+        "options": {
+            "a": {"label": "Type A: undivided nerve below piriformis (usual)", "prevalence": 0.852,
+                  "prevalence_range": [0.831, 0.852], "source": f"{TOMASZEWSKI}; {SMOLL}", "replaces": {}},
+            "b": {"label": "Type B: common fibular division through piriformis, tibial division below",
+                  "prevalence": 0.098, "source": TOMASZEWSKI, "replaces": replaces("b")},
+            "c": {"label": "Type C: common fibular division above piriformis, tibial division below",
+                  "prevalence": None, "prevalence_upper_bound": OTHER_TYPES_BOUND,
+                  "source": f"{TOMASZEWSKI} (types other than A and B together: 5.0%)", "replaces": replaces("c")},
+            "d": {"label": "Type D: undivided nerve through piriformis",
+                  "prevalence": None, "prevalence_upper_bound": OTHER_TYPES_BOUND,
+                  "source": f"{TOMASZEWSKI} (types other than A and B together: 5.0%)", "replaces": replaces("d")},
+        },
+    }}

@@ -1,0 +1,135 @@
+"""Nerves stage: landmarks, the nerve tree as closed tubes, and the Beaton-Anson variants.
+
+Runs after the bones, discs and muscles stages. It finds the landmarks
+(:mod:`~sciatic_atlas.build.landmarks`), lays every nerve's control points from them
+(:mod:`~sciatic_atlas.build.nerve_plexus`, :mod:`~sciatic_atlas.build.nerve_paths`,
+:mod:`~sciatic_atlas.build.nerve_branches`, :mod:`~sciatic_atlas.build.nerve_variants`),
+smooths each path, pushes it out of bone and sweeps it into a tube
+(:mod:`~sciatic_atlas.build.nerve_geometry`). Centrelines run proximal to distal (mm).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from sciatic_atlas.anatomy.frame import SIDES
+from sciatic_atlas.build import nerve_branches, nerve_paths, nerve_plexus, nerve_variants
+from sciatic_atlas.build.landmarks import bone_vertices, find_landmarks
+from sciatic_atlas.build.model_map import bone_geoms
+from sciatic_atlas.build.nerve_context import NerveContext, NerveSpec
+from sciatic_atlas.build.nerve_geometry import BoneField, smooth_path, tube_mesh
+from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
+
+log = logging.getLogger(__name__)
+
+CLEARANCE = 1.0  # mm kept between a nerve's surface and bone
+
+
+def bone_field(raw, part) -> BoneField:
+    """Return the signed-distance field of every bone (built meshes preferred)."""
+    meshes = []
+    for sid, (geoms, _body) in bone_geoms().items():
+        if sid in part.meshes:
+            meshes.append((part.meshes[sid].vertices, part.meshes[sid].faces))
+        else:
+            off, fs = 0, []
+            for g in geoms:
+                fs.append(raw.bones[g].faces + off)
+                off += len(raw.bones[g].vertices)
+            meshes.append((bone_vertices(raw, None, sid), np.vstack(fs)))
+    return BoneField(meshes)
+
+
+def build_path(spec: NerveSpec, field: BoneField) -> np.ndarray:
+    """Return the smoothed, bone-free centreline (mm) of ``spec``."""
+    path = smooth_path(np.array(spec.control, float), step=3.0)
+    half = min(min(sec.width, sec.thickness) for sec in spec.sections) / 2
+    return field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2)
+
+
+def _spine_landmarks(c: NerveContext, part: BuildPart) -> dict[str, Landmark]:
+    """Return disc and foramen landmarks the discs stage did not provide (computed here)."""
+    out = {}
+    for upper, lower in (("l3", "l4"), ("l4", "l5"), ("l5", "s1")):
+        name = f"disc_{upper}_{lower}"
+        if name not in part.landmarks:
+            out[name] = Landmark(c.disc(upper, lower), "midline", name,
+                                 "halfway between the end plates of the adjacent vertebral bodies")
+        fname = f"foramen_{upper}_{lower}_{c.s}"
+        if fname not in part.landmarks:
+            out[fname] = Landmark(c.foramen(upper, lower), SIDES[c.s], f"vertebra_{upper}",
+                                  "behind the vertebral body at disc level, 95% of the body's half width lateral")
+    return out
+
+
+def _side_specs(c: NerveContext, field: BoneField, paths: dict[str, np.ndarray]) -> list[NerveSpec]:
+    """Build this side's paths in dependency order; return the specs (paths filled in ``paths``)."""
+    specs: list[NerveSpec] = []
+
+    def add(spec: NerveSpec) -> np.ndarray:
+        paths[spec.sid] = build_path(spec, field)
+        specs.append(spec)
+        return paths[spec.sid]
+
+    for spec in nerve_plexus.roots(c):
+        add(spec)
+    add(nerve_paths.sciatic(c))
+    tib = add(nerve_paths.tibial(c))
+    for spec in nerve_paths.plantar(c, tib[-1]):
+        add(spec)
+    cfn = add(nerve_paths.common_fibular(c))
+    for spec in nerve_paths.fibular_branches(c, cfn[-1]):
+        add(spec)
+    add(nerve_paths.sural(c, tib))
+    for spec in nerve_plexus.gluteal_branches(c):
+        add(spec)
+    for spec in nerve_branches.muscular_branches(c, paths):
+        add(spec)
+    return specs
+
+
+def build(raw, part: BuildPart) -> BuildPart:
+    """Build landmarks, nerve tubes (both sides), centrelines and the Beaton-Anson variants.
+
+    Parameters
+    ----------
+    raw : RawModel
+        The model at its neutral pose.
+    part : BuildPart
+        The merged output of the bones, discs and muscles stages.
+
+    Returns
+    -------
+    BuildPart
+        Nerve meshes (``extra["kind"]`` root / nerve / branch / variant), their centrelines,
+        the landmarks and ``variants["sciatic_path"]``.
+    """
+    out = BuildPart()
+    out.landmarks.update({k: v for k, v in find_landmarks(raw, part).items() if k not in part.landmarks})
+    view = BuildPart(meshes=part.meshes, landmarks={**part.landmarks, **out.landmarks},
+                     centrelines=part.centrelines)
+    field = bone_field(raw, part)
+    variant_specs = {}
+    for s in SIDES:
+        c = NerveContext(raw, view, s)
+        spine = {k: v for k, v in _spine_landmarks(c, view).items() if k not in view.landmarks}
+        out.landmarks.update(spine)
+        view.landmarks.update(spine)
+        paths: dict[str, np.ndarray] = {}
+        specs = _side_specs(c, field, paths)
+        variant_specs[s] = nerve_variants.variant_specs(c)
+        for option in variant_specs[s].values():
+            for spec in option:
+                paths[spec.sid] = build_path(spec, field)
+                specs.append(spec)
+        for spec in specs:
+            verts, faces = tube_mesh(paths[spec.sid], spec.sections, n_around=20 if spec.kind != "branch" else 10)
+            extra = {"kind": spec.kind, **({"parent": spec.parent} if spec.parent else {}), **spec.extra}
+            out.meshes[spec.sid] = BuiltMesh(verts, faces, "", extra)
+            out.centrelines[spec.sid] = paths[spec.sid]
+    out.variants.update(nerve_variants.variants_record(variant_specs))
+    out.info["nerves"] = {"count": len(out.meshes), "clearance_mm": CLEARANCE}
+    log.info("built %d nerve meshes", len(out.meshes))
+    return out
