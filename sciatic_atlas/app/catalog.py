@@ -1,0 +1,174 @@
+"""The structures the window can show, with names and groupings (no Qt).
+
+:class:`Catalog` joins the built model (which structures have a mesh) with the
+knowledge base (display names, kind, layer, region) and answers what the panels
+ask: the layer tree, the peel order from skin to bone, and what one nerve
+supplies. Where the knowledge base has no entry for a structure, the name is
+made from its id and the kind comes from the render layer's appearance rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sciatic_atlas.render.appearance import kind_of, layer_of
+
+log = logging.getLogger(__name__)
+
+SIDE_NAMES = {"l": "left", "r": "right"}
+NERVE_KINDS = ("root", "nerve", "branch")
+MUSCLE_LAYERS = ("superficial", "middle", "deep")
+_LAYER_WORDS = {"intermediate": "middle", "superficial": "superficial", "deep": "deep", "middle": "middle"}
+
+# The peel slider, outermost first: (label, predicate on an entry). Depth d hides the
+# first d rows; the last row (bones, discs) is never peeled.
+PEEL_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("skin", ("skin",)),
+    ("superficial muscles", ("muscle:superficial",)),
+    ("middle muscles", ("muscle:middle",)),
+    ("deep muscles", ("muscle:deep",)),
+    ("nerves", ("root", "nerve", "branch", "canal")),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One displayable structure: id, display name, kind, side, muscle layer, region."""
+
+    id: str
+    name: str
+    kind: str
+    side: str  # 'left' | 'right' | 'midline'
+    layer: str
+    region: str
+
+    @property
+    def peel_key(self) -> str:
+        return f"muscle:{self.layer}" if self.kind == "muscle" else self.kind
+
+    @property
+    def label(self) -> str:
+        """Return the name with the patient's side, e.g. ``"Piriformis (right)"``."""
+        return self.name if self.side == "midline" else f"{self.name} ({self.side})"
+
+
+def side_of(structure_id: str) -> str:
+    """Return ``'left'``, ``'right'`` or ``'midline'`` from the id's suffix."""
+    return SIDE_NAMES.get(structure_id.rsplit("_", 1)[-1], "midline") if "_" in structure_id else "midline"
+
+
+def name_from_id(structure_id: str) -> str:
+    """Return a readable name made from an id: ``piriformis_r`` -> ``Piriformis``."""
+    base = structure_id[:-2] if side_of(structure_id) != "midline" else structure_id
+    if base.startswith("branch_") and "__" in base:
+        nerve, muscle = base[len("branch_"):].split("__", 1)
+        return f"Branch of {nerve.replace('_', ' ')} to {muscle.replace('_', ' ')}"
+    text = base.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _entry(structure_id: str, info: dict, knowledge) -> Entry:
+    record = getattr(knowledge, "structures", {}).get(structure_id) if knowledge is not None else None
+    kind = kind_of(structure_id, info)
+    layer = layer_of(info) if kind == "muscle" else ""
+    name, region = name_from_id(structure_id), info.get("region", "")
+    if record is not None:
+        name = record.name or name
+        region = record.region or region
+        if kind == "muscle" and record.layer:
+            layer = _LAYER_WORDS.get(str(record.layer).split()[0].lower(), layer)
+    return Entry(structure_id, name, kind, side_of(structure_id), layer, region or "other")
+
+
+class Catalog:
+    """Every structure with a mesh, named and grouped for the panels.
+
+    Parameters
+    ----------
+    model : AnatomyModel
+        The built model (which ids have meshes).
+    knowledge : Knowledge or None
+        The knowledge base; ``None`` names structures from their ids.
+    """
+
+    def __init__(self, model, knowledge=None):
+        self.knowledge = knowledge
+        self.entries: dict[str, Entry] = {
+            sid: _entry(sid, model.structure_info(sid), knowledge) for sid in model.structure_ids
+        }
+
+    def __contains__(self, structure_id: str) -> bool:
+        return structure_id in self.entries
+
+    def __getitem__(self, structure_id: str) -> Entry:
+        return self.entries[structure_id]
+
+    def label(self, structure_id: str) -> str:
+        """Return the display label of any id (known or not)."""
+        entry = self.entries.get(structure_id)
+        return entry.label if entry else name_from_id(structure_id)
+
+    def ids(self, side: str = "both") -> list[str]:
+        """Return the ids on ``side`` (midline structures are on every side)."""
+        return [sid for sid, e in self.entries.items() if side == "both" or e.side in (side, "midline")]
+
+    def tree(self) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+        """Return ``[(group, [(subgroup, [ids])])]``: skin, muscles by layer and region, nerves, bones.
+
+        Groups and subgroups with nothing in them are left out; ids are sorted by label.
+        """
+        groups: dict[str, dict[str, list[str]]] = {}
+        order = ["Skin", *(f"Muscles: {layer}" for layer in MUSCLE_LAYERS),
+                 "Nerve roots and plexus", "Nerves", "Muscular branches", "Bones and discs"]
+        for sid, e in self.entries.items():
+            if e.kind == "skin":
+                group, sub = "Skin", "skin"
+            elif e.kind == "muscle":
+                group, sub = f"Muscles: {e.layer}", e.region
+            elif e.kind == "root":
+                group, sub = "Nerve roots and plexus", e.region
+            elif e.kind == "nerve":
+                group, sub = "Nerves", e.region
+            elif e.kind == "branch":
+                group, sub = "Muscular branches", e.name.split(" to ")[0].removeprefix("Branch of ")
+            else:
+                group, sub = "Bones and discs", e.region
+            groups.setdefault(group, {}).setdefault(sub, []).append(sid)
+        result = []
+        for group in order:
+            subs = groups.get(group)
+            if subs:
+                result.append((group, [(sub, sorted(ids, key=self.label)) for sub, ids in sorted(subs.items())]))
+        return result
+
+    # -- peeling -----------------------------------------------------------------------------
+    @staticmethod
+    def peel_labels() -> list[str]:
+        """Return the label of each peel depth: 0 shows all, the last leaves bone only."""
+        return ["everything"] + [f"{label} off" for label, _ in PEEL_STEPS]
+
+    def peeled(self, depth: int) -> set[str]:
+        """Return the ids hidden at peel ``depth`` (0: none)."""
+        keys = {key for _, group in PEEL_STEPS[:depth] for key in group}
+        return {sid for sid, e in self.entries.items() if e.peel_key in keys}
+
+    # -- nerve supply -----------------------------------------------------------------------------
+    def supplied_by(self, nerve_id: str) -> set[str]:
+        """Return the nerve, its branches and what it supplies, with the bones for context.
+
+        Uses the knowledge base's ``supplies`` (muscles and nerves fed by this nerve);
+        without one, only the nerve and the branches named after it.
+        """
+        record = getattr(self.knowledge, "structures", {}).get(nerve_id) if self.knowledge is not None else None
+        side = side_of(nerve_id)
+        base = nerve_id[:-2] if side != "midline" else nerve_id
+        suffix = nerve_id[-2:] if side != "midline" else ""
+        wanted = {nerve_id}
+        for sid in getattr(record, "supplies", None) or ():
+            wanted.add(sid if sid in self.entries or sid.endswith(("_l", "_r")) else f"{sid}{suffix}")
+        for sid in getattr(record, "branches", None) or ():
+            wanted.add(sid if sid.endswith(("_l", "_r")) else f"{sid}{suffix}")
+        wanted |= {sid for sid in self.entries if sid.startswith(f"branch_{base}__") and sid.endswith(suffix)}
+        wanted |= {sid for sid, e in self.entries.items() if e.kind in ("bone", "disc")}
+        return {sid for sid in wanted if sid in self.entries}

@@ -1,0 +1,1 @@
+"""The window's panels: one small Qt widget each, bound to the :class:`ViewState`."""

@@ -1,0 +1,73 @@
+"""The narration strip: the scene's title, the step's text, Prev/Next and the step counter."""
+
+from __future__ import annotations
+
+from PyQt5 import QtCore, QtWidgets
+
+
+class NarrationPanel(QtWidgets.QFrame):
+    """Shows what the open scene says at the current step and steps through it.
+
+    Parameters
+    ----------
+    view_state : ViewState
+        The state whose step the buttons change.
+    """
+
+    def __init__(self, view_state, parent=None):
+        super().__init__(parent)
+        self.view_state = view_state
+        self.n_steps = 1
+        self.setObjectName("narration")
+        self.title = QtWidgets.QLabel(objectName="narrationTitle")
+        self.text = QtWidgets.QLabel(wordWrap=True, objectName="narrationText")
+        self.text.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        self.text.setAlignment(QtCore.Qt.AlignTop | QtCore.Qt.AlignLeft)
+        self.counter = QtWidgets.QLabel(objectName="stepCounter")
+        self.counter.setAlignment(QtCore.Qt.AlignCenter)
+        self.prev = QtWidgets.QPushButton("◀  Prev")
+        self.next = QtWidgets.QPushButton("Next  ▶")
+        self.prev.setToolTip("Previous step (Page Up, ←)")
+        self.next.setToolTip("Next step (Page Down, →, Space)")
+        for button in (self.prev, self.next):
+            button.setFocusPolicy(QtCore.Qt.NoFocus)
+        self.prev.clicked.connect(lambda: self.step_by(-1))
+        self.next.clicked.connect(lambda: self.step_by(+1))
+        words = QtWidgets.QVBoxLayout()
+        words.addWidget(self.title)
+        words.addWidget(self.text, 1)
+        nav = QtWidgets.QVBoxLayout()
+        nav.addWidget(self.counter)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.prev)
+        buttons.addWidget(self.next)
+        nav.addLayout(buttons)
+        nav.addStretch(1)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addLayout(words, 1)
+        layout.addLayout(nav)
+        self.set_text_size(11)
+
+    def step_by(self, delta: int) -> None:
+        """Go ``delta`` steps forward (or back), staying within the scene."""
+        step = min(max(self.view_state.step + delta, 0), self.n_steps - 1)
+        self.view_state.set_step(step)
+
+    def show_step(self, title: str, step_title: str, text: str, step: int, n_steps: int) -> None:
+        """Show the scene ``title``, the step's title and narration, and "step k of n"."""
+        self.n_steps = max(1, n_steps)
+        heading = title if not step_title or step_title == title else f"{title} — {step_title}"
+        self.title.setText(heading)
+        self.text.setText(text)
+        self.counter.setText(f"Step {step + 1} of {self.n_steps}" if self.n_steps > 1 else "")
+        self.prev.setEnabled(step > 0)
+        self.next.setEnabled(step < self.n_steps - 1)
+        self.prev.setVisible(self.n_steps > 1)
+        self.next.setVisible(self.n_steps > 1)
+
+    def set_text_size(self, points: int) -> None:
+        """Set the narration's type size (larger when presenting)."""
+        self.title.setStyleSheet(f"font-size:{round(points * 1.35)}pt; font-weight:600")
+        self.text.setStyleSheet(f"font-size:{points}pt")
+        self.counter.setStyleSheet(f"font-size:{max(9, points - 1)}pt; color:#666")

@@ -1,0 +1,159 @@
+"""Start the window: the application, loading with progress, options, screenshot mode.
+
+Loading shows a progress dialog (model, knowledge, scenes, then the meshes of the
+first frame) and keeps the event loop turning, so the program never looks frozen.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PyQt5 import QtCore, QtWidgets
+
+log = logging.getLogger(__name__)
+
+
+class LoadingProgress:
+    """A progress dialog fed with ``(percent, what)``; keeps the event loop turning."""
+
+    def __init__(self, app: QtWidgets.QApplication, visible: bool = True):
+        self.app = app
+        self.dialog = QtWidgets.QProgressDialog("Starting Sciatic Atlas…", "", 0, 100)
+        self.dialog.setWindowTitle("Sciatic Atlas")
+        self.dialog.setCancelButton(None)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(True)
+        self.visible = visible
+
+    def __call__(self, percent: int, what: str) -> None:
+        if self.visible:
+            self.dialog.setLabelText(what + "…")
+            self.dialog.setValue(int(percent))
+        self.app.processEvents(QtCore.QEventLoop.ExcludeUserInputEvents)
+
+    def close(self) -> None:
+        self.dialog.reset()
+        self.dialog.close()
+
+
+def warm_meshes(session, view_state, progress) -> None:
+    """Read and prepare the meshes the first frame draws, reporting progress (25..90 %)."""
+    from sciatic_atlas.render.structure_actor import surface
+
+    state = session.frame_state(view_state)
+    ids = [sid for sid, style in state.styles.items() if style.visible and session.model.has_mesh(sid)]
+    for i, sid in enumerate(ids):
+        if i % 8 == 0:
+            progress(25 + int(65 * i / max(1, len(ids))), f"Preparing the 3D model ({i}/{len(ids)})")
+        surface(session.model, sid)
+
+
+def check_scene(session, scene: str | None, step: int | None) -> None:
+    """Raise :class:`UserError` naming the fix if ``scene`` or ``step`` does not exist."""
+    from rapidfuzz import process
+
+    from sciatic_atlas.app.cli import UserError
+
+    if scene is None:
+        return
+    if scene not in session.scenes:
+        broken = [e for e in session.broken if Path(getattr(e, "file", "")).stem == scene]
+        if broken:
+            raise UserError(f"scene '{scene}' could not be loaded:\n{broken[0]}")
+        near = [m[0] for m in process.extract(scene, list(session.scenes), limit=3, score_cutoff=50)]
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise UserError(f"unknown scene '{scene}'{hint}; list them with `sciatic-atlas scenes`")
+    n_steps = session.n_steps(scene)
+    if step is not None and step >= n_steps:
+        raise UserError(f"scene '{scene}' has {n_steps} step{'s' if n_steps != 1 else ''}; "
+                        f"--step must be 1..{n_steps}")
+
+
+def launch(scene: str | None = None, step: int | None = None, side: str | None = None,
+           present: bool = False, dark: bool = False, size: tuple[int, int] = (1600, 1000),
+           screenshot: Path | None = None, settings_file: Path | None = None,
+           argv: list[str] | None = None) -> int:
+    """Open the window; with ``screenshot`` write a picture of it and return at once.
+
+    Parameters
+    ----------
+    scene, step : str and int, optional
+        The scene to open and its step (0-based); default: the last one used.
+    side : str, optional
+        'both', 'left' or 'right'; default: the last one used.
+    present, dark : bool
+        Start presenting; use the dark background.
+    size : tuple of int
+        Window width and height in pixels (when no layout was remembered, or screenshotting).
+    screenshot : Path, optional
+        Write a PNG of the whole window there and exit.
+    settings_file : Path, optional
+        An ini file for the settings instead of the user's.
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
+    from sciatic_atlas.app.qt_errors import install_excepthook
+    from sciatic_atlas.app.qt_main_window import MainWindow
+    from sciatic_atlas.app.qt_settings import Settings
+    from sciatic_atlas.app.session import Session
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or ["sciatic-atlas"])
+    app.setApplicationName("Sciatic Atlas")
+    progress = LoadingProgress(app, visible=screenshot is None)
+    progress(1, "Reading the model")
+    session = Session.load(progress)
+    check_scene(session, scene, step)
+    qsettings = QtCore.QSettings(str(settings_file), QtCore.QSettings.IniFormat) if settings_file else None
+    settings = Settings(qsettings)
+    window = MainWindow(session, settings)
+    previous_hook = install_excepthook(lambda: window)
+    try:
+        if screenshot is None:
+            window.restore_settings()
+            if scene is None and settings.last_scene in session.scenes:
+                scene, step = settings.last_scene, settings.last_step if step is None else step
+        if screenshot is not None or not window.settings.q.contains("window/geometry"):
+            window.resize(*size)
+        window.view_state.side = side or window.view_state.side
+        window.display_bar._on_side_change(window.view_state.side)
+        if dark:
+            window.view_state.set_background("dark")
+        window.view_state.scene_id, window.view_state.step = scene, step or 0
+        warm_meshes(session, window.view_state, progress)
+        progress(95, "Drawing")
+        window.show()
+        window.open(scene, step or 0)
+        progress.close()
+        if present:
+            window.view_state.set_present(True)
+        if screenshot is not None:
+            return _screenshot(app, window, Path(screenshot))
+        return app.exec_()
+    finally:
+        import sys
+
+        sys.excepthook = previous_hook
+
+
+def _screenshot(app: QtWidgets.QApplication, window, path: Path) -> int:
+    """Wait until the window is drawn, write its picture to ``path``, close it."""
+    from PyQt5 import QtTest
+
+    QtTest.QTest.qWaitForWindowExposed(window, 5000)
+    app.processEvents()
+    window.viewport.finish_glide()
+    pixmap = window.grab_window()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = pixmap.save(str(path), "PNG")
+    window.close()
+    app.processEvents()
+    if not ok:
+        from sciatic_atlas.app.cli import UserError
+
+        raise UserError(f"could not write the screenshot {path}")
+    log.info("wrote %s (%dx%d)", path, pixmap.width(), pixmap.height())
+    return 0

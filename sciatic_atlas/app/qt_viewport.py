@@ -1,0 +1,255 @@
+"""The 3D view: a pyvistaqt interactor that draws scene states, picks, hovers and glides.
+
+:class:`QtViewport` owns the plotter (``auto_update=False``: it renders only after
+a change, see STYLE.md section 3), the ``actors`` dict that
+:func:`~sciatic_atlas.render.apply_state` keeps, the picker, the orientation
+cube and side labels. While the camera moves it drops to a cheaper frame
+(no depth peeling, no anti-aliasing) and restores full quality when it stops,
+so that rotating stays fluid on a CPU renderer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+from PyQt5 import QtCore, QtGui, QtWidgets
+
+from sciatic_atlas.app import camera_path
+from sciatic_atlas.app.picking import RayPicker
+from sciatic_atlas.app.viewport_decor import SideLabels, orientation_cube
+from sciatic_atlas.render.apply import apply_camera, apply_state
+from sciatic_atlas.render.cameras import set_camera
+
+log = logging.getLogger(__name__)
+
+CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
+HOVER_DELAY_MS = 150  # pick for the hover name once the pointer rests this long
+GLIDE_MS = 650  # duration of a camera move between steps
+
+
+class QtViewport(QtWidgets.QFrame):
+    """A 3D view of the model that draws :class:`SceneState` objects.
+
+    Parameters
+    ----------
+    model : AnatomyModel
+        The built model (meshes, centrelines).
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    structure_clicked = QtCore.pyqtSignal(object)  # structure id or None (clicked on nothing)
+    structure_hovered = QtCore.pyqtSignal(object)  # structure id or None
+    frame_drawn = QtCore.pyqtSignal()  # a full-quality frame has been rendered
+    camera_settled = QtCore.pyqtSignal()  # a camera glide has ended
+
+    def __init__(self, model, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        from pyvistaqt import QtInteractor
+
+        self.model = model
+        self.actors: dict = {}
+        self.state = None
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.plotter = QtInteractor(self, auto_update=False)
+        layout.addWidget(self.plotter.interactor)
+        self.picker = RayPicker(self.plotter, self.actors)
+        self._fast = False
+        self._quality: tuple[bool, bool] | None = None  # (depth peeling, FXAA) at full quality
+        self._press: tuple[int, int] | None = None
+        self._hover_at: tuple[int, int] | None = None
+        self._glide: list = []
+        self._glide_start = 0.0
+        self._glide_from = self._glide_to = None
+        self._glide_timer = QtCore.QTimer(self, interval=15)
+        self._glide_timer.timeout.connect(self._on_glide_tick)
+        self._hover_timer = QtCore.QTimer(self, singleShot=True, interval=HOVER_DELAY_MS)
+        self._hover_timer.timeout.connect(self._on_hover_timeout)
+        self._decorate()
+        self._observe_interaction()
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _decorate(self) -> None:
+        # The default 'q' key of a PyVista plotter closes it; in a window that loses the view.
+        self.plotter.clear_events_for_key("q", raise_on_missing=False)
+        self.plotter.add_orientation_widget(orientation_cube(), interactive=False,
+                                            viewport=(0.0, 0.0, 0.13, 0.13))
+        self.side_labels = SideLabels(self.plotter)
+
+    def _observe_interaction(self) -> None:
+        iren = self.plotter.iren.interactor
+        style = iren.GetInteractorStyle()
+        style.AddObserver("StartInteractionEvent", lambda *_: self._set_fast(True))
+        style.AddObserver("EndInteractionEvent", lambda *_: self._end_interaction())
+        iren.AddObserver("LeftButtonPressEvent", self._on_press, 1.0)
+        iren.AddObserver("LeftButtonReleaseEvent", self._on_release, 1.0)
+        iren.AddObserver("MouseMoveEvent", self._on_move, 1.0)
+        iren.AddObserver("MouseWheelForwardEvent", lambda *_: self._wheel(), 1.0)
+        iren.AddObserver("MouseWheelBackwardEvent", lambda *_: self._wheel(), 1.0)
+        self._wheel_timer = QtCore.QTimer(self, singleShot=True, interval=250)
+        self._wheel_timer.timeout.connect(self._end_interaction)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def show_state(self, state, move_camera: bool = True, glide: bool = True) -> None:
+        """Draw ``state``; move the camera to its view (gliding there) or keep the user's.
+
+        Parameters
+        ----------
+        state : SceneState
+            What to draw. Its title and narration are shown by the window's panels,
+            not in the 3D view.
+        move_camera : bool
+            Take the state's camera; False keeps where the user is looking.
+        glide : bool
+            Move the camera smoothly (else jump).
+        """
+        self.state = state
+        shown = replace(state, title="", text="")
+        start = camera_path.pose_of(self.plotter.camera)
+        first = not self.actors
+        apply_state(self.plotter, shown, self.model, self.actors, camera=False, render=False)
+        self.side_labels.set_style(self.side_labels_size, self.is_dark)
+        if move_camera:
+            apply_camera(self.plotter, shown.camera, shown.side, self.actors)
+            if glide and not first:
+                target = camera_path.pose_of(self.plotter.camera)
+                set_camera(self.plotter, start)
+                self._start_glide(start, target)
+                return
+        self._glide_timer.stop()
+        self.render()
+
+    @property
+    def is_dark(self) -> bool:
+        from sciatic_atlas.render.quality import is_dark
+
+        return self.state is not None and is_dark(self.state.background)
+
+    side_labels_size = 11
+
+    def set_text_size(self, points: int) -> None:
+        """Set the size of the text drawn in the view (side labels)."""
+        self.side_labels_size = int(points)
+        self.side_labels.set_style(self.side_labels_size, self.is_dark)
+
+    def go_to(self, camera_spec, side: str, glide: bool = True) -> None:
+        """Move the camera to ``camera_spec`` (a named view or explicit camera) for ``side``."""
+        start = camera_path.pose_of(self.plotter.camera)
+        apply_camera(self.plotter, camera_spec, side, self.actors)
+        if glide:
+            target = camera_path.pose_of(self.plotter.camera)
+            set_camera(self.plotter, start)
+            self._start_glide(start, target)
+        else:
+            self.render()
+
+    def render(self) -> None:
+        """Render a full-quality frame now."""
+        self._set_fast(False)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.plotter.render()
+        self.frame_drawn.emit()
+
+    def grab_view(self) -> QtGui.QImage:
+        """Return the 3D view as an image (full quality)."""
+        self.render()
+        return self.plotter.interactor.grabFramebuffer() if hasattr(
+            self.plotter.interactor, "grabFramebuffer") else self.plotter.interactor.grab().toImage()
+
+    # -- camera glide ---------------------------------------------------------------------------
+    def _start_glide(self, start, target) -> None:
+        self._glide_from, self._glide_to = start, target
+        self._glide_start = time.perf_counter()
+        self._set_fast(True)
+        self._glide_timer.start()
+
+    def _on_glide_tick(self) -> None:
+        t = (time.perf_counter() - self._glide_start) * 1000.0 / GLIDE_MS
+        self.finish_glide() if t >= 1.0 else self._glide_frame(t)
+
+    def _glide_frame(self, t: float) -> None:
+        set_camera(self.plotter, camera_path.interpolate(self._glide_from, self._glide_to, t))
+        self.plotter.render()
+
+    def finish_glide(self) -> None:
+        """Jump to the end of a running camera glide and draw the full-quality frame."""
+        self._glide_timer.stop()
+        if self._glide_to is not None:
+            set_camera(self.plotter, self._glide_to)
+            self._glide_from = self._glide_to = None
+        self.render()
+        self.camera_settled.emit()
+
+    @property
+    def gliding(self) -> bool:
+        return self._glide_timer.isActive()
+
+    # -- level of detail ------------------------------------------------------------------------
+    def _set_fast(self, fast: bool) -> None:
+        """Switch between a cheap frame (while moving) and full quality.
+
+        On a CPU renderer depth peeling of the translucent muscles and anti-aliasing
+        cost most of a frame; while the camera moves neither is missed (issue 6).
+        """
+        if fast == self._fast:
+            return
+        self._fast = fast
+        renderer = self.plotter.renderer
+        if fast:
+            self._quality = (renderer.GetUseDepthPeeling(), renderer.GetUseFXAA())
+            renderer.SetUseDepthPeeling(False)
+            renderer.SetUseFXAA(False)
+        elif self._quality is not None:
+            renderer.SetUseDepthPeeling(self._quality[0])
+            renderer.SetUseFXAA(self._quality[1])
+
+    def _wheel(self) -> None:
+        self._set_fast(True)
+        self._wheel_timer.start()
+
+    def _end_interaction(self) -> None:
+        if self._fast and not self.gliding:
+            self.render()
+
+    # -- picking and hovering ---------------------------------------------------------------------
+    def _event_xy(self) -> tuple[int, int]:
+        return tuple(self.plotter.iren.interactor.GetEventPosition())
+
+    def _on_press(self, *_args) -> None:
+        self._press = self._event_xy()
+
+    def _on_release(self, *_args) -> None:
+        if self._press is None:
+            return
+        x, y = self._event_xy()
+        px, py = self._press
+        self._press = None
+        if abs(x - px) <= CLICK_SLOP_PX and abs(y - py) <= CLICK_SLOP_PX:
+            self.click_at(x, y)
+
+    def click_at(self, x: float, y: float) -> str | None:
+        """Pick at display pixel ``(x, y)`` (from the bottom left) and emit ``structure_clicked``."""
+        sid = self.picker.pick(x, y)
+        self.structure_clicked.emit(sid)
+        return sid
+
+    def _on_move(self, *_args) -> None:
+        if self._fast:
+            return  # rotating or gliding: no hover picks
+        self._hover_at = self._event_xy()
+        self._hover_timer.start()
+
+    def _on_hover_timeout(self) -> None:
+        if self._hover_at is not None and not self._fast:
+            self.structure_hovered.emit(self.picker.pick(*self._hover_at))
+
+    # -- clean-up ---------------------------------------------------------------------------------
+    def close_plotter(self) -> None:
+        """Stop the timers and release the plotter's render window."""
+        for timer in (self._glide_timer, self._hover_timer, self._wheel_timer):
+            timer.stop()
+        self.actors.clear()
+        self.plotter.close()

@@ -1,0 +1,125 @@
+"""One typo-tolerant search over structures, groups and scenes (rapidfuzz, no Qt).
+
+The window's search box calls :meth:`SearchIndex.query` on every key press; a
+query of a few letters must answer in well under a frame, so the index keeps
+its choice strings pre-processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+KINDS = ("structure", "group", "scene")
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """Something the user can find: ``kind`` is one of :data:`KINDS`."""
+
+    kind: str
+    id: str
+    label: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One answer to a query, best first; ``score`` is 0..100."""
+
+    entry: SearchEntry
+    score: float
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def label(self) -> str:
+        return self.entry.label
+
+
+def _score(query: str, choice: str, **_kwargs) -> float:
+    """Score ``choice`` for ``query`` (both pre-processed): whole words and prefixes first."""
+    if not query:
+        return 0.0
+    if choice.startswith(query):
+        return 100.0
+    if f" {query}" in f" {choice}":
+        return 97.0
+    if query in choice:
+        return 92.0
+    words = choice.split()
+    if all(any(word.startswith(part) for word in words) for part in query.split()):
+        return 90.0  # "glut min" -> "gluteus minimus"
+    # Typos: compare the query with the best-matching stretch of the choice, and
+    # with each word, so that "pirifromis" still finds "nerve to piriformis".
+    partial = fuzz.partial_ratio(query, choice)
+    per_word = max((fuzz.ratio(query, word) for word in words), default=0.0)
+    return 0.9 * max(partial, per_word) if len(query) >= 3 else 0.0
+
+
+class SearchIndex:
+    """Find entries by name, id or keyword, tolerating typos.
+
+    Parameters
+    ----------
+    entries : iterable of SearchEntry
+        What can be found.
+
+    Examples
+    --------
+    >>> index = SearchIndex([SearchEntry("structure", "piriformis_r", "piriformis (right)")])
+    >>> index.query("pirifromis")[0].id
+    'piriformis_r'
+    """
+
+    def __init__(self, entries: Iterable[SearchEntry]):
+        self.entries: list[SearchEntry] = []
+        self._choices: list[str] = []
+        self._owner: list[int] = []
+        for entry in entries:
+            index = len(self.entries)
+            self.entries.append(entry)
+            for text in {entry.label, entry.id.replace("_", " "), *entry.keywords}:
+                self._choices.append(utils.default_process(text))
+                self._owner.append(index)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def query(self, text: str, limit: int = 12, kinds: Iterable[str] = KINDS,
+              min_score: float = 70.0) -> list[SearchHit]:
+        """Return up to ``limit`` hits for ``text``, best first.
+
+        Parameters
+        ----------
+        text : str
+            What the user typed; case, punctuation and underscores are ignored.
+        limit : int
+            The most hits to return.
+        kinds : iterable of str
+            Which kinds of entry to consider.
+        min_score : float
+            Hits scoring below this (0..100) are dropped.
+        """
+        query = utils.default_process(text.replace("_", " "))
+        if not query:
+            return []
+        wanted = set(kinds)
+        best: dict[int, float] = {}
+        matches = process.extract(query, self._choices, scorer=_score, processor=None,
+                                  score_cutoff=min_score, limit=None)
+        for _choice, score, position in matches:
+            owner = self._owner[position]
+            if self.entries[owner].kind in wanted and score > best.get(owner, -1.0):
+                best[owner] = score
+        # Ties: shorter labels first (the muscle before the branches named after it).
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(self.entries[kv[0]].label), kv[0]))
+        return [SearchHit(self.entries[i], score) for i, score in ranked[:limit]]

@@ -1,0 +1,160 @@
+"""Everything the window works on, loaded once, and the frame it should draw (no Qt).
+
+:class:`Session` holds the built model, the knowledge base, the scene library
+(with the files that failed to load, and why), the structure catalog and the
+search index. :meth:`Session.frame_state` turns the user's
+:class:`~sciatic_atlas.app.view_state.ViewState` into the
+:class:`~sciatic_atlas.scenes.state.SceneState` the renderer draws.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sciatic_atlas.app.catalog import Catalog
+from sciatic_atlas.app.compose import compose
+from sciatic_atlas.app.search import SearchEntry, SearchIndex
+from sciatic_atlas.scenes.state import SceneState
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]  # (percent 0..100, what is being done)
+
+
+@dataclass(frozen=True)
+class SceneSummary:
+    """A scene as the browser lists it."""
+
+    id: str
+    title: str
+    audience: tuple[str, ...]
+    n_steps: int  # positions to step through: the opening view plus each step
+    summary: str = ""
+
+
+def _quiet(_percent: int, _what: str) -> None:
+    return None
+
+
+def _load_knowledge():
+    """Return the knowledge base, or None (names from ids) if this install has none."""
+    try:
+        from sciatic_atlas.anatomy.knowledge import load_knowledge
+    except ModuleNotFoundError as exc:
+        if exc.name != "sciatic_atlas.anatomy.knowledge":
+            raise
+        log.warning("no knowledge base in this install: structures are named from their ids")
+        return None
+    return load_knowledge()
+
+
+class Session:
+    """The model, knowledge and scenes of one window, and what to draw for a view state.
+
+    Parameters
+    ----------
+    model : AnatomyModel
+        The built model.
+    knowledge : Knowledge or None
+        The knowledge base (names, facts); ``None`` names structures from their ids.
+    scenes : dict of str to Scene
+        The scene library, by id.
+    broken : list of SceneError
+        Scene files that failed to load, each with every issue found.
+    """
+
+    def __init__(self, model, knowledge, scenes: dict, broken: list):
+        self.model = model
+        self.knowledge = knowledge
+        self.scenes = dict(scenes)
+        self.broken = list(broken)
+        self.catalog = Catalog(model, knowledge)
+        self._base: dict[tuple, SceneState] = {}
+        self._search: SearchIndex | None = None
+
+    # -- loading ------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, progress: Progress = _quiet, scenes_folder: Path | None = None) -> Session:
+        """Load the model, the knowledge base and the scene library, reporting progress.
+
+        Raises
+        ------
+        AtlasDataError
+            If the model or the knowledge base cannot be read (the message names the fix).
+        """
+        from sciatic_atlas.anatomy.model import load_model
+        from sciatic_atlas.scenes.load import load_library
+
+        progress(5, "Reading the model")
+        model = load_model()
+        progress(15, "Reading the knowledge base")
+        knowledge = _load_knowledge()
+        progress(25, "Reading the scene library")
+        scenes, broken = load_library(scenes_folder)
+        for error in broken:
+            log.warning("scene file not loaded: %s", error)
+        return cls(model, knowledge, scenes, broken)
+
+    def reload_scenes(self, scenes_folder: Path | None = None) -> None:
+        """Read the scene library again (after a file was fixed)."""
+        from sciatic_atlas.scenes.load import load_library
+
+        self.scenes, self.broken = load_library(scenes_folder)
+        self._base.clear()
+        self._search = None
+
+    # -- scenes -------------------------------------------------------------------------------
+    def scene_summaries(self) -> list[SceneSummary]:
+        """Return every loaded scene, in library order."""
+        return [SceneSummary(sid, scene.title, tuple(scene.audience), self.n_steps(sid),
+                             getattr(scene, "summary", "") or "")
+                for sid, scene in self.scenes.items()]
+
+    def n_steps(self, scene_id: str | None) -> int:
+        """Return how many positions scene ``scene_id`` steps through (1 without steps)."""
+        if scene_id is None:
+            return 1
+        return 1 + len(self.scenes[scene_id].steps)
+
+    def base_state(self, scene_id: str | None, step: int, side: str, view: str = "posterior") -> SceneState:
+        """Return the scene's state at ``step`` for ``side`` (cached), or the default state."""
+        key = (scene_id, step, side, None if scene_id else view)
+        if key not in self._base:
+            if scene_id is None:
+                from sciatic_atlas.render.apply import default_state
+
+                self._base[key] = default_state(self.model, view, side)
+            else:
+                from sciatic_atlas.scenes.resolve import resolve_state
+
+                self._base[key] = resolve_state(self.scenes[scene_id], step=step, side=side,
+                                                knowledge=self.knowledge, model=self.model)
+        return self._base[key]
+
+    def frame_state(self, view_state) -> SceneState:
+        """Return what to draw for ``view_state``: the scene's state with the user's changes."""
+        from sciatic_atlas.render.appearance import default_style
+
+        step = min(view_state.step, self.n_steps(view_state.scene_id) - 1)
+        base = self.base_state(view_state.scene_id, step, view_state.side)
+        return compose(base, view_state, self.catalog, lambda sid: default_style(self.model, sid))
+
+    # -- search -------------------------------------------------------------------------------
+    def search_index(self) -> SearchIndex:
+        """Return the index of structures, groups and scenes (built once)."""
+        if self._search is None:
+            entries = [SearchEntry("structure", sid, entry.label, (entry.kind, entry.region))
+                       for sid, entry in self.catalog.entries.items()]
+            for gid, group in (getattr(self.knowledge, "groups", None) or {}).items():
+                entries.append(SearchEntry("group", gid, getattr(group, "name", gid) or gid))
+            for summary in self.scene_summaries():
+                entries.append(SearchEntry("scene", summary.id, summary.title, summary.audience))
+            self._search = SearchIndex(entries)
+        return self._search
+
+    def group_members(self, group_id: str, side: str = "both") -> list[str]:
+        """Return the structures of a knowledge-base group that have meshes."""
+        return [sid for sid in self.knowledge.expand(group_id, side) if sid in self.catalog]
