@@ -247,27 +247,28 @@ def test_fact_without_source_names_file_entry_and_fix(data_copy):
     assert "has no source" in message and "sources.yaml" in message
 
 
-def test_unknown_source_is_rejected(data_copy):
-    _edit(data_copy / "nerves.yaml", "source: lee2008", "source: lee2009")
-    with pytest.raises(AtlasDataError, match=r"nerves.yaml: entry 'l4_ventral_ramus'.*unknown source 'lee2009'"):
-        read_knowledge(data_copy)
+BROKEN = [
+    pytest.param("nerves.yaml", "source: lee2008", "source: lee2009",
+                 r"nerves.yaml: entry 'l4_ventral_ramus'.*unknown source 'lee2009'", id="unknown-source"),
+    pytest.param("muscles.yaml", "nerve: nerve_to_piriformis", "nerve: nerve_to_pirifomis",
+                 r"muscles.yaml: entry 'piriformis'.*unknown nerve 'nerve_to_pirifomis'", id="unknown-nerve"),
+    pytest.param("muscles.yaml", "nerve: sciatic_nerve, division: common_fibular", "nerve: sciatic_nerve, division: none",
+                 "biceps_femoris_short_head.*division tibial or common_fibular", id="sciatic-without-division"),
+    pytest.param("muscles.yaml", "nerve: tibial_nerve, division: tibial", "nerve: tibial_nerve, division: common_fibular",
+                 "gastrocnemius_medial_head.*contradicts tibial_nerve's division", id="contradictory-division"),
+    pytest.param("clinical.yaml", "structures: [calf, hamstrings]", "structures: [calfs, hamstrings]",
+                 r"clinical.yaml: topic 'cramps', item 'dehydration'.*'calfs'.*did you mean calf", id="unknown-clinical-ref"),
+    pytest.param("nerves.yaml", "branches: [tibial_nerve, common_fibular_nerve]", "branches: [tibial_nerve, fibular_nerve]",
+                 r"nerves.yaml: entry 'sciatic_nerve': branch 'fibular_nerve' is not a nerve", id="unknown-branch"),
+    pytest.param("muscles.yaml", "    layer: deep\n    region: gluteal", "    layer: deeper\n    region: gluteal",
+                 r"muscles.yaml: entry 'gluteus_minimus': layer 'deeper' is not one of", id="bad-layer"),
+]
 
 
-def test_muscle_with_unknown_nerve_is_rejected(data_copy):
-    _edit(data_copy / "muscles.yaml", "nerve: nerve_to_piriformis", "nerve: nerve_to_pirifomis")
-    with pytest.raises(AtlasDataError, match=r"muscles.yaml: entry 'piriformis'.*unknown nerve 'nerve_to_pirifomis'"):
-        read_knowledge(data_copy)
-
-
-def test_sciatic_supply_without_division_is_rejected(data_copy):
-    _edit(data_copy / "muscles.yaml", "nerve: sciatic_nerve, division: common_fibular", "nerve: sciatic_nerve, division: none")
-    with pytest.raises(AtlasDataError, match="biceps_femoris_short_head.*division tibial or common_fibular"):
-        read_knowledge(data_copy)
-
-
-def test_unknown_clinical_reference_is_rejected(data_copy):
-    _edit(data_copy / "clinical.yaml", "structures: [calf, hamstrings]", "structures: [calfs, hamstrings]")
-    with pytest.raises(AtlasDataError, match=r"clinical.yaml: topic 'cramps', item 'dehydration'.*'calfs'.*did you mean calf"):
+@pytest.mark.parametrize("name, old, new, pattern", BROKEN)
+def test_inconsistent_data_is_rejected_naming_file_and_entry(data_copy, name, old, new, pattern):
+    _edit(data_copy / name, old, new)
+    with pytest.raises(AtlasDataError, match=pattern):
         read_knowledge(data_copy)
 
 
