@@ -18,6 +18,9 @@ import yaml
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
 
+# The C loader (libyaml) reads the knowledge files about 5x faster; same safe subset of YAML.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -83,7 +86,7 @@ def read_yaml(path: Path) -> Any:
     """
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_SAFE_LOADER)
     except FileNotFoundError:
         raise AtlasDataError(
             f"missing knowledge file {path}: reinstall the package or restore it from git"
