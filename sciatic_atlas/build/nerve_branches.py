@@ -6,7 +6,8 @@ long head of biceps) and the ischial part of adductor magnus from the tibial div
 short head of biceps from the common fibular division; gastrocnemius, soleus, tibialis
 posterior, FDL and FHL from the tibial nerve; fibularis longus and brevis from the superficial
 fibular; tibialis anterior, EDL and EHL from the deep fibular; gluteus medius and minimus
-from the superior gluteal nerve. Ids: ``branch_<nerve>__<muscle>_<side>``.
+from the superior gluteal nerve (also tensor fasciae latae);
+gluteus maximus from the inferior gluteal nerve; piriformis from the nerve to piriformis. Ids: ``branch_<nerve>__<muscle>_<side>``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ BRANCHES = (
     ("deep_fibular_nerve", "deep_fibular_nerve", "extensor_hallucis_longus", 0.3, 2.0),
     ("superior_gluteal_nerve", "superior_gluteal_nerve", "gluteus_medius", 0.45, 2.5),
     ("superior_gluteal_nerve", "superior_gluteal_nerve", "gluteus_minimus", 0.45, 2.5),
+    ("superior_gluteal_nerve", "superior_gluteal_nerve", "tensor_fasciae_latae", 0.2, 2.0),
+    ("inferior_gluteal_nerve", "inferior_gluteal_nerve", "gluteus_maximus", 0.5, 2.5),
+    ("nerve_to_piriformis", "nerve_to_piriformis", "piriformis", 0.4, 2.0),
 )
 
 

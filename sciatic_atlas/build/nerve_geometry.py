@@ -87,7 +87,10 @@ class BoneField:
             fn = vtk.vtkImplicitPolyDataDistance()
             fn.SetInput(poly)
             lo, hi = np.asarray(vertices).min(axis=0), np.asarray(vertices).max(axis=0)
-            self._fns.append((fn, lo, hi))
+            # Normals of an open or non-manifold bone can come out inverted: a point well
+            # outside the bone must read positive, else the sign is flipped.
+            sign = 1.0 if fn.EvaluateFunction(hi + 50.0) > 0 else -1.0
+            self._fns.append((fn, sign, lo, hi))
 
     def distance(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the signed distance (mm) of each point and its unit gradient (outward)."""
@@ -95,14 +98,14 @@ class BoneField:
         dist = np.full(len(points), np.inf)
         grad = np.zeros((len(points), 3))
         g = [0.0, 0.0, 0.0]
-        for fn, lo, hi in self._fns:
+        for fn, sign, lo, hi in self._fns:
             near = np.all((points > lo - 30) & (points < hi + 30), axis=1)
             for i in np.flatnonzero(near):
-                d = fn.EvaluateFunction(points[i])
+                d = sign * fn.EvaluateFunction(points[i])
                 if d < dist[i]:
                     fn.EvaluateGradient(points[i], g)
                     dist[i] = d
-                    grad[i] = g
+                    grad[i] = np.multiply(g, sign)
         norm = np.linalg.norm(grad, axis=1, keepdims=True)
         grad = np.divide(grad, norm, out=np.zeros_like(grad), where=norm > 0)
         return dist, grad
@@ -116,6 +119,7 @@ class BoneField:
         """
         path = np.array(path, float)
         clearance = np.broadcast_to(np.asarray(clearance, float), (len(path),))
+        kept = path[:fixed].copy()
         for _ in range(iterations):
             d, g = self.distance(path)
             short = (d < clearance) & np.isfinite(d)
@@ -125,7 +129,7 @@ class BoneField:
             path[short] += g[short] * (clearance[short] - d[short])[:, None]
             inner = path[1:-1].copy()
             path[1:-1] = 0.25 * path[:-2] + 0.5 * inner + 0.25 * path[2:]
-            path[:fixed] = np.array(path[:fixed])
+            path[:fixed] = kept
         return path
 
 

@@ -1,0 +1,65 @@
+"""``describe --json``: the model as data, its documented shape, and the command line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from sciatic_atlas.anatomy.describe import describe_model, summary_lines
+from sciatic_atlas.app.cli import main
+from tests.anatomy.built_model import nerve_model
+
+
+def test_shape_matches_the_documented_keys():
+    model = nerve_model()
+    out = json.loads(json.dumps(describe_model(model, knowledge={})))
+    assert set(out) == {"format", "units", "frame", "source", "structures", "landmarks", "centrelines", "variants"}
+    assert out["units"] == "mm" and out["frame"]["axes"]["-y"] == "anterior"
+    sciatic = out["structures"]["sciatic_nerve_r"]
+    assert sciatic["has_mesh"] and sciatic["kind"] == "nerve" and sciatic["has_centreline"]
+    assert set(out["centrelines"]) == {"nerves", "muscles", "other"}
+    line = np.asarray(out["centrelines"]["nerves"]["sciatic_nerve_r"])
+    assert line.shape[1] == 3 and np.allclose(line, model.centreline("sciatic_nerve_r"))
+    assert "piriformis_r" in out["centrelines"]["muscles"]
+    lm = out["landmarks"]["ischial_tuberosity_l"]
+    assert lm["side"] == "left" and len(lm["position"]) == 3 and lm["how"]
+    options = out["variants"]["sciatic_path"]["options"]
+    assert out["variants"]["sciatic_path"]["default"] == "a" and set(options) == {"a", "b", "c", "d"}
+    for key, option in options.items():
+        assert option["source"] and option["label"]
+        for replaced, ids in option["replaces"].items():
+            assert model.has_mesh(replaced) and all(model.has_mesh(i) for i in ids), key
+
+
+def test_knowledge_facts_are_merged_by_id():
+    model = nerve_model()
+    facts = {"sciatic_nerve_r": {"kind": "nerve", "summary": "The largest nerve."},
+             "femoral_nerve_r": {"kind": "nerve", "summary": "Not built."}}
+    out = describe_model(model, knowledge=facts)
+    assert out["structures"]["sciatic_nerve_r"]["knowledge"]["summary"] == "The largest nerve."
+    assert out["structures"]["femoral_nerve_r"]["has_mesh"] is False
+    assert "knowledge" not in out["structures"]["piriformis_r"]
+
+
+def test_summary_names_landmarks_and_variants():
+    text = "\n".join(summary_lines(describe_model(nerve_model(), knowledge={})))
+    assert "greater_sciatic_notch_r" in text and "Type B" in text and "+z: superior" in text
+
+
+def test_cli_writes_json(tmp_path, monkeypatch, capsys):
+    from sciatic_atlas.anatomy.paths import assets_dir
+
+    monkeypatch.setenv("SCIATIC_ATLAS_ASSETS", str(assets_dir()))
+    nerve_model()
+    out = tmp_path / "model.json"
+    assert main(["describe", "--json", "--no-knowledge", "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert "sciatic_nerve_l" in data["centrelines"]["nerves"]
+
+
+def test_cli_missing_assets_is_one_clean_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SCIATIC_ATLAS_ASSETS", str(tmp_path))
+    assert main(["describe", "--json"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "model.json" in err and "build-assets" in err

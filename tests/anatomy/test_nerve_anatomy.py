@@ -1,0 +1,177 @@
+"""Anatomy of the built nerve tree: tests that fail when a nerve runs in the wrong place.
+
+Each reads the centrelines and landmarks of the built model (``describe --json`` data),
+both sides. Sources of the relations: Standring, Gray's Anatomy 42nd ed., chs. 79-84.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.anatomy.built_model import bone_ids, lateral, nerve_model
+
+SIDES = ("r", "l")
+LANDMARKS = ("ischial_tuberosity", "ischial_spine", "greater_trochanter", "greater_sciatic_notch",
+             "piriformis_lower_border", "fibular_head", "fibular_neck", "medial_malleolus",
+             "lateral_malleolus", "knee_joint_centre", "popliteal_fossa_apex", "hip_joint_centre",
+             "iliac_crest", "posterior_superior_iliac_spine", "anterior_superior_iliac_spine")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return nerve_model()
+
+
+def _closest_pair(a: np.ndarray, b: np.ndarray) -> tuple[int, int, float]:
+    d = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)
+    i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+    return int(i), int(j), float(d[i, j])
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_landmarks_exist_with_side_and_sit_sensibly(model, s):
+    side = {"r": "right", "l": "left"}[s]
+    lms = model.landmarks
+    for name in LANDMARKS:
+        assert lms[f"{name}_{s}"].side == side, name
+    lm = model.landmark
+    assert lm(f"ischial_tuberosity_{s}")[2] < lm(f"hip_joint_centre_{s}")[2]
+    assert lateral(model, s, lm(f"greater_trochanter_{s}")) > lateral(model, s, lm(f"ischial_tuberosity_{s}")) + 40
+    assert lateral(model, s, lm(f"lateral_malleolus_{s}")) > lateral(model, s, lm(f"medial_malleolus_{s}")) + 30
+    assert lm(f"fibular_neck_{s}")[2] < lm(f"fibular_head_{s}")[2]
+    assert lm(f"popliteal_fossa_apex_{s}")[2] > lm(f"knee_joint_centre_{s}")[2] + 30
+    assert lm(f"iliac_crest_{s}")[2] > lm(f"greater_sciatic_notch_{s}")[2] > lm(f"ischial_spine_{s}")[2]
+    assert lm(f"posterior_superior_iliac_spine_{s}")[1] > lm(f"anterior_superior_iliac_spine_{s}")[1] + 80
+    for name in ("disc_l4_l5", "disc_l5_s1"):
+        assert lms[name].side == "midline"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_leaves_below_piriformis(model, s):
+    nerve = model.centreline(f"sciatic_nerve_{s}")
+    piri = model.centreline(f"piriformis_{s}")
+    i, j, dist = _closest_pair(nerve, piri)
+    assert nerve[i, 2] < piri[j, 2], "the sciatic nerve must pass inferior to piriformis"
+    plb = model.landmark(f"piriformis_lower_border_{s}")
+    near = nerve[np.linalg.norm(nerve[:, :2] - plb[:2], axis=1) < 20]
+    assert len(near) and np.all(near[:, 2] < plb[2]), "crosses the foramen below the lower border"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_type_d_variant_goes_through_piriformis(model, s):
+    """The variant machinery is real: type D runs through the muscle, type A does not."""
+    piri = model.centreline(f"piriformis_{s}")
+    d_var = model.centreline(f"sciatic_nerve_{s}__ba_d")
+    normal = model.centreline(f"sciatic_nerve_{s}")
+    assert _closest_pair(d_var, piri)[2] < 6.0
+    assert _closest_pair(normal, piri)[2] > _closest_pair(d_var, piri)[2] + 5.0
+    above = model.centreline(f"sciatic_common_fibular_division_{s}__ba_c")
+    i, j, _ = _closest_pair(above, piri)
+    assert above[i, 2] > piri[j, 2], "type C's common fibular division passes above piriformis"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_between_tuberosity_and_trochanter_nearer_tuberosity(model, s):
+    nerve = model.centreline(f"sciatic_nerve_{s}")
+    it, gt = model.landmark(f"ischial_tuberosity_{s}"), model.landmark(f"greater_trochanter_{s}")
+    z = (it[2] + gt[2]) / 2
+    p = nerve[np.argmin(np.abs(nerve[:, 2] - z))]
+    frac = (lateral(model, s, p) - lateral(model, s, it)) / (lateral(model, s, gt) - lateral(model, s, it))
+    assert 0.05 < frac < 0.5, f"fraction of the way from tuberosity to trochanter: {frac:.2f}"
+    assert p[1] > min(it[1], gt[1]), "posterior to the hip joint region"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_posterior_to_femur_in_thigh(model, s):
+    nerve = model.centreline(f"sciatic_nerve_{s}")
+    femur = model.mesh(f"femur_{s}").vertices
+    it, knee = model.landmark(f"ischial_tuberosity_{s}"), model.landmark(f"knee_joint_centre_{s}")
+    for z in np.linspace(it[2] - 60, knee[2] + 90, 8):
+        p = nerve[np.argmin(np.abs(nerve[:, 2] - z))]
+        slab = femur[np.abs(femur[:, 2] - z) < 15]
+        assert p[1] > slab[:, 1].max(), f"at z={z:.0f} the nerve is not behind the femur"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_divides_above_knee(model, s):
+    knee, it = model.landmark(f"knee_joint_centre_{s}"), model.landmark(f"ischial_tuberosity_{s}")
+    end = model.centreline(f"sciatic_nerve_{s}")[-1]
+    assert knee[2] + 40 < end[2] < it[2] - 150
+    for child in ("tibial_nerve", "common_fibular_nerve"):
+        start = model.centreline(f"{child}_{s}")[0]
+        assert np.linalg.norm(start - end) < 3.0, f"{child} starts where the sciatic nerve ends"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_common_fibular_wraps_fibular_neck_laterally(model, s):
+    cfn = model.centreline(f"common_fibular_nerve_{s}")
+    neck, head = model.landmark(f"fibular_neck_{s}"), model.landmark(f"fibular_head_{s}")
+    p = cfn[np.argmin(np.linalg.norm(cfn - neck, axis=1))]
+    assert np.linalg.norm(p - neck) < 15.0
+    assert lateral(model, s, p) > lateral(model, s, neck)
+    behind = cfn[cfn[:, 2] > head[2] - 5]
+    assert np.any(behind[:, 1] > head[1]), "comes from behind the fibular head"
+    assert cfn[-1, 1] < neck[1], "ends in front of the neck (anterior/lateral compartments)"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_tibial_passes_behind_medial_malleolus(model, s):
+    tib = model.centreline(f"tibial_nerve_{s}")
+    mm = model.landmark(f"medial_malleolus_{s}")
+    p = tib[np.argmin(np.abs(tib[:, 2] - mm[2]))]
+    assert p[1] > mm[1] + 5.0, "posterior to the medial malleolus"
+    assert np.linalg.norm(p - mm) < 40.0
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_roots_leave_their_foramina(model, s):
+    for ramus, foramen in (("l4", "foramen_l4_l5"), ("l5", "foramen_l5_s1")):
+        start = model.centreline(f"{ramus}_ventral_ramus_{s}")[0]
+        assert np.linalg.norm(start - model.landmark(f"{foramen}_{s}")) < 5.0
+    zs = [model.centreline(f"s{k}_ventral_ramus_{s}")[0][2] for k in (1, 2, 3)]
+    assert zs[0] > zs[1] > zs[2], "S1-S3 leave the sacrum in descending order"
+
+
+def test_muscular_branches_reach_their_muscles(model):
+    branches = [s for s in model.structure_ids if s.startswith("branch_") and model.has_mesh(s)]
+    assert len(branches) >= 40
+    for sid in branches:
+        muscle = model.structure_info(sid)["supplies"]
+        end = model.centreline(sid)[-1]
+        assert np.linalg.norm(model.centreline(muscle) - end, axis=1).min() < 12.0, sid
+
+
+def test_sciatic_is_a_flat_band_in_the_buttock(model):
+    nerve = model.centreline("sciatic_nerve_r")
+    verts = model.mesh("sciatic_nerve_r").vertices
+    k = len(nerve) // 8
+    tangent = nerve[k + 1] - nerve[k - 1]
+    tangent /= np.linalg.norm(tangent)
+    ring = verts[np.abs((verts - nerve[k]) @ tangent) < 1.5]
+    ring = ring[np.linalg.norm(ring - nerve[k], axis=1) < 15]
+    extents = np.sort(np.ptp((ring - ring.mean(0)) @ np.linalg.svd(ring - ring.mean(0))[2].T, axis=0))[::-1]
+    assert 14.0 < extents[0] < 21.0 and 4.5 < extents[1] < 9.0, extents
+
+
+def test_nerves_stay_out_of_bone(model):
+    from sciatic_atlas.build.nerve_geometry import BoneField
+
+    field = BoneField([(model.mesh(b).vertices, model.mesh(b).faces) for b in bone_ids(model)])
+    for sid in model.structure_ids:
+        info = model.structure_info(sid)
+        if info.get("kind") not in ("root", "nerve", "branch", "variant"):
+            continue
+        line = model.centreline(sid)[2 if info["kind"] == "root" else 0:]  # roots start in a foramen
+        d, _ = field.distance(line)
+        assert d.min() > -1.0, f"{sid} enters bone by {-d.min():.1f} mm"
+
+
+def test_nerve_meshes_are_closed(model):
+    for sid in model.structure_ids:
+        if model.structure_info(sid).get("kind") not in ("root", "nerve", "branch", "variant"):
+            continue
+        f = model.mesh(sid).faces.astype(np.int64)
+        edges = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
+        _, counts = np.unique(edges, axis=0, return_counts=True)
+        assert np.all(counts == 2), f"{sid} is not a closed 2-manifold"
