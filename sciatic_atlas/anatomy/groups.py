@@ -45,6 +45,14 @@ def _base_of(structure: Structure) -> str:
     return structure.base_id
 
 
+def _field(structure: Structure, key: str):
+    """Return the value ``select`` compares: the field, with nerves as base ids."""
+    value = getattr(structure, key)
+    if key == "nerve" and value and structure.side != "midline":
+        return value[:-2]  # sided nerve id -> base id, as written in groups.yaml
+    return value
+
+
 class GroupBuilder:
     """Resolve the groups of one ``groups.yaml`` against the structures.
 
@@ -127,22 +135,14 @@ class GroupBuilder:
             if key not in SELECT_FIELDS:
                 self.fail(gid, f"cannot select on '{key}'; use one of {', '.join(SELECT_FIELDS)}")
         wanted = {k: set(v) if isinstance(v, list) else {v} for k, v in select.items()}
-        known = {k: {getattr(s, k) for s in self.structures.values()} for k in wanted}
-        known["nerve"] = {s.nerve and s.nerve[:-2] for s in self.structures.values()} if "nerve" in wanted else set()
         for key, values in wanted.items():
-            bad = values - known[key]
+            bad = values - {_field(s, key) for s in self.structures.values()}
             if bad:
                 self.fail(gid, f"select {key}: {sorted(map(str, bad))} matches no structure; check the spelling")
-
-        def value(structure: Structure, key: str) -> Any:
-            if key == "nerve" and structure.nerve and structure.side != "midline":
-                return structure.nerve[:-2]
-            return getattr(structure, key)
-
         return [
             sid
             for sid, s in self.structures.items()
-            if all(value(s, key) in values for key, values in wanted.items())
+            if all(_field(s, key) in values for key, values in wanted.items())
         ]
 
     def _tree(self, gid: str, root: Any) -> list[str]:

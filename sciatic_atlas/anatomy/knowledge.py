@@ -3,7 +3,7 @@
 This module owns :class:`Knowledge` and :func:`load_knowledge`, the one entry point
 other layers use. It reads the bundled data files (``sources.yaml``,
 ``structures.yaml``, ``muscles.yaml``, ``nerves.yaml``, ``groups.yaml``,
-``clinical.yaml``), validates them (every fact has a known source, every nerve,
+``clinical.yaml``, ``landmarks.yaml``), validates them (every fact has a known source, every nerve,
 group member and clinical reference exists) and answers lookups: a structure by id,
 typo-tolerant suggestions, and the expansion of a structure, base or group name to
 sided structure ids.
@@ -30,6 +30,7 @@ from sciatic_atlas.anatomy.clinical import ClinicalItem, ClinicalTopic, read_cli
 from sciatic_atlas.anatomy.errors import UnknownStructureError
 from sciatic_atlas.anatomy.facts import Fact, Source, load_sources
 from sciatic_atlas.anatomy.groups import Group, GroupBuilder
+from sciatic_atlas.anatomy.landmark_facts import LandmarkInfo, read_landmarks
 from sciatic_atlas.anatomy.paths import DATA_DIR
 from sciatic_atlas.anatomy.structures import Structure, read_muscles, read_nerves, read_plain
 from sciatic_atlas.anatomy.supply import expand_sides, link
@@ -40,6 +41,7 @@ __all__ = [
     "Fact",
     "Group",
     "Knowledge",
+    "LandmarkInfo",
     "Source",
     "Structure",
     "load_knowledge",
@@ -73,6 +75,7 @@ class Knowledge:
         self.sources = sources
         self.groups: dict[str, Group] = {}
         self.clinical: dict[str, ClinicalTopic] = {}
+        self.landmarks: dict[str, LandmarkInfo] = {}
         self._by_base: dict[str, list[str]] = {}
         for sid, structure in structures.items():
             self._by_base.setdefault(structure.base_id, []).append(sid)
@@ -169,7 +172,7 @@ def read_knowledge(data_dir: Path) -> Knowledge:
     """
     paths = {
         name: Path(data_dir) / f"{name}.yaml"
-        for name in ("sources", "structures", "muscles", "nerves", "groups", "clinical")
+        for name in ("sources", "structures", "muscles", "nerves", "groups", "clinical", "landmarks")
     }
     sources = load_sources(paths["sources"])
     entries = link(
@@ -181,6 +184,7 @@ def read_knowledge(data_dir: Path) -> Knowledge:
     kb = Knowledge(expand_sides(entries), sources)
     kb.groups = GroupBuilder(kb.structures, paths["groups"], kb.suggest).build()
     kb.clinical = read_clinical(paths["clinical"], sources, kb.expand)
+    kb.landmarks = read_landmarks(paths["landmarks"], sources, set(kb.structures))
     logger.debug("knowledge: %d structures, %d groups, %d sources", len(kb.structures), len(kb.groups), len(sources))
     return kb
 

@@ -279,3 +279,20 @@ def test_invalid_yaml_and_missing_file_name_the_file(data_copy):
     (data_copy / "sources.yaml").unlink()
     with pytest.raises(AtlasDataError, match="missing knowledge file .*sources.yaml"):
         read_knowledge(data_copy)
+
+
+LANDMARKS = (
+    "ischial_tuberosity ischial_spine greater_trochanter greater_sciatic_notch piriformis_lower_border "
+    "fibular_head fibular_neck medial_malleolus lateral_malleolus knee_joint_centre popliteal_fossa_apex "
+    "hip_joint_centre iliac_crest posterior_superior_iliac_spine anterior_superior_iliac_spine"
+).split()
+
+
+def test_every_team_landmark_is_explained(kb):
+    expected = {f"{name}_{s}" for name in LANDMARKS for s in "lr"} | {"disc_l3_l4", "disc_l4_l5", "disc_l5_s1"}
+    assert set(kb.landmarks) == expected
+    for lid, info in kb.landmarks.items():
+        assert info.summary.source in kb.sources and info.summary.text
+        assert kb.structure(info.structure).side == info.side
+    assert kb.landmarks["fibular_neck_l"].structure == "fibula_l"
+    assert "common fibular" in kb.landmarks["fibular_neck_l"].summary.text
