@@ -21,7 +21,12 @@ def prepare_plotter(plotter) -> None:
     if renderer in _PREPARED:
         return
     quality = appearance()["quality"]
-    plotter.enable_depth_peeling(number_of_peels=int(quality["depth_peels"]), occlusion_ratio=0.0)
+    # Set depth peeling on the renderer directly: PyVista's enable_depth_peeling first
+    # opens a probe window to test support (a second GL context, ~0.1-0.2 s on llvmpipe);
+    # VTK falls back to plain blending by itself where peeling is unsupported.
+    renderer.SetUseDepthPeeling(True)
+    renderer.SetMaximumNumberOfPeels(int(quality["depth_peels"]))
+    renderer.SetOcclusionRatio(0.0)
     plotter.enable_anti_aliasing(_anti_aliasing(plotter, quality["anti_aliasing"]), all_renderers=False)
     _light_kit(plotter)
     _PREPARED.add(renderer)

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyvista as pv
 
-from sciatic_atlas.render.appearance import Look
+from sciatic_atlas.render.appearance import Look, kind_of
+from sciatic_atlas.render.shading import belly_weights, blend
 
 log = logging.getLogger(__name__)
+
+BELLY = "belly"  # point array: 0 at tendon .. 1 in the belly (muscles with a centreline)
+RGB_ARRAY = "rgb"  # per-actor point colours of a muscle with tendons
 
 # model -> {structure id -> PolyData with normals}; entries die with their model.
 _SURFACES: "weakref.WeakKeyDictionary[object, dict[str, pv.PolyData]]" = weakref.WeakKeyDictionary()
@@ -42,6 +46,11 @@ def surface(model, structure_id: str) -> pv.PolyData:
         # Smooth normals without splitting at sharp edges: no facets, no cracks.
         poly = poly.compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
                                     consistent_normals=False, auto_orient_normals=False)
+        if kind_of(structure_id, model.structure_info(structure_id)) == "muscle":
+            path = model.record.get("centrelines", {}).get(structure_id)
+            weights = belly_weights(np.asarray(poly.points), None if path is None else np.asarray(path, float))
+            if weights is not None:
+                poly.point_data[BELLY] = weights.astype(np.float32)
         cache[structure_id] = poly
     return cache[structure_id]
 
@@ -57,9 +66,15 @@ class StructureActor:
     @classmethod
     def attach(cls, plotter, structure_id: str, mesh: pv.PolyData, look: Look) -> "StructureActor":
         """Add ``mesh`` to ``plotter`` under the name ``structure_id`` and style it."""
+        if BELLY in mesh.point_data:
+            # Own copy of the point colours (the cached surface is shared by plotters).
+            mesh = mesh.copy(deep=False)
+            mesh.point_data[RGB_ARRAY] = blend(mesh.point_data[BELLY], look.colour)
+            colours = {"scalars": RGB_ARRAY, "rgb": True}
+        else:
+            colours = {"color": look.colour}
         actor = plotter.add_mesh(mesh, name=structure_id, render=False, reset_camera=False,
-                                 smooth_shading=True, color=look.colour, opacity=look.opacity,
-                                 pickable=True)
+                                 smooth_shading=True, opacity=look.opacity, pickable=True, **colours)
         item = cls(structure_id, actor)
         item.set_look(look)
         return item
@@ -70,6 +85,10 @@ class StructureActor:
             return
         prop = self.actor.prop
         prop.color = look.colour
+        mesh = self.actor.mapper.dataset
+        if RGB_ARRAY in mesh.point_data and (self.look is None or self.look.colour != look.colour):
+            mesh.point_data[RGB_ARRAY][:] = blend(mesh.point_data[BELLY], look.colour)
+            mesh.Modified()
         prop.opacity = look.opacity
         prop.ambient = look.ambient
         prop.diffuse = look.diffuse

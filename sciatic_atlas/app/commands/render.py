@@ -29,8 +29,8 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--view", default=None,
                    help=f"camera preset: {', '.join(_views())} (default: posterior, or the scene's camera)")
     p.add_argument("--side", default=None, help="left, right or both (default: both, or the scene's side)")
-    p.add_argument("--size", default="1200x1600", help="image size WIDTHxHEIGHT in pixels (default 1200x1600)")
-    p.add_argument("--step", type=int, default=0, help="scene step to render (0 = the scene itself)")
+    p.add_argument("--size", default="1000x1300", help="image size WIDTHxHEIGHT in pixels (default 1000x1300)")
+    p.add_argument("--step", default="0", help="scene step to render: a number (0 = the scene itself) or a step id")
     p.set_defaults(run=run)
 
 
@@ -56,34 +56,21 @@ def _check_choices(view: str | None, side: str | None) -> None:
         raise UserError(f"unknown side '{side}'; valid sides: {', '.join(SIDES)}")
 
 
-def _scene_state(path: Path, step: int, side: str | None, model):
-    """Load and resolve a scene file (or library id) at ``step``."""
-    from dataclasses import replace
-
+def _scene_state(path: Path, step: str, side: str | None, model):
+    """Load a scene file (or a library scene id) and resolve it at ``step``."""
     from sciatic_atlas.app.cli import UserError
+    from sciatic_atlas.scenes.load import load_library, load_scene
+    from sciatic_atlas.scenes.resolve import resolve_state
 
-    try:
-        from sciatic_atlas.scenes.load import load_scene
-        from sciatic_atlas.scenes.resolve import resolve_state
-    except ImportError as exc:
-        raise UserError(f"scene rendering is not available yet ({exc})") from None
-    if not path.exists() and path.suffix == "":
-        from sciatic_atlas.anatomy.paths import scenes_dir
-
-        matches = sorted(scenes_dir().glob(f"*{path.name}*.yaml"))
-        if len(matches) != 1:
-            raise UserError(f"no scene file '{path}' (and no single library scene matches that id)")
-        path = matches[0]
-    scene = load_scene(path)
-    knowledge = None
-    try:
-        from sciatic_atlas.anatomy.knowledge import load_knowledge
-    except ImportError:
-        pass
+    if path.is_file():
+        scene = load_scene(path)
     else:
-        knowledge = load_knowledge()
-    state = resolve_state(scene, step=step, side=side, knowledge=knowledge, model=model)
-    return replace(state, side=side) if side else state
+        scenes, _ = load_library()
+        if str(path) not in scenes:
+            raise UserError(f"no scene file '{path}' and no library scene with that id "
+                            f"(library: {', '.join(scenes) or 'empty'})")
+        scene = scenes[str(path)]
+    return resolve_state(scene, step=int(step) if step.isdigit() else step, side=side, model=model)
 
 
 def _headless_window() -> None:

@@ -1,0 +1,204 @@
+"""Run the benchmarks and write ``benchmarks/RESULTS.md``: ``python benchmarks/run.py``.
+
+Each benchmark is one function that returns a list of :class:`Result` rows; it is
+registered in :data:`REGISTRY` under a section name. Other files add their own
+section: a module ``benchmarks/bench_<name>.py`` that defines
+``register(registry)`` is found and called (the window benchmarks live in
+``bench_window.py``). Every timing is a whole separate process, so it includes
+interpreter start-up and imports, and is reported with a baseline measured in the
+same run (``python -c "import pyvista"``, a one-sphere render) and the ratio to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+SIZE = "1000x1300"  # the default size of `sciatic-atlas render`
+
+
+@dataclass
+class Result:
+    """One measured number, its target and the baseline it is compared with."""
+
+    name: str
+    value: float
+    unit: str
+    target: float | None = None  # the value must be <= target
+    baseline: float | None = None
+    note: str = ""
+
+    @property
+    def ok(self) -> str:
+        return "" if self.target is None else ("yes" if self.value <= self.target else "**no**")
+
+
+def run_process(argv: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Run ``argv``; return (wall seconds, peak resident memory in MB) of that process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    proc.stderr and proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed:\n{err}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def repeat_process(argv: list[str], n: int, env: dict | None = None) -> tuple[float, float]:
+    """Return the median wall time and the largest peak memory of ``n`` runs (after one warm-up)."""
+    run_process(argv, env)  # warm the file cache
+    runs = [run_process(argv, env) for _ in range(n)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+HEADLESS = {"VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"} if not os.environ.get("DISPLAY") else {}
+
+SPHERE = f"""
+import pyvista as pv
+w, h = {SIZE.split('x')[0]}, {SIZE.split('x')[1]}
+p = pv.Plotter(off_screen=True, window_size=[w, h])
+p.add_mesh(pv.Sphere(), color='ivory', smooth_shading=True)
+p.enable_depth_peeling(4); p.enable_anti_aliasing('ssaa')
+p.screenshot({{out!r}}); p.close()
+"""
+
+LOAD_MODEL = """
+import time
+t = time.perf_counter()
+from sciatic_atlas.anatomy.model import load_model
+m = load_model()
+n = sum(m.mesh(s).n_triangles for s in m.structure_ids)
+print(time.perf_counter() - t, len(m.structure_ids), n)
+"""
+
+
+def bench_baselines(n: int) -> list[Result]:
+    """Baselines: importing PyVista, and rendering one sphere the way the atlas renders."""
+    imp, imp_mem = repeat_process([sys.executable, "-c", "import pyvista"], n)
+    with tempfile.TemporaryDirectory() as tmp:
+        code = SPHERE.format(out=str(Path(tmp) / "sphere.png"))
+        sphere, sphere_mem = repeat_process([sys.executable, "-c", code], n, HEADLESS)
+    return [Result("baseline: `python -c \"import pyvista\"` process", imp, "s"),
+            Result("baseline: one-sphere render process (same size, SSAA, depth peeling)", sphere, "s"),
+            Result("baseline: one-sphere render peak memory", sphere_mem, "MB")]
+
+
+def bench_model_load(n: int) -> list[Result]:
+    """Model load: ``load_model()`` plus every mesh, timed inside a fresh process."""
+    times, info = [], ""
+    for _ in range(n + 1):
+        out = subprocess.run([sys.executable, "-c", LOAD_MODEL], capture_output=True, text=True, check=True)
+        t, n_structures, n_triangles = out.stdout.split()
+        times.append(float(t))
+        info = f"{n_structures} structures, {int(n_triangles):,} triangles"
+    return [Result("model load (model.json + all meshes, in-process)", statistics.median(times[1:]), "s",
+                   target=0.5, note=info)]
+
+
+def bench_headless_render(n: int) -> list[Result]:
+    """`sciatic-atlas render` as a whole process: wall time and peak memory."""
+    import shutil
+
+    exe = shutil.which("sciatic-atlas")
+    argv = [exe] if exe else [sys.executable, "-m", "sciatic_atlas"]
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, mem = repeat_process([*argv, "render", "-o", str(Path(tmp) / "out.png"), "--size", SIZE], n)
+        imp, _ = repeat_process([sys.executable, "-c", "import pyvista"], 1)
+        sphere, sphere_mem = repeat_process([sys.executable, "-c", SPHERE.format(out=str(Path(tmp) / "s.png"))],
+                                            1, HEADLESS)
+    return [Result(f"headless render process (`sciatic-atlas render`, {SIZE}, whole model)", wall, "s",
+                   target=3.0, baseline=sphere, note=f"import-pyvista process: {imp:.2f} s"),
+            Result("headless render peak resident memory", mem, "MB", target=500.0, baseline=sphere_mem)]
+
+
+Benchmark = Callable[[int], list[Result]]
+REGISTRY: dict[str, dict[str, Benchmark]] = {
+    "Model and headless render": {
+        "baselines": bench_baselines,
+        "model_load": bench_model_load,
+        "headless_render": bench_headless_render,
+    },
+}
+
+
+def discover(registry: dict[str, dict[str, Benchmark]]) -> None:
+    """Let every ``benchmarks/bench_*.py`` add its section through ``register(registry)``."""
+    for path in sorted(HERE.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if hasattr(module, "register"):
+            module.register(registry)
+
+
+def _fmt(v: float | None) -> str:
+    return "" if v is None else (f"{v:.0f}" if v >= 100 else f"{v:.2f}")
+
+
+def table(results: list[Result]) -> list[str]:
+    lines = ["| measurement | value | target | met | baseline | ratio | note |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = f"{r.value / r.baseline:.1f}x" if r.baseline else ""
+        target = f"≤ {_fmt(r.target)} {r.unit}" if r.target is not None else ""
+        lines.append(f"| {r.name} | {_fmt(r.value)} {r.unit} | {target} | {r.ok} | "
+                     f"{_fmt(r.baseline)} | {ratio} | {r.note} |")
+    return lines
+
+
+def machine() -> str:
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or "unknown CPU"
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median; default 5)")
+    parser.add_argument("--only", nargs="*", help="benchmark names to run (default all)")
+    parser.add_argument("--no-write", action="store_true", help="print the table, do not write RESULTS.md")
+    args = parser.parse_args(argv)
+    registry = {section: dict(items) for section, items in REGISTRY.items()}
+    discover(registry)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    out = ["# Benchmark results", "",
+           f"Written by `python benchmarks/run.py` on {datetime.date.today().isoformat()}.", "",
+           f"Machine: {machine()}; CPU rendering (Mesa llvmpipe, EGL); load average at start {load:.1f}.",
+           "Times are medians of separate processes after one warm-up run; memory is the peak",
+           "resident set size of the process. A ratio compares with the baseline measured in the same run.", ""]
+    for section, items in registry.items():
+        results: list[Result] = []
+        for name, bench in items.items():
+            if args.only and name not in args.only:
+                continue
+            print(f"running {name}...", file=sys.stderr)
+            results += bench(args.repeat)
+        if results:
+            out += [f"## {section}", "", *table(results), ""]
+    text = "\n".join(out)
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

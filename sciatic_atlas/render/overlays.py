@@ -1,0 +1,95 @@
+"""Draw skin overlays: per-vertex colours on the skin actor, a legend, trigger-point marks.
+
+:func:`apply_overlays` is called by :func:`sciatic_atlas.render.apply.apply_state`
+after the structures are styled. It colours the existing skin actor in place (a
+point array ``overlay_rgb`` used as direct colours; no new skin actor), replaces the
+overlay legend, and draws each referral pattern's trigger points as small marks on
+its muscle. With no overlays it switches the skin back to its plain colour and
+removes its decorations. The painting itself is NumPy in
+:mod:`sciatic_atlas.anatomy.overlays`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import numpy as np
+import pyvista as pv
+
+from sciatic_atlas.anatomy.overlays import default_side, get_overlay, paint, trigger_points
+from sciatic_atlas.render.appearance import default_look
+from sciatic_atlas.render.structure_actor import StructureActor, surface
+
+log = logging.getLogger(__name__)
+
+PREFIX = "atlas:overlay:"  # decoration names, found and removed by the next apply
+LEGEND = PREFIX + "legend"
+ARRAY = "overlay_rgb"
+TRIGGER_RGB = (0.85, 0.0, 0.0)
+TRIGGER_RADIUS_MM = 7.0
+
+
+def _skin_actor(plotter, model, actors: dict[str, StructureActor]) -> StructureActor:
+    """Return the skin's actor, showing the skin if the scene left it hidden."""
+    item = actors.get("skin")
+    if item is None:
+        look = replace(default_look(model, "skin"), visible=True)
+        item = StructureActor.attach(plotter, "skin", surface(model, "skin"), look)
+        actors["skin"] = item
+    if not item.look.visible:
+        item.set_look(replace(item.look, visible=True))
+    return item
+
+
+def _clear(plotter, actors) -> None:
+    for name in [n for n in plotter.renderer.actors if n.startswith(PREFIX)]:
+        plotter.remove_actor(name, render=False, reset_camera=False)
+    item = actors.get("skin")
+    if item is not None:
+        item.actor.mapper.scalar_visibility = False
+
+
+def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None) -> None:
+    """Show exactly ``overlay_ids`` on the skin of ``plotter`` (no render).
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter or pyvistaqt.QtInteractor
+        The plotter the structures are drawn on.
+    model : AnatomyModel
+        The built model (skin with surface coordinates, muscle centrelines).
+    overlay_ids : sequence of str
+        Overlay ids of ``data/overlays.yaml``, composited in this order.
+    actors : dict of str to StructureActor
+        The drawn structures; the skin is added (shown) when overlays need it.
+    side : str, optional
+        'left', 'right' or 'both'; default the catalogue's ``default_side``.
+    """
+    _clear(plotter, actors)
+    if not overlay_ids:
+        return
+    overlays = [get_overlay(oid) for oid in overlay_ids]
+    side = side or default_side()
+    item = _skin_actor(plotter, model, actors)
+    mesh = item.actor.mapper.dataset
+    rgb = paint(model, overlay_ids, side, base_rgb=item.look.colour)
+    mesh.point_data[ARRAY] = np.round(rgb * 255).astype(np.uint8)
+    mapper = item.actor.mapper
+    mapper.SetColorModeToDirectScalars()
+    mapper.SetScalarModeToUsePointFieldData()
+    mapper.SelectColorArray(ARRAY)
+    mapper.scalar_visibility = True
+    labels = [[o.name, o.colour] for o in overlays]
+    if any(o.spillover for o in overlays):
+        labels.append(["striped = spillover zone", (0.6, 0.6, 0.6)])
+    if any(o.trigger_points for o in overlays):
+        labels.append(["trigger point (on the muscle)", TRIGGER_RGB])
+    plotter.add_legend(labels, name=LEGEND, bcolor=(1.0, 1.0, 1.0), background_opacity=0.8,
+                       size=(0.34, 0.045 * len(labels)), loc="lower right", face="circle")
+    for overlay in overlays:
+        for k, (tp, pos) in enumerate(trigger_points(model, overlay, side)):
+            plotter.add_mesh(pv.Sphere(radius=TRIGGER_RADIUS_MM, center=pos), color=TRIGGER_RGB,
+                             name=f"{PREFIX}{overlay.overlay_id}:tp{k}", render=False, reset_camera=False,
+                             pickable=False)
+    log.debug("overlays %s painted on the %s side", list(overlay_ids), side)

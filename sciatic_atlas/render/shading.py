@@ -1,0 +1,57 @@
+"""Per-vertex shading of muscles: fleshy belly in the muscle's colour, tendons pale.
+
+Printed atlases draw tendons and aponeuroses silvery white and the fleshy belly red
+(e.g. Netter, Atlas of Human Anatomy, 7th ed., plates 490-500). The built muscles have
+no tendon flag, so the tendon is taken to be where the muscle is thin: each vertex is
+assigned to its nearest centreline sample, each sample gets the cross-section radius of
+its vertices, and a weight 0 (tendon) .. 1 (belly) follows that radius relative to the
+muscle's largest one. Weights are computed once per mesh and cached with its surface.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sciatic_atlas.render.appearance import appearance
+
+
+def _resample(points: np.ndarray, step: float) -> np.ndarray:
+    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    t = np.linspace(0.0, s[-1], max(int(s[-1] / step), 1) + 1)
+    return np.column_stack([np.interp(t, s, points[:, i]) for i in range(3)])
+
+
+def belly_weights(vertices: np.ndarray, centreline: np.ndarray | None) -> np.ndarray | None:
+    """Return per-vertex weights, 0 at tendon and 1 in the belly, or None without a centreline.
+
+    Parameters
+    ----------
+    vertices : ndarray, shape (N, 3)
+        The muscle surface (mm).
+    centreline : ndarray, shape (K, 3) or None
+        The muscle's belly path (mm), origin to insertion.
+    """
+    if centreline is None or len(centreline) < 2:
+        return None
+    from scipy.spatial import cKDTree
+
+    spec = appearance()["tendon"]
+    samples = _resample(np.asarray(centreline, float), step=float(spec["sample_mm"]))
+    dist, idx = cKDTree(samples).query(vertices)
+    radius = np.zeros(len(samples))
+    np.maximum.at(radius, idx, dist)
+    # Smooth the radius profile along the path so one stray vertex does not make a band.
+    kernel = np.ones(5) / 5
+    radius = np.convolve(np.pad(radius, 2, mode="edge"), kernel, mode="valid")
+    rel = radius[idx] / max(radius.max(), 1e-6)
+    lo, hi = spec["thin"], spec["thick"]
+    t = np.clip((rel - lo) / (hi - lo), 0.0, 1.0)
+    return t * t * (3 - 2 * t)  # smoothstep
+
+
+def blend(weights: np.ndarray, belly, tendon=None) -> np.ndarray:
+    """Return uint8 RGB per vertex mixing the tendon colour (weight 0) and ``belly`` (1)."""
+    tendon = np.asarray(appearance()["tendon"]["colour"] if tendon is None else tendon, float)
+    rgb = tendon + weights[:, None] * (np.asarray(belly, float) - tendon)
+    return np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)
