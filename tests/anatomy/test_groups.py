@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.knowledge import load_knowledge, read_knowledge
@@ -99,6 +101,27 @@ def test_expand_unknown_suggests(kb):
     with pytest.raises(UnknownStructureError) as info:
         kb.expand("hamstrigs")
     assert "hamstrings" in info.value.suggestions
+
+
+_KB = load_knowledge()
+_NAMES = sorted({*_KB.structures, *_KB.base_ids, *_KB.groups})
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(_NAMES), side=st.sampled_from(["both", "left", "right"]))
+def test_expand_returns_known_ids_of_the_asked_side(name, side):
+    ids = _KB.expand(name, side)
+    assert ids and len(set(ids)) == len(ids)
+    for sid in ids:
+        s = _KB.structure(sid)
+        assert side == "both" or s.side in (side, "midline") or sid == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60))
+def test_suggest_never_fails_and_returns_valid_names(text):
+    names = set(_NAMES)
+    assert set(_KB.suggest(text)) <= names
 
 
 @pytest.fixture
