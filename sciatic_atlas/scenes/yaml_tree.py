@@ -10,11 +10,14 @@ Explicit tags, non-text keys, runaway nesting and alias bombs are refused.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 40
 MAX_NODES = 20_000
@@ -52,9 +55,13 @@ class TreeError(Exception):
         self.line, self.column, self.message, self.fix = line, column, message, fix
 
 
-def _yaml_error(exc: YAMLError) -> TreeError:
+def _yaml_error(exc: YAMLError, text: str) -> TreeError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    position = getattr(exc, "position", None)  # ReaderError: a bad character, by offset
+    if mark is None and isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
     if isinstance(exc, MarkedYAMLError):
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
     else:
@@ -73,20 +80,39 @@ def parse(text: str) -> Tree:
     TreeError
         On a YAML syntax error, nesting or size beyond the limits.
     """
+    if _flow_depth(text) > MAX_DEPTH:
+        raise TreeError(1, 1, f"brackets nested deeper than {MAX_DEPTH} levels",
+                        f"a scene needs at most {MAX_DEPTH} levels of nesting")
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
         root = yaml.load(text)
     except YAMLError as exc:
-        raise _yaml_error(exc) from None
+        raise _yaml_error(exc, text) from None
     except RecursionError:
         raise TreeError(1, 1, "the YAML is nested too deeply to read",
                         f"a scene needs at most {MAX_DEPTH} levels of nesting") from None
+    except Exception as exc:  # noqa: BLE001 - the parser's own failures on junk (e.g. 5000-digit ints)
+        log.debug("YAML parser failed", exc_info=True)
+        raise TreeError(1, 1, f"cannot read the YAML ({exc.__class__.__name__}: {str(exc)[:120]})",
+                        "write plain YAML: text, numbers of sane size, lists and mappings") from None
     tree = Tree()
     tree.values[()] = (1, 1)
     counter = [0]
     tree.data = _convert(root, (), 0, tree, counter, (1, 1))
     return tree
+
+
+def _flow_depth(text: str) -> int:
+    """Return the deepest nesting of '[' and '{' (a cheap guard before the recursive parser)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
 
 
 def _tag_of(node) -> str | None:

@@ -25,9 +25,9 @@ def run(args) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         width = max((len(r["id"]) for r in rows), default=2)
-        print(f"{'id':<{width}}  steps  audience                 title")
+        print(f"{'id':<{width}}  steps  audience                   title")
         for r in rows:
-            print(f"{r['id']:<{width}}  {r['steps']:>5}  {', '.join(r['audience']):<24} {r['title']}")
+            print(f"{r['id']:<{width}}  {r['steps']:>5}  {', '.join(r['audience']):<26} {r['title']}")
     for error in errors:
         print(f"broken scene file, not listed: {error}", file=sys.stderr)
     return 1 if errors else 0
