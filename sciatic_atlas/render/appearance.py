@@ -89,6 +89,9 @@ def default_look(model, structure_id: str) -> Look:
     spec = dict(appearance()["kinds"][kind])
     if kind == "muscle":
         spec.update(appearance()["muscle_layers"][layer_of(info)])
+    for rule in appearance().get("overrides", []):
+        if re.search(rule["pattern"], structure_id):
+            spec.update({k: v for k, v in rule.items() if k != "pattern"})
     return Look(colour=tuple(spec["colour"]), opacity=float(spec["opacity"]),
                 ambient=float(spec["ambient"]), diffuse=float(spec["diffuse"]),
                 specular=float(spec["specular"]), specular_power=float(spec["specular_power"]))

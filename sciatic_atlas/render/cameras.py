@@ -76,15 +76,19 @@ def region_points(points: np.ndarray, view: str, side: str) -> np.ndarray:
     spec = view_spec(view)
     z0, z1 = spec["z"]
     keep = (points[:, 2] >= z0) & (points[:, 2] <= z1)
-    shown = limb_side(view, side)
+    shown = "both" if spec.get("centred") else limb_side(view, side)
+    beyond = float(spec.get("midline_mm", 0.0))
     if shown == "right":
-        keep &= points[:, 0] <= 0
+        keep &= points[:, 0] <= beyond
     elif shown == "left":
-        keep &= points[:, 0] >= 0
+        keep &= points[:, 0] >= -beyond
     if "x" in spec:
         x0, x1 = spec["x"]
         keep &= (np.abs(points[:, 0]) >= x0) & (np.abs(points[:, 0]) <= x1)
-    return points[keep] if keep.any() else points
+    kept = points[keep] if keep.any() else points
+    if spec.get("centred"):  # frame symmetrically about the midline, whichever side is shown
+        kept = np.vstack([kept, kept * [-1.0, 1.0, 1.0]])
+    return kept
 
 
 def fit_camera(points: np.ndarray, direction, up, aspect: float = 1.0,
@@ -129,6 +133,8 @@ def view_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0) -> 
     """Return the camera of preset ``view`` for ``side`` framing the visible ``points``."""
     spec = view_spec(view)
     shown = limb_side(view, check_side(side))
+    if spec.get("centred") and side == "both":
+        shown = "right"  # a lateral view of the midline looks from the right
     return fit_camera(region_points(points, view, side), body_vector(spec["direction"], shown),
                       body_vector(spec["up"], shown), aspect=aspect,
                       view_angle=float(spec["view_angle"]), margin=float(spec["margin"]))

@@ -14,6 +14,7 @@ import numpy as np
 import pyvista as pv
 
 from sciatic_atlas.render.appearance import appearance
+from sciatic_atlas.render.shading import resample
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def nerve_radius(model, nerve_ids, segment: np.ndarray) -> float:
     distances from its surface vertices near the segment to the segment."""
     from scipy.spatial import cKDTree
 
-    fine = _resample(segment, step=2.0)
+    fine = resample(segment, step=2.0)
     tree = cKDTree(fine)
     radii = []
     for sid in nerve_ids:
@@ -83,13 +84,6 @@ def nerve_radius(model, nerve_ids, segment: np.ndarray) -> float:
             radii.append(dist[np.isfinite(dist)])
     near = np.concatenate(radii) if radii else np.zeros(0)
     return float(np.percentile(near, 95)) if near.size else 0.0
-
-
-def _resample(points: np.ndarray, step: float) -> np.ndarray:
-    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    t = np.linspace(0.0, s[-1], max(int(s[-1] / step), 1) + 1)
-    return np.column_stack([np.interp(t, s, points[:, i]) for i in range(3)])
 
 
 def draw_compressions(plotter, model, marks, replaced) -> set[str]:

@@ -15,7 +15,8 @@ import numpy as np
 from sciatic_atlas.render.appearance import appearance
 
 
-def _resample(points: np.ndarray, step: float) -> np.ndarray:
+def resample(points: np.ndarray, step: float) -> np.ndarray:
+    """Return the polyline ``points`` (K x 3) resampled every ``step`` mm of arc length."""
     seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
     s = np.concatenate([[0.0], np.cumsum(seg)])
     t = np.linspace(0.0, s[-1], max(int(s[-1] / step), 1) + 1)
@@ -37,7 +38,7 @@ def belly_weights(vertices: np.ndarray, centreline: np.ndarray | None) -> np.nda
     from scipy.spatial import cKDTree
 
     spec = appearance()["tendon"]
-    samples = _resample(np.asarray(centreline, float), step=float(spec["sample_mm"]))
+    samples = resample(np.asarray(centreline, float), step=float(spec["sample_mm"]))
     dist, idx = cKDTree(samples).query(vertices)
     radius = np.zeros(len(samples))
     np.maximum.at(radius, idx, dist)

@@ -1,0 +1,81 @@
+"""The built model rendered as an atlas plate: not blank, nerve yellow where the nerve is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from pixels import project
+
+from sciatic_atlas.anatomy.model import load_model
+from sciatic_atlas.render import apply_state, default_state
+from sciatic_atlas.render.appearance import kind_of
+from sciatic_atlas.scenes.state import StructureStyle
+
+NERVE = "sciatic_nerve_r"
+
+
+@pytest.fixture(scope="module")
+def model():
+    model = load_model()
+    if not model.has_mesh(NERVE):
+        pytest.skip(f"the bundled assets have no {NERVE} yet (rebuild with sciatic-atlas build-assets)")
+    return model
+
+
+def _yellow(rgb) -> bool:
+    r, g, b = (float(c) for c in rgb[:3])
+    return r > 120 and g > 0.55 * r and b < 0.5 * r
+
+
+def _nerve_pixels(plotter, model, img):
+    path = model.centreline(NERVE)
+    samples = path[np.linspace(0, len(path) - 1, 25).astype(int)]
+    h, w = img.shape[:2]
+    pix = [project(plotter, p) for p in samples]
+    return [img[r, c] for r, c in pix if 0 <= r < h and 0 <= c < w]
+
+
+def test_nerve_is_yellow_where_it_projects(plotter, model):
+    state = default_state(model, "posterior", "right")
+    # Bones and nerves only, on black: every centreline point must show the nerve's yellow.
+    styles = {sid: (s if kind_of(sid, model.structure_info(sid)) in ("bone", "nerve") else
+                    replace(s, visible=False)) for sid, s in state.styles.items()}
+    apply_state(plotter, replace(state, styles=styles, background="black", title=""), model, {})
+    img = plotter.screenshot(return_img=True)
+    pixels = _nerve_pixels(plotter, model, img)
+    assert len(pixels) >= 20
+    assert np.mean([_yellow(p) for p in pixels]) > 0.8
+
+
+def test_default_plate_is_not_blank_and_nerve_reads_through_muscles(plotter, model):
+    apply_state(plotter, default_state(model, "thigh", "right"), model, {})
+    img = plotter.screenshot(return_img=True)
+    background = img[0, -1].astype(int)
+    assert (np.abs(img.astype(int) - background).sum(axis=2) > 40).mean() > 0.2
+    pixels = _nerve_pixels(plotter, model, img)
+    assert np.mean([_yellow(p) for p in pixels]) > 0.5, "the nerve is hidden by the muscles over it"
+
+
+def test_every_view_frames_its_region_on_the_side_shown(plotter, model):
+    from sciatic_atlas.render.cameras import view_names, view_spec
+
+    actors: dict = {}
+    for view in view_names():
+        spec = view_spec(view)
+        for side in ("left", "right"):
+            apply_state(plotter, default_state(model, view, side), model, actors, render=False)
+            focal = plotter.camera.focal_point
+            assert spec["z"][0] - 50 <= focal[2] <= spec["z"][1] + 50, (view, side, focal)
+            if spec.get("limb"):
+                assert (focal[0] < 0) == (side == "right"), (view, side, focal)
+    img = plotter.screenshot(return_img=True)
+    assert img.std() > 10
+
+
+def test_hidden_other_side_gets_no_actor(plotter, model):
+    actors: dict = {}
+    apply_state(plotter, default_state(model, "posterior", "left"), model, actors)
+    assert "femur_l" in actors and not any(sid.endswith("_r") for sid in actors)
+    assert all(isinstance(s, StructureStyle) for s in default_state(model, "posterior", "left").styles.values())
