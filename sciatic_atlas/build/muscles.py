@@ -1,0 +1,226 @@
+"""Muscles stage: one closed belly mesh per muscle structure id, both sides.
+
+Reads which actuators make each muscle and how it is shaped (layer, region, tendon
+fractions, aspect, sheet or bundle) from ``data/model_map.yaml``; the geometry lives
+in :mod:`~sciatic_atlas.build.muscle_shape` (spindles and sheets) and
+:mod:`~sciatic_atlas.build.muscle_bundle` (merged lumbar fascicles), the push out of
+bone and deeper muscles in :mod:`~sciatic_atlas.build.muscle_clearance`. Muscles are
+built deep layers first, so each superficial muscle wraps over the deeper ones of its
+region. Besides meshes the stage records each belly's centreline and its origin and
+insertion landmarks (``<base>_origin_<side>``, ``<base>_insertion_<side>``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+from sciatic_atlas.build import mesh_ops
+from sciatic_atlas.build import muscle_shape as shape
+from sciatic_atlas.build.model_map import SIDES, model_map, muscle_actuators
+from sciatic_atlas.build.muscle_bundle import bundle_surface
+from sciatic_atlas.build.muscle_clearance import Obstacles, clear_of, lift, polydata, squash
+from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
+
+log = logging.getLogger(__name__)
+
+LAYERS = ("deep", "middle", "superficial")
+BONE_CLEARANCE = 1.0  # mm
+MUSCLE_CLEARANCE = 0.5  # mm
+SIDE_NAMES = {"r": "right", "l": "left"}
+SOURCE = ("Volume = PCSA x optimal fibre length, PCSA = max force / 60 N/cm^2 (Rajagopal et "
+          "al. 2016, IEEE TBME 63(10):2068-79, doi:10.1109/TBME.2016.2586891); area spread "
+          "over the belly (path minus tendon fractions in data/model_map.yaml).")
+
+
+def build(raw, part: BuildPart) -> BuildPart:
+    """Build every muscle belly of both sides around the bones already in ``part``.
+
+    Parameters
+    ----------
+    raw : RawModel
+        The musculoskeletal model at its neutral pose (mm).
+    part : BuildPart
+        Holds the bone meshes (whatever the bones stage produced).
+
+    Returns
+    -------
+    BuildPart
+        Meshes (``extra`` has ``kind``, ``layer``, ``region``), centrelines, landmarks
+        and ``info["muscles"]`` (method, source, volumes in ml).
+    """
+    specs = model_map()["muscles"]
+    acts = muscle_actuators(raw.muscles)
+    bone_surfaces = [polydata(m.vertices, m.faces) for sid, m in sorted(part.meshes.items())
+                     if m.extra.get("kind", "bone") == "bone"]
+    bone = Obstacles(bone_surfaces)
+    order = sorted(specs, key=lambda base: LAYERS.index(specs[base]["layer"]))
+    out = BuildPart()
+    volumes = {}
+    for side in SIDES:
+        done: list[tuple[str, set, object]] = []  # (layer, regions, surface)
+        for base in order:
+            spec, sid = specs[base], f"{base}_{side}"
+            muscles = [raw.muscles[a] for a in acts[sid]]
+            if not muscles:
+                raise ValueError(f"no model actuators found for {sid}")
+            regions = set(spec["region"])
+            deeper = [surf for layer, regs, surf in done
+                      if regs & regions and LAYERS.index(layer) < LAYERS.index(spec["layer"])]
+            obstacles = [(bone, BONE_CLEARANCE)]
+            if deeper:
+                obstacles.append((Obstacles(deeper), MUSCLE_CLEARANCE))
+            verts, faces, anchors, centre, volume = _shape(spec, muscles, bone,
+                                                           [obs for obs, _ in obstacles])
+            if anchors is not None:
+                verts, _ = squash(verts, anchors, obstacles)
+            verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
+            log.debug("%s: %d vertices pushed out of bone/deeper muscles", sid, moved)
+            done.append((spec["layer"], regions, polydata(verts, faces)))
+            bodies = sorted({b for m in muscles for b in m.path_bodies})
+            out.meshes[sid] = BuiltMesh(
+                vertices=verts.astype(np.float64), faces=faces.astype(np.int64),
+                body=bodies[0] if len(bodies) == 1 else "",
+                extra={"kind": "muscle", "layer": spec["layer"], "region": sorted(regions),
+                       "bodies": bodies},
+            )
+            out.centrelines[sid] = centre
+            _add_landmarks(out, base, side, sid, muscles)
+            volumes[sid] = round(volume / 1000.0, 1)
+    out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
+                           "volume_ml": volumes}
+    return out
+
+
+def _add_landmarks(out: BuildPart, base: str, side: str, sid: str, muscles) -> None:
+    for end, idx in (("origin", 0), ("insertion", -1)):
+        pos = np.mean([m.path[idx] for m in muscles], axis=0)
+        names = sorted({m.site_names[idx] for m in muscles})
+        how = (f"{'mean of ' if len(muscles) > 1 else ''}{end} site"
+               f"{'s' if len(names) > 1 else ''} of model actuator"
+               f"{'s' if len(muscles) > 1 else ''} {', '.join(m.name for m in muscles[:4])}"
+               f"{' ...' if len(muscles) > 4 else ''}")
+        out.landmarks[f"{base}_{end}_{side}"] = Landmark(
+            position=pos, side=SIDE_NAMES[side], structure=sid, how=how)
+
+
+def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles]):
+    """Return (vertices, faces, anchors, centreline, volume mm^3) of one muscle.
+
+    The surface is lifted off ``below`` but not yet cleared of it; ``anchors`` (or
+    None for bundles) gives each vertex the skeleton point it was built around.
+
+    ``below`` holds the bone and the deeper muscles the belly is lifted off.
+    """
+    volume = sum(shape.belly_volume(m.max_force, spec.get("fibre_length", m.optimal_fibre_length),
+                                    shape.path_length(m.path)) for m in muscles)
+    if spec.get("bundle"):
+        paths = [m.path for m in muscles]
+        weights = np.array([m.max_force for m in muscles])
+        surf = bundle_surface(paths, weights, volume, bone)
+        faces = np.asarray(surf.faces).reshape(-1, 4)[:, 1:]
+        verts = np.asarray(surf.points, dtype=float)
+        verts, faces = mesh_ops.orient_outward(verts, faces)
+        return verts, faces, None, _principal_centreline(verts), volume
+    tendon = tuple(spec.get("tendon", (0.08, 0.12)))
+    peak = float(spec.get("peak", 0.5))
+    force = sum(m.max_force for m in muscles)
+    if spec.get("sheet"):
+        verts, faces, anchors, centre = _sheet(muscles, bone, below, spec, tendon, peak,
+                                               volume, force)
+        return verts, faces, anchors, centre, volume
+    m = muscles[0]
+    length = shape.path_length(m.path)
+    s = shape.stations(tendon, length)
+    centre = shape.smooth_curve(m.path, s)
+    area = shape.area_profile(s, tendon, length, volume, force, peak)
+    aspect = float(spec.get("aspect", 1.3))
+    tang = shape.tangents(centre)
+    if "thickness_axis" in spec:
+        toward = np.tile(np.asarray(spec["thickness_axis"], dtype=float), (len(centre), 1))
+    else:
+        toward = bone.nearest(centre)[2]
+    normal = shape.thickness_dirs(tang, toward)
+    half_thick = np.sqrt(area / np.pi / aspect)
+    centre = _smooth_lift(centre, normal, half_thick + BONE_CLEARANCE, below)
+    tang = shape.tangents(centre)
+    normal = shape.thickness_dirs(tang, normal)
+    rings = shape.spindle_rings(centre, tang, normal, area, aspect)
+    verts, faces = _loft(rings)
+    return verts, faces, _anchors(np.repeat(centre, rings.shape[1], axis=0), verts), centre, volume
+
+
+def _loft(rings: np.ndarray):
+    """Close rings into a tube capped at the rings' centres (mesh_ops vertex order)."""
+    return mesh_ops.loft_closed(rings, rings[0].mean(axis=0), rings[-1].mean(axis=0))
+
+
+def _anchors(ring_anchors: np.ndarray, verts: np.ndarray) -> np.ndarray:
+    """Return one anchor per lofted vertex: the poles anchor to themselves."""
+    return np.vstack([verts[:1], ring_anchors, verts[-1:]])
+
+
+def _smooth_lift(points: np.ndarray, normal: np.ndarray, required: np.ndarray,
+                 below: list[Obstacles]) -> np.ndarray:
+    """Lift centreline points off bone, then low-pass the lift so the belly stays smooth.
+
+    The two ends (origin and insertion on bone) stay where the model puts them.
+    """
+    lifted = lift(points, normal, required, below)
+    delta = gaussian_filter1d(lifted - points, 1.5, axis=0, mode="nearest")
+    ramp = np.minimum(1.0, np.minimum(np.arange(len(points)), np.arange(len(points))[::-1]) / 2.0)
+    return points + delta * ramp[:, None]
+
+
+def _sheet(muscles, bone: Obstacles, below: list[Obstacles], spec: dict, tendon, peak,
+           volume, force):
+    """Loft one slab across the fascicle paths of a flat muscle."""
+    length = float(np.mean([shape.path_length(m.path) for m in muscles]))
+    s = shape.stations(tendon, length)
+    across = np.stack([shape.smooth_curve(m.path, s) for m in muscles], axis=1)  # (K, F, 3)
+    mid = across[len(s) // 2]
+    axis = np.linalg.svd(mid - mid.mean(axis=0))[2][0]
+    across = across[:, np.argsort((mid - mid.mean(axis=0)) @ axis)]
+    centre = across.mean(axis=1)
+    tang = shape.tangents(centre)
+    span = across[:, -1] - across[:, 0]
+    normal = np.cross(tang, span)
+    away = bone.nearest(centre)[2]
+    if np.sum(normal * away) < 0:  # point the slab's normal away from bone (superficially)
+        normal = -normal
+    normal = shape.thickness_dirs(tang, normal)
+    area = shape.area_profile(s, tendon, length, volume, force, peak)
+    offsets = across - centre[:, None, :]
+    flat = np.linalg.norm(span, axis=1) < 1e-3
+    if flat.any():  # fascicles meet: spread them across the sheet's width direction
+        side_dir = np.cross(normal[flat], tang[flat])
+        offsets[flat] = np.linspace(-0.5, 0.5, across.shape[1])[None, :, None] * side_dir[:, None]
+    n_f = across.shape[1]  # the sheet reaches `margin` fascicle spacings beyond the outer ones
+    margin = float(spec.get("margin", 0.5))
+    width = np.linalg.norm(offsets[:, -1] - offsets[:, 0], axis=1) * (1.0 + 2 * margin / (n_f - 1))
+    min_width = 1.5 * np.sqrt(area)
+    grow = np.maximum(min_width / width, 1.0)  # converging fascicles: widen into a strap
+    across = centre[:, None, :] + offsets * grow[:, None, None]
+    width = width * grow
+    thickness = np.clip(area / (0.85 * width), 2.0, float(spec.get("thickness_max", 30.0)))
+    across = np.stack([_smooth_lift(across[:, f], normal, 0.5 * thickness + BONE_CLEARANCE, below)
+                       for f in range(across.shape[1])], axis=1)
+    rings, anchors = shape.sheet_rings(across, normal, thickness,
+                                       margin=float(spec.get("margin", 0.5)))
+    verts, faces = _loft(rings)
+    return verts, faces, _anchors(anchors.reshape(-1, 3), verts), rings.mean(axis=1)
+
+
+def _principal_centreline(verts: np.ndarray, n_bins: int = 14) -> np.ndarray:
+    """Return a centreline through a blob: centroids of slabs along its principal axis."""
+    c = verts.mean(axis=0)
+    axis = np.linalg.svd(verts - c, full_matrices=False)[2][0]
+    if axis[2] < 0:  # run from top to bottom, like the paths
+        axis = -axis
+    t = (verts - c) @ axis
+    edges = np.linspace(t.min(), t.max(), n_bins + 1)
+    pts = [verts[(t >= lo) & (t <= hi)].mean(axis=0) for lo, hi in zip(edges[:-1], edges[1:])
+           if np.any((t >= lo) & (t <= hi))]
+    return np.asarray(pts[::-1])

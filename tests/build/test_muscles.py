@@ -1,0 +1,216 @@
+"""Muscle stage: closed bellies of plausible size, out of bone, in layers, deterministic.
+
+The stage runs once per module on the real model (about 15-25 s on 2 cores).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sciatic_atlas.build import mesh_ops
+from sciatic_atlas.build.muscle_shape import area_profile, belly_volume, bump
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def built():
+    pytest.importorskip("mujoco")
+    pytest.importorskip("myo_sim")
+    from sciatic_atlas.build import bones, muscles
+    from sciatic_atlas.build.extract import load_raw_model
+
+    raw = load_raw_model()
+    bone_part = bones.build(raw)
+    return raw, bone_part, muscles.build(raw, bone_part)
+
+
+@pytest.fixture(scope="module")
+def muscle_ids():
+    from sciatic_atlas.build.model_map import SIDES, model_map
+
+    return [f"{base}_{s}" for base in model_map()["muscles"] for s in SIDES]
+
+
+def _sections(mesh, centre: np.ndarray):
+    """Yield, per inner centreline point, the 2-D loop of the mesh slice around it (mm)."""
+    from sciatic_atlas.build.muscle_clearance import polydata
+
+    surf = polydata(mesh.vertices, mesh.faces)
+    tang = np.gradient(centre, axis=0)
+    for c, t in zip(centre[1:-1], tang[1:-1]):
+        t = t / np.linalg.norm(t)
+        cut = surf.slice(normal=t, origin=c)
+        if cut.n_points < 3:
+            continue
+        loops = cut.strip(join=True)
+        u = np.cross(t, [0.0, 0.0, 1.0] if abs(t[2]) < 0.9 else [1.0, 0.0, 0.0])
+        u /= np.linalg.norm(u)
+        w = np.cross(t, u)
+        lines, i, best = np.asarray(loops.lines), 0, None
+        while i < len(lines):  # keep the loop that passes nearest the centreline
+            ids = lines[i + 1 : i + 1 + lines[i]]
+            i += lines[i] + 1
+            pts = np.asarray(loops.points)[ids] - c
+            gap = np.min(np.linalg.norm(pts, axis=1))
+            if best is None or gap < best[0]:
+                best = (gap, np.c_[pts @ u, pts @ w])
+        if best is not None and best[0] < 60:
+            yield best[1]
+
+
+def _cross_section_radius(mesh, centre: np.ndarray) -> float:
+    """Largest equivalent radius sqrt(area/pi) of mesh slices normal to the centreline (mm)."""
+    best = 0.0
+    for xy in _sections(mesh, centre):
+        x, y = xy[:, 0], xy[:, 1]
+        area = 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+        best = max(best, float(np.sqrt(area / np.pi)))
+    return best
+
+
+# ---- pure shape rules (no model needed) --------------------------------------------------
+
+def test_volume_is_pcsa_times_capped_fibre_length():
+    # 600 N at 60 N/cm^2 is 10 cm^2 = 1000 mm^2; times 50 mm is 50 ml
+    assert belly_volume(600.0, 50.0, 300.0) == pytest.approx(50_000.0)
+    # a fibre length longer than the path is capped at 0.9 of the path
+    assert belly_volume(600.0, 500.0, 100.0) == pytest.approx(1000.0 * 90.0)
+
+
+def test_area_profile_carries_the_volume_and_tapers_to_tendons():
+    s = np.linspace(0.0, 1.0, 2001)
+    length, volume = 300.0, 200_000.0
+    area = area_profile(s, (0.1, 0.3), length, volume, max_force=1000.0, peak=0.4)
+    belly = (s >= 0.1) & (s <= 0.7)
+    carried = np.trapezoid(area[belly], s[belly] * length)
+    assert carried == pytest.approx(volume, rel=0.05)
+    assert area[0] < 0.05 * area.max() and area[-1] < 0.05 * area.max()
+    assert abs(s[np.argmax(area)] - (0.1 + 0.4 * 0.6)) < 0.02
+    assert bump(np.array([0.0, 0.4, 1.0]), peak=0.4) == pytest.approx([0.0, 1.0, 0.0])
+
+
+# ---- the built stage ---------------------------------------------------------------------
+
+def test_every_muscle_has_a_closed_outward_mesh_with_its_layer(built, muscle_ids):
+    _, _, part = built
+    from sciatic_atlas.build.model_map import model_map
+
+    specs = model_map()["muscles"]
+    assert sorted(part.meshes) == sorted(muscle_ids)
+    for sid in muscle_ids:
+        mesh = part.meshes[sid]
+        assert mesh_ops.is_closed_manifold(mesh.faces), sid
+        assert mesh_ops.signed_volume(mesh.vertices, mesh.faces) > 0, sid
+        assert mesh.extra["kind"] == "muscle"
+        assert mesh.extra["layer"] == specs[sid[:-2]]["layer"], sid
+
+
+def test_triangle_budget(built):
+    _, _, part = built
+    assert sum(len(m.faces) for m in part.meshes.values()) <= 150_000
+
+
+@pytest.mark.parametrize(("sid", "low", "high"), [
+    ("soleus_r", 15.0, 35.0),
+    ("piriformis_r", 6.0, 20.0),
+    ("gastrocnemius_medial_head_l", 12.0, 35.0),
+    ("semitendinosus_r", 6.0, 30.0),
+    ("tibialis_anterior_l", 6.0, 25.0),
+    ("fibularis_brevis_r", 4.0, 20.0),
+])
+def test_belly_radius_is_plausible(built, sid, low, high):
+    _, _, part = built
+    r = _cross_section_radius(part.meshes[sid], part.centrelines[sid])
+    assert low < r < high, f"{sid}: equivalent belly radius {r:.1f} mm"
+
+
+def test_bellies_taper_into_thin_tendons(built):
+    _, _, part = built
+    for sid in ("semitendinosus_r", "gastrocnemius_medial_head_r", "fibularis_longus_l"):
+        mesh, centre = part.meshes[sid], part.centrelines[sid]
+        near_end = np.linalg.norm(mesh.vertices - centre[-1], axis=1) < 8.0
+        spread = np.linalg.norm(mesh.vertices[near_end] - centre[-1], axis=1).max()
+        assert spread < 8.0, sid  # only the thin tendon reaches the insertion
+
+
+def test_few_vertices_inside_bone(built):
+    from sciatic_atlas.build.muscle_clearance import oriented, polydata
+
+    _, bone_part, part = built
+    # An independent check: VTK's enclosed-point test against each bone (ray parity).
+    sds = {bid: mesh_ops.SignedDistance(*mesh_ops.orient_outward(*_faces(oriented(
+        polydata(b.vertices, b.faces))))) for bid, b in bone_part.meshes.items()}
+    for sid in ("piriformis_r", "gluteus_minimus_r", "gluteus_medius_l", "gluteus_maximus_r",
+                "gastrocnemius_lateral_head_r", "soleus_l", "tibialis_posterior_r",
+                "iliacus_r", "multifidus_r", "psoas_major_l", "vastus_intermedius_r"):
+        v = part.meshes[sid].vertices
+        deep = np.zeros(len(v), dtype=bool)
+        lo, hi = v.min(axis=0) - 5, v.max(axis=0) + 5
+        for bid, sd in sds.items():
+            b = bone_part.meshes[bid].vertices
+            if np.any(b.max(axis=0) < lo) or np.any(b.min(axis=0) > hi):
+                continue
+            deep |= sd(v) < -2.0
+        assert deep.mean() < 0.02, f"{sid}: {deep.mean():.1%} of vertices > 2 mm inside bone"
+
+
+def _faces(poly):
+    return (np.asarray(poly.points, float), np.asarray(poly.faces).reshape(-1, 4)[:, 1:])
+
+
+def test_sheet_muscles_are_wider_than_thick(built):
+    _, _, part = built
+    for sid in ("gluteus_maximus_r", "gluteus_medius_r", "gluteus_minimus_l", "adductor_magnus_r"):
+        centre = part.centrelines[sid]
+        mid = len(centre) // 2
+        loops = list(_sections(part.meshes[sid], centre[mid - 3 : mid + 4]))
+        assert loops, sid
+        for xy in loops:  # extent along the section's principal axes
+            xy = xy - xy.mean(axis=0)
+            axes = np.linalg.svd(xy, full_matrices=False)[2]
+            width, thick = np.ptp(xy @ axes[0]), np.ptp(xy @ axes[1])
+            assert width > 2.0 * thick, f"{sid}: section {width:.0f} x {thick:.0f} mm"
+
+
+def test_superficial_layers_lie_over_deep_ones(built):
+    _, _, part = built
+
+    def back(sid):  # mean posterior coordinate (+y is posterior)
+        return part.meshes[sid].vertices[:, 1].mean()
+
+    for side in ("r", "l"):
+        assert back(f"gluteus_maximus_{side}") > back(f"gluteus_medius_{side}")
+        assert back(f"gluteus_maximus_{side}") > back(f"piriformis_{side}")
+        assert back(f"gastrocnemius_medial_head_{side}") > back(f"soleus_{side}")
+        assert back(f"soleus_{side}") > back(f"tibialis_posterior_{side}")
+
+
+def test_centrelines_and_attachment_landmarks(built, muscle_ids):
+    raw, _, part = built
+    for sid in muscle_ids:
+        base, side = sid[:-2], sid[-1]
+        assert part.centrelines[sid].shape[1] == 3 and len(part.centrelines[sid]) >= 5
+        for end in ("origin", "insertion"):
+            lm = part.landmarks[f"{base}_{end}_{side}"]
+            assert lm.structure == sid and lm.side == {"r": "right", "l": "left"}[side]
+    piri = raw.muscles["piri_r"]
+    assert np.allclose(part.landmarks["piriformis_origin_r"].position, piri.path[0])
+    assert np.allclose(part.landmarks["piriformis_insertion_r"].position, piri.path[-1])
+
+
+def test_shapes_are_deterministic(built):
+    from sciatic_atlas.build import muscles
+    from sciatic_atlas.build.model_map import model_map, muscle_actuators
+    from sciatic_atlas.build.muscle_clearance import Obstacles, polydata
+
+    raw, bone_part, _ = built
+    bone = Obstacles([polydata(b.vertices, b.faces) for b in bone_part.meshes.values()])
+    acts = muscle_actuators(raw.muscles)
+    for base in ("multifidus", "gluteus_medius", "soleus"):
+        spec = model_map()["muscles"][base]
+        ms = [raw.muscles[a] for a in acts[f"{base}_r"]]
+        a = muscles._shape(spec, ms, bone, [bone])
+        b = muscles._shape(spec, ms, bone, [bone])
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]), base
