@@ -60,12 +60,14 @@ def _fix_for(err: dict) -> str:
         return "use lowercase letters, digits, '_' and '-' only (e.g. piriformis_r)"
     if kind in ("string_too_long", "too_long"):
         return f"shorten it to at most {ctx.get('max_length')} {'characters' if kind.startswith('string') else 'items'}"
-    if kind in ("string_too_short", "too_short"):
+    if kind == "string_too_short":
         return "it may not be empty"
+    if kind == "too_short":
+        return "add the missing entries (see docs/scene-format.md)"
     if kind.startswith(("greater", "less")) or kind == "finite_number":
         return "use a number within the range"
     if kind == "literal_error":
-        return f"use {ctx.get('expected', 'one of the allowed values')}"
+        return f"write one of {ctx.get('expected', 'the allowed values')}"
     if kind.endswith(("_type", "_parsing")):
         what = kind.split("_")[0].replace("dict", "mapping (key: value)").replace("tuple", "list").replace("model", "mapping")
         return f"write a {what} here" + (" (quote text that looks like a number or date)" if what == "string" else "")
@@ -78,6 +80,13 @@ def _message_for(err: dict) -> str:
     if err["type"] == "extra_forbidden":
         msg = f"unknown key '{loc[-1]}'" if loc else msg
         loc = loc[:-1]
+    elif err["type"] in ("too_short", "too_long"):
+        bound = (err.get("ctx") or {}).get("min_length" if err["type"] == "too_short" else "max_length")
+        msg = f"needs {'at least' if err['type'] == 'too_short' else 'at most'} {bound} item(s)"
+    elif err["type"] == "string_pattern_mismatch":
+        msg = f"{str(err.get('input'))[:40]!r} is not a valid name"
+    elif err["type"] == "literal_error":
+        msg = f"{str(err.get('input'))[:40]!r} is not allowed here"
     elif err["type"].endswith(("_type", "_parsing")):
         shown = repr(err.get("input"))
         msg = f"{msg}, got {shown[:40]}{'...' if len(shown) > 40 else ''}"
@@ -86,8 +95,12 @@ def _message_for(err: dict) -> str:
 
 def _issues_from_validation(exc: ValidationError, tree: Tree, file: str) -> list[SceneIssue]:
     issues = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    item_errors = {tuple(e["loc"][:-1]) for e in errors if e["loc"] and isinstance(e["loc"][-1], int)}
+    for err in errors:
         loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        if err["type"] == "too_short" and tuple(err["loc"]) in item_errors:
+            continue  # "no valid items left": the item errors say why
         line, col = tree.position(loc, key=err["type"] == "extra_forbidden")
         issues.append(SceneIssue(file, line, col, _message_for(err), _fix_for(err)))
     return issues

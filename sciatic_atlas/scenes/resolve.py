@@ -86,6 +86,14 @@ class _Work:
     variants: dict[str, str] = field(default_factory=dict)
     camera: CameraSpec = field(default_factory=CameraSpec)
 
+    def bring_forward(self, ids) -> None:
+        """Show ``ids`` at full opacity (what a step points at must be seen; a later hide wins)."""
+        for sid in ids:
+            if sid in self.visible:
+                self.visible[sid] = True
+                if self.opacity.get(sid) == FADE_OPACITY:
+                    self.opacity.pop(sid)
+
 
 class _Resolver:
     def __init__(self, scene: Scene, side: str, expand: Expander, model, mirror: bool):
@@ -177,8 +185,10 @@ class _Resolver:
                     work.visible[sid] = rule.visible
         if layer.highlight is not None:
             work.highlight = set(self.ids(layer.highlight))
+            work.bring_forward(work.highlight)
         if layer.compressions is not None:
             work.compressions = [m for comp in layer.compressions for m in self.marks(comp)]
+            work.bring_forward({sid for m in work.compressions for sid in (m.compressor, m.nerve)})
         if layer.labels is not None:
             work.labels = [lab for label in layer.labels if (lab := self.label(label.text, label.anchor))]
         if layer.overlays is not None:
@@ -254,11 +264,8 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     resolver.apply(work, scene, base=True)
     for layer in scene.steps[:index]:
         resolver.apply(work, layer, base=False)
-    highlighted = {sid for sid in work.visible if sid in work.highlight or work.sticky.get(sid)}
-    for sid in highlighted | {m.compressor for m in work.compressions} | {m.nerve for m in work.compressions}:
-        work.visible[sid] = True
-        if work.opacity.get(sid) == FADE_OPACITY:
-            work.opacity.pop(sid)
+    highlighted = {sid for sid, shown in work.visible.items()
+                   if shown and (sid in work.highlight or work.sticky.get(sid))}
     if side != "both" and scene.other_side != "show":
         for sid in work.visible:
             if side_of(sid) not in ("midline", side):

@@ -88,3 +88,14 @@ def test_bad_step_or_side_is_a_scene_error(scene, knowledge, model):
         resolve_state(scene, "nope", knowledge=knowledge, model=model)
     with pytest.raises(SceneError, match="unknown side 'up'"):
         resolve_state(scene, 0, side="up", knowledge=knowledge, model=model)
+
+
+def test_a_later_hide_wins_over_an_earlier_highlight(write, good_text, catalog, knowledge, model):
+    text = good_text.replace("    compressions: []\n", "    compressions: []\n    hide: [piriformis]\n", 1)
+    scene = load_scene(write(text), catalog)
+    one = resolve_state(scene, 1, knowledge=knowledge, model=model)
+    assert one.styles["piriformis_r"].visible and one.styles["piriformis_r"].highlight
+    two = resolve_state(scene, 2, knowledge=knowledge, model=model)
+    assert not two.styles["piriformis_r"].visible and not two.styles["piriformis_r"].highlight
+    three = resolve_state(scene, 3, knowledge=knowledge, model=model)  # the compression brings it back
+    assert three.styles["piriformis_r"].visible
