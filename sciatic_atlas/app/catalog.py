@@ -68,13 +68,20 @@ def name_from_id(structure_id: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _strip_side(name: str) -> str:
+    """Return a display name without its "(left)"/"(right)" ending (the label adds it)."""
+    for side in SIDE_NAMES.values():
+        name = name.removesuffix(f" ({side})")
+    return name
+
+
 def _entry(structure_id: str, info: dict, knowledge) -> Entry:
     record = getattr(knowledge, "structures", {}).get(structure_id) if knowledge is not None else None
     kind = kind_of(structure_id, info)
     layer = layer_of(info) if kind == "muscle" else ""
     name, region = name_from_id(structure_id), info.get("region", "")
     if record is not None:
-        name = record.name or name
+        name = _strip_side(record.name) or name
         region = record.region or region
         if kind == "muscle" and record.layer:
             layer = _LAYER_WORDS.get(str(record.layer).split()[0].lower(), layer)
@@ -155,20 +162,25 @@ class Catalog:
 
     # -- nerve supply -----------------------------------------------------------------------------
     def supplied_by(self, nerve_id: str) -> set[str]:
-        """Return the nerve, its branches and what it supplies, with the bones for context.
+        """Return the nerve, its branches downstream and what they supply, with the bones.
 
-        Uses the knowledge base's ``supplies`` (muscles and nerves fed by this nerve);
-        without one, only the nerve and the branches named after it.
+        Follows the knowledge base's ``branches`` of each nerve down the tree and
+        collects their ``supplies``; without a knowledge base, the nerve and the
+        muscular branches named after it.
         """
-        record = getattr(self.knowledge, "structures", {}).get(nerve_id) if self.knowledge is not None else None
+        structures = getattr(self.knowledge, "structures", None) or {}
+        wanted, todo = set(), [nerve_id]
+        while todo:
+            sid = todo.pop()
+            if sid in wanted:
+                continue
+            wanted.add(sid)
+            record = structures.get(sid)
+            if record is not None:
+                wanted.update(record.supplies or ())
+                todo.extend(record.branches or ())
         side = side_of(nerve_id)
         base = nerve_id[:-2] if side != "midline" else nerve_id
-        suffix = nerve_id[-2:] if side != "midline" else ""
-        wanted = {nerve_id}
-        for sid in getattr(record, "supplies", None) or ():
-            wanted.add(sid if sid in self.entries or sid.endswith(("_l", "_r")) else f"{sid}{suffix}")
-        for sid in getattr(record, "branches", None) or ():
-            wanted.add(sid if sid.endswith(("_l", "_r")) else f"{sid}{suffix}")
-        wanted |= {sid for sid in self.entries if sid.startswith(f"branch_{base}__") and sid.endswith(suffix)}
+        wanted |= {sid for sid in self.entries if sid.startswith(f"branch_{base}__") and side_of(sid) == side}
         wanted |= {sid for sid, e in self.entries.items() if e.kind in ("bone", "disc")}
         return {sid for sid in wanted if sid in self.entries}

@@ -56,7 +56,8 @@ def compose(base: SceneState, view_state, catalog, default_style) -> SceneState:
         style = styles.get(sid) or (default_style(sid) if sid in catalog else None)
         if style is not None:
             styles[sid] = replace(style, opacity=opacity)
-    if view_state.selected in styles:
+    # The highlight keeps a structure nearly opaque; one the user has faded stays faded.
+    if view_state.selected in styles and view_state.selected not in view_state.opacity:
         styles[view_state.selected] = replace(styles[view_state.selected], highlight=True)
     camera = CameraSpec(view=view_state.view) if view_state.view else base.camera
     return replace(base, styles=styles, camera=camera,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from sciatic_atlas.anatomy.structures import format_roots
+
 # (attribute of the knowledge Structure, heading) in the order shown.
 FIELDS = (
     ("origin", "Origin"),
@@ -57,7 +59,7 @@ class _Citations:
             source = self.sources.get(source_id)
             citation = html.escape(getattr(source, "citation", source_id))
             url = getattr(source, "url", None)
-            where = f", {html.escape(locator)}" if locator else ""
+            where = f" — <i>{html.escape(locator)}</i>" if locator else ""
             link = f' <a href="{html.escape(url)}">link</a>' if url else ""
             rows.append(f"<li value='{i}'>{citation}{where}{link}</li>")
         return "<h4>Sources</h4><ol style='margin-left:-20px'>" + "".join(rows) + "</ol>"
@@ -92,7 +94,7 @@ def _innervation_html(record, catalog, facts: dict[str, list], cites: _Citations
         parts.append(f"{html.escape(str(division))} division")
     roots = getattr(record, "roots", None)
     if roots:
-        parts.append("roots " + html.escape("–".join(roots) if len(roots) == 2 else ", ".join(roots)))
+        parts.append("roots " + html.escape(format_roots(roots)))
     cite = "".join(cites.cite(f) for f in facts.get("innervation", [])[:1])
     return f"<p><b>Nerve supply:</b> {'; '.join(parts)}{cite}</p>"
 
@@ -110,9 +112,9 @@ def structure_html(structure_id: str, catalog, knowledge) -> str:
         The facts; without an entry only the name and kind are shown.
     """
     entry = catalog.entries.get(structure_id)
-    title = html.escape(catalog.label(structure_id))
-    kind = entry.kind if entry else ""
     record = (getattr(knowledge, "structures", None) or {}).get(structure_id)
+    title = html.escape(catalog.label(structure_id) if entry or record is None else record.name)
+    kind = entry.kind if entry else getattr(record, "kind", "")
     subtitle = " · ".join(x for x in (kind, entry.layer if entry else "", entry.region if entry else "") if x)
     parts = [f"<h2 style='margin-bottom:0'>{title}</h2>",
              f"<p style='color:#666;margin-top:2px'>{html.escape(subtitle)}</p>"]
@@ -127,7 +129,7 @@ def structure_html(structure_id: str, catalog, knowledge) -> str:
         parts.append(f"<p>{html.escape(_text(summary))}{cite}</p>")
     parts.append(_innervation_html(record, catalog, facts, cites))
     if kind in ("nerve", "root", "branch") and getattr(record, "roots", None) and not getattr(record, "nerve", None):
-        parts.append(f"<p><b>Roots:</b> {html.escape(', '.join(record.roots))}</p>")
+        parts.append(f"<p><b>Spinal roots:</b> {html.escape(format_roots(record.roots))}</p>")
     for attribute, heading in FIELDS:
         parts.append(_field_html(record, attribute, heading, facts, cites))
     supplies = getattr(record, "supplies", None)

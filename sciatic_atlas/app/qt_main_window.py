@@ -34,6 +34,15 @@ TEXT_WIDGETS = (QtWidgets.QLineEdit, QtWidgets.QAbstractItemView, QtWidgets.QAbs
 NORMAL_TEXT, PRESENT_TEXT = 11, 20  # narration type size (points)
 
 
+def _in_text_widget(widget: QtWidgets.QWidget) -> bool:
+    """Return True if ``widget`` is (inside) a widget that uses arrows and space itself."""
+    while widget is not None and not widget.isWindow():
+        if isinstance(widget, TEXT_WIDGETS):
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """The Sciatic Atlas window.
 
@@ -141,10 +150,10 @@ class MainWindow(QtWidgets.QMainWindow):
         vs = self.view_state
         try:
             frame = self.session.frame_state(vs)
+            self.viewport.show_state(frame, move_camera=move_camera, glide=glide)
         except _user_error_types() as exc:
             show_error(self, exc, "This scene step cannot be shown")
             return
-        self.viewport.show_state(frame, move_camera=move_camera, glide=glide)
         self.layers.update_from(frame)
         n_steps = self.session.n_steps(vs.scene_id)
         scene = self.session.scenes.get(vs.scene_id) if vs.scene_id else None
@@ -220,11 +229,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
         """Step through scenes with the keys a presentation clicker sends."""
-        if event.type() != QtCore.QEvent.KeyPress or not self.isActiveWindow():
+        if event.type() != QtCore.QEvent.KeyPress:
             return False
+        if not isinstance(obj, QtWidgets.QWidget) or obj.window() is not self:
+            return False  # a dialog of ours, or another window
         if event.modifiers() & (QtCore.Qt.ControlModifier | QtCore.Qt.AltModifier):
             return False
-        if isinstance(QtWidgets.QApplication.focusWidget(), TEXT_WIDGETS) and not self.view_state.present:
+        if _in_text_widget(obj) and not self.view_state.present:
             return False
         if event.key() in NEXT_KEYS or event.key() in PREV_KEYS:
             self.narration.step_by(1 if event.key() in NEXT_KEYS else -1)

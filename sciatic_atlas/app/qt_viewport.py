@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
 HOVER_DELAY_MS = 150  # pick for the hover name once the pointer rests this long
 GLIDE_MS = 650  # duration of a camera move between steps
+PEEL_OCCLUSION_RATIO = 0.1
 
 
 class QtViewport(QtWidgets.QFrame):
@@ -58,7 +59,7 @@ class QtViewport(QtWidgets.QFrame):
         layout.addWidget(self.plotter.interactor)
         self.picker = RayPicker(self.plotter, self.actors)
         self._fast = False
-        self._quality: tuple[bool, bool] | None = None  # (depth peeling, FXAA) at full quality
+        self._quality: tuple[bool, bool, bool] | None = None  # (peeling, FXAA, OIT) at full quality
         self._press: tuple[int, int] | None = None
         self._hover_at: tuple[int, int] | None = None
         self._glide: list = []
@@ -111,6 +112,9 @@ class QtViewport(QtWidgets.QFrame):
         start = camera_path.pose_of(self.plotter.camera)
         first = not self.actors
         apply_state(self.plotter, shown, self.model, self.actors, camera=False, render=False)
+        # Stop peeling once fewer than 10 % of the pixels change: on a CPU renderer this
+        # halves a still frame with no difference a viewer can see (issue 6, benchmarks).
+        self.plotter.renderer.SetOcclusionRatio(PEEL_OCCLUSION_RATIO)
         self.side_labels.set_style(self.side_labels_size, self.is_dark)
         if move_camera:
             apply_camera(self.plotter, shown.camera, shown.side, self.actors)
@@ -199,12 +203,14 @@ class QtViewport(QtWidgets.QFrame):
         self._fast = fast
         renderer = self.plotter.renderer
         if fast:
-            self._quality = (renderer.GetUseDepthPeeling(), renderer.GetUseFXAA())
+            self._quality = (renderer.GetUseDepthPeeling(), renderer.GetUseFXAA(), renderer.GetUseOIT())
             renderer.SetUseDepthPeeling(False)
             renderer.SetUseFXAA(False)
+            renderer.SetUseOIT(False)  # plain blending: one pass, order errors unseen in motion
         elif self._quality is not None:
             renderer.SetUseDepthPeeling(self._quality[0])
             renderer.SetUseFXAA(self._quality[1])
+            renderer.SetUseOIT(self._quality[2])
 
     def _wheel(self) -> None:
         self._set_fast(True)

@@ -19,7 +19,7 @@ class NarrationPanel(QtWidgets.QFrame):
         self.view_state = view_state
         self.n_steps = 1
         self.setObjectName("narration")
-        self.title = QtWidgets.QLabel(objectName="narrationTitle")
+        self.title = QtWidgets.QLabel(wordWrap=True, objectName="narrationTitle")
         self.text = QtWidgets.QLabel(wordWrap=True, objectName="narrationText")
         self.text.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.text.setAlignment(QtCore.Qt.AlignTop | QtCore.Qt.AlignLeft)

@@ -1,0 +1,78 @@
+"""Fixtures for the window tests: one loaded session, one window shared by a module.
+
+The window is built once per module (a VTK render window costs about a second on
+a CPU renderer) and put back to free exploring before each test. Settings go to
+an ini file of the test's own, never to the user's.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    """Draw the window on the X display that pytest-xvfb provides, not into EGL.
+
+    ``tests/conftest.py`` asks VTK for EGL windows when the interpreter started without a
+    display; pytest-xvfb sets ``DISPLAY`` only after that, and a Qt window needs an X
+    OpenGL window. VTK reads the variable at each window creation.
+    """
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs a display: install pytest-xvfb or run under xvfb-run")
+    saved = os.environ.pop("VTK_DEFAULT_OPENGL_WINDOW", None)
+    yield os.environ["DISPLAY"]
+    if saved is not None:
+        os.environ["VTK_DEFAULT_OPENGL_WINDOW"] = saved
+
+
+@pytest.fixture(scope="session")
+def session():
+    from sciatic_atlas.app.session import Session
+
+    return Session.load()
+
+
+@pytest.fixture(scope="module")
+def settings_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("settings") / "sciatic-atlas.ini"
+
+
+@pytest.fixture(scope="module")
+def main_window(qapp, x_display, session, settings_file):
+    from PyQt5 import QtCore
+
+    from sciatic_atlas.app.qt_main_window import MainWindow
+    from sciatic_atlas.app.qt_settings import Settings
+
+    settings = Settings(QtCore.QSettings(str(settings_file), QtCore.QSettings.IniFormat))
+    window = MainWindow(session, settings)
+    window.resize(1200, 800)
+    window.show()
+    window.open(None)
+    yield window
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
+
+
+@pytest.fixture
+def window(main_window, qtbot):
+    """The shared window, exposed, exploring freely with no user changes."""
+    qtbot.waitExposed(main_window)
+    vs = main_window.view_state
+    if vs.present:
+        vs.set_present(False)
+    vs.select(None)
+    vs.set_side("both")
+    vs.set_background("light")
+    vs.open_scene(None)
+    main_window.viewport.finish_glide()
+    return main_window
+
+
+def stepped_scene(session) -> str:
+    """Return the id of the library scene with the most steps."""
+    return max(session.scenes, key=session.n_steps)

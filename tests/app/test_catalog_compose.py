@@ -1,0 +1,115 @@
+"""The catalog (names, tree, peel, nerve supply) and composing user choices over a scene state."""
+
+from dataclasses import replace
+
+import pytest
+
+from sciatic_atlas.anatomy.model import load_model
+from sciatic_atlas.app.catalog import Catalog, name_from_id, side_of
+from sciatic_atlas.app.compose import compose, visible_ids
+from sciatic_atlas.app.view_state import ViewState
+from sciatic_atlas.render.apply import default_state
+from sciatic_atlas.render.appearance import default_style
+from sciatic_atlas.scenes.state import SceneState, StructureStyle
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def catalog(model):
+    return Catalog(model, knowledge=None)
+
+
+def test_names_and_sides_from_ids():
+    assert side_of("piriformis_r") == "right"
+    assert side_of("femur_l") == "left"
+    assert side_of("sacrum") == "midline"
+    assert side_of("disc_l4_l5") == "midline"
+    assert name_from_id("biceps_femoris_long_head_r") == "Biceps femoris long head"
+    assert name_from_id("branch_tibial_nerve__semitendinosus_r") == "Branch of tibial nerve to semitendinosus"
+
+
+def test_every_structure_with_a_mesh_is_in_the_tree_once(model, catalog):
+    listed = [sid for _, subs in catalog.tree() for _, ids in subs for sid in ids]
+    assert sorted(listed) == sorted(model.structure_ids)
+    groups = [group for group, _ in catalog.tree()]
+    assert "Bones and discs" in groups
+    assert catalog.label("femur_r") == "Femur (right)"
+
+
+def test_peeling_goes_from_skin_to_bone_and_never_peels_bone(catalog):
+    labels = catalog.peel_labels()
+    assert labels[0] == "everything" and labels[1] == "skin off" and labels[-1] == "nerves off"
+    assert catalog.peeled(0) == set()
+    deepest = catalog.peeled(len(labels) - 1)
+    assert not any(catalog[sid].kind in ("bone", "disc") for sid in deepest)
+    for depth in range(1, len(labels)):
+        assert catalog.peeled(depth - 1) <= catalog.peeled(depth)
+    kinds_left = {catalog[sid].kind for sid in set(catalog.entries) - deepest}
+    assert kinds_left <= {"bone", "disc"}
+
+
+def test_nerve_supply_keeps_the_bones_for_context(catalog):
+    bones = {sid for sid, e in catalog.entries.items() if e.kind == "bone"}
+    assert bones <= catalog.supplied_by("sciatic_nerve_r")
+
+
+@pytest.fixture
+def base(model):
+    return default_state(model, "posterior", "both")
+
+
+def styler(model):
+    return lambda sid: default_style(model, sid)
+
+
+def test_composing_nothing_keeps_the_scene_and_never_changes_it(model, catalog, base):
+    before = dict(base.styles)
+    frame = compose(base, ViewState(), catalog, styler(model))
+    assert visible_ids(frame) == visible_ids(base)
+    assert base.styles == before
+    assert frame.background == "atlas"
+
+
+def test_hiding_isolating_and_peeling(model, catalog, base):
+    state = ViewState()
+    state.set_visible(["femur_r"], False)
+    assert "femur_r" not in visible_ids(compose(base, state, catalog, styler(model)))
+    state.isolate(["femur_l", "tibia_l"])
+    assert visible_ids(compose(base, state, catalog, styler(model))) == {"femur_l", "tibia_l"}
+    state.isolate(None)
+    state.set_peel(len(catalog.peel_labels()) - 1)
+    shown = visible_ids(compose(base, state, catalog, styler(model)))
+    assert shown and all(catalog[sid].kind in ("bone", "disc") for sid in shown)
+
+
+def test_showing_a_structure_the_scene_leaves_out_adds_it(model, catalog):
+    empty = SceneState(styles={})
+    state = ViewState()
+    state.set_visible(["sacrum"], True)
+    frame = compose(empty, state, catalog, styler(model))
+    assert visible_ids(frame) == {"sacrum"}
+
+
+def test_opacity_selection_view_and_background(model, catalog, base):
+    state = ViewState()
+    state.set_opacity(["femur_r"], 0.25)
+    state.select("femur_l")
+    state.set_view("thigh")
+    state.set_background("dark")
+    frame = compose(base, state, catalog, styler(model))
+    assert frame.styles["femur_r"].opacity == 0.25
+    assert frame.styles["femur_l"].highlight and not frame.styles["femur_r"].highlight
+    assert frame.camera.view == "thigh"
+    assert frame.background == "dark"
+
+
+def test_hidden_style_from_the_scene_can_be_shown(model, catalog, base):
+    hidden = replace(base, styles={**base.styles, "sacrum": StructureStyle(visible=False)})
+    state = ViewState()
+    assert "sacrum" not in visible_ids(compose(hidden, state, catalog, styler(model)))
+    state.set_visible(["sacrum"], True)
+    assert "sacrum" in visible_ids(compose(hidden, state, catalog, styler(model)))

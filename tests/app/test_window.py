@@ -1,0 +1,182 @@
+"""The real window driven with pytest-qt: open, scenes, steps, pick, search, layers, present."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PyQt5 import QtCore, QtWidgets
+
+from tests.app.conftest import stepped_scene
+
+pytestmark = pytest.mark.gui
+
+
+def drawn(window) -> set[str]:
+    """Return the ids of the structures the 3D view draws now."""
+    return {sid for sid, item in window.viewport.actors.items() if item.actor.visibility}
+
+
+def test_the_window_opens_drawing_the_model_with_panels(window, session):
+    assert drawn(window)
+    assert drawn(window) <= set(session.model.structure_ids)
+    assert window.narration.title.text() == "Exploring the sciatic nerve"
+    assert window.scenes.list.count() == 1 + len(session.scenes) + len(session.broken)
+    assert window.layers.tree.topLevelItemCount() >= 1
+    texts = window.viewport.side_labels.texts()
+    assert texts == ("Patient's LEFT", "Patient's RIGHT")  # the default view is from behind
+
+
+def test_every_scene_opens_and_steps_through_to_its_end(window, session, qtbot):
+    for scene_id, scene in session.scenes.items():
+        n = session.n_steps(scene_id)
+        with qtbot.waitSignal(window.scene_opened, timeout=10000):
+            window.scenes.scene_chosen.emit(scene_id)
+        assert window.view_state.scene_id == scene_id
+        assert window.narration.title.text().startswith(scene.title)
+        for step in range(1, n):
+            with qtbot.waitSignal(window.frame_shown, timeout=10000):
+                window.narration.next.click()
+            window.viewport.finish_glide()
+            assert window.view_state.step == step
+            assert window.narration.counter.text() == f"Step {step + 1} of {n}"
+            assert drawn(window)
+        assert not window.narration.next.isEnabled()
+        window.narration.step_by(+1)  # past the end: stays on the last step
+        assert window.view_state.step == n - 1
+
+
+def test_clicker_keys_step_forward_and_back(window, session, qtbot):
+    scene_id = stepped_scene(session)
+    assert session.n_steps(scene_id) >= 3
+    window.open(scene_id)
+    window.viewport.setFocus()
+    for key, expected in ((QtCore.Qt.Key_PageDown, 1), (QtCore.Qt.Key_Space, 2), (QtCore.Qt.Key_PageUp, 1),
+                          (QtCore.Qt.Key_Left, 0), (QtCore.Qt.Key_Right, 1)):
+        qtbot.keyClick(window.viewport.plotter.interactor, key)
+        assert window.view_state.step == expected, key
+    # Typing in the search box never steps the scene.
+    window.search.setFocus()
+    qtbot.keyClick(window.search, QtCore.Qt.Key_Space)
+    assert window.view_state.step == 1
+
+
+def test_a_step_glides_the_camera_and_settles_on_the_new_view(window, session, qtbot):
+    window.open(stepped_scene(session))
+    window.viewport.finish_glide()
+    with qtbot.waitSignal(window.viewport.camera_settled, timeout=10000):
+        window.view_state.set_view("lateral")
+    position = np.array(window.viewport.plotter.camera.position)
+    focal = np.array(window.viewport.plotter.camera.focal_point)
+    direction = (position - focal) / np.linalg.norm(position - focal)
+    assert abs(direction[0]) > 0.9  # looking along the left-right axis
+    assert window.viewport.side_labels.texts() in (("Posterior", "Anterior"), ("Anterior", "Posterior"))
+
+
+class StubPicker:
+    """Stands in for the ray picker: 'finds' a fixed structure (no synthetic mouse events)."""
+
+    def __init__(self, structure_id):
+        self.structure_id = structure_id
+        self.calls = []
+
+    def pick(self, x, y):
+        self.calls.append((x, y))
+        return self.structure_id
+
+
+def test_clicking_a_structure_selects_highlights_and_describes_it(window, session, monkeypatch):
+    target = sorted(drawn(window))[0]
+    before = window.viewport.actors[target].look
+    monkeypatch.setattr(window.viewport, "picker", StubPicker(target))
+    assert window.viewport.click_at(120, 80) == target
+    assert window.viewport.picker.calls == [(120, 80)]
+    assert window.view_state.selected == target
+    assert window.viewport.actors[target].look.colour != before.colour  # highlighted
+    label = session.catalog.label(target)
+    assert label.split(" (")[0] in window.info.toPlainText()
+    assert "Sources" in window.info.toPlainText()
+    assert window.layers.items[target].isSelected()
+    monkeypatch.setattr(window.viewport, "picker", StubPicker(None))
+    window.viewport.click_at(5, 5)
+    assert window.view_state.selected is None
+    assert "Click a structure" in window.info.toPlainText()
+
+
+def test_search_finds_structures_with_typos_and_opens_scenes(window, session):
+    hits = window.search.update_hits("femr")
+    assert any(h.id.startswith("femur") for h in hits)
+    window.search.chosen.emit("structure", "femur_l")
+    assert window.view_state.selected == "femur_l"
+    scene_id = next(iter(session.scenes))
+    title = session.scenes[scene_id].title
+    assert scene_id in [h.id for h in window.search.update_hits(title[:-1])]
+    window.search.chosen.emit("scene", scene_id)
+    assert window.view_state.scene_id == scene_id
+
+
+def test_tree_checkboxes_peel_and_show_all_change_what_is_drawn(window, session):
+    target = sorted(drawn(window))[0]
+    item = window.layers.items[target]
+    item.setCheckState(0, QtCore.Qt.Unchecked)
+    assert target not in drawn(window)
+    item.setCheckState(0, QtCore.Qt.Checked)
+    assert target in drawn(window)
+    window.layers.peel.setValue(window.layers.peel.maximum())
+    kinds = {session.catalog[sid].kind for sid in drawn(window)}
+    assert kinds <= {"bone", "disc"}
+    assert window.layers.peel_label.text() == session.catalog.peel_labels()[-1]
+    window.layers.buttons["Show all"].click()
+    assert window.layers.peel.value() == 0
+    assert target in drawn(window)
+
+
+def test_isolate_and_fade_act_on_the_selection(window):
+    target = sorted(drawn(window))[0]
+    window.view_state.select(target)
+    window.layers.buttons["Fade"].click()
+    assert window.viewport.actors[target].actor.prop.opacity == pytest.approx(0.15, abs=0.01)
+    window.layers.buttons["Isolate"].click()
+    assert drawn(window) == {target}
+    window.layers.buttons["Show all"].click()
+    assert len(drawn(window)) > 1
+
+
+def test_the_patient_side_buttons_show_one_side(window, session):
+    window.display_bar.side_buttons["left"].click()
+    assert window.view_state.side == "left"
+    sides = {session.catalog[sid].side for sid in drawn(window)}
+    assert "right" not in sides and "left" in sides
+    window.display_bar.side_buttons["both"].click()
+    assert {session.catalog[sid].side for sid in drawn(window)} >= {"left", "right"}
+
+
+def test_present_hides_panels_enlarges_type_and_comes_back(window, qtbot):
+    size = window.narration.text.font().pointSize()
+    window.present_action.trigger()
+    assert window.view_state.present
+    assert all(not dock.isVisible() for dock in window.docks)
+    assert all(not bar.isVisible() for bar in window.toolbars)
+    assert window.narration.isVisible()
+    assert "20pt" in window.narration.text.styleSheet()
+    qtbot.keyClick(window, QtCore.Qt.Key_Escape)
+    assert not window.view_state.present
+    assert all(dock.isVisible() for dock in window.docks)
+    assert window.narration.text.font().pointSize() == size
+
+
+def test_dark_background_and_saving_a_picture(window, tmp_path):
+    window.display_bar.dark.click()
+    assert window.view_state.background == "dark"
+    path = window.save_picture(tmp_path / "view.png")
+    image = QtWidgets.QApplication.instance() and __import__("PyQt5.QtGui", fromlist=["QImage"]).QImage(str(path))
+    assert image.width() > 100 and image.height() > 100
+    corner = image.pixelColor(2, image.height() - 2)
+    assert corner.lightness() < 90  # the dark background reached the picture
+    window.display_bar.dark.click()
+    assert window.view_state.background == "light"
+
+
+def test_copy_puts_the_picture_on_the_clipboard(window):
+    window.copy_picture()
+    image = QtWidgets.QApplication.clipboard().image()
+    assert not image.isNull() and image.width() > 100
