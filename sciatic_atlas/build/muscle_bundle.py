@@ -24,14 +24,20 @@ TARGET_TRIANGLES = 3000
 def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ab = b - a
     t = np.clip((points - a) @ ab / max(float(ab @ ab), 1e-9), 0.0, 1.0)
-    return np.linalg.norm(points - (a + t[:, None] * ab), axis=1)
+    return np.linalg.norm(points - (a + t[..., None] * ab), axis=-1)
 
 
-def _polyline_distance(points: np.ndarray, line: np.ndarray) -> np.ndarray:
-    d = np.full(len(points), np.inf)
-    for a, b in zip(line[:-1], line[1:]):
-        d = np.minimum(d, _segment_distance(points, a, b))
-    return d
+def _add_fascicle(field: np.ndarray, lo: np.ndarray, path: np.ndarray, weight: float,
+                  pad: float) -> None:
+    """Add one fascicle's Gaussian density to ``field`` (x, y, z indexed) in its own box."""
+    i0 = np.maximum(np.floor((path.min(axis=0) - pad - lo) / VOXEL).astype(int), 0)
+    i1 = np.minimum(np.ceil((path.max(axis=0) + pad - lo) / VOXEL).astype(int) + 1, field.shape)
+    axes = [lo[k] + VOXEL * np.arange(i0[k], i1[k]) for k in range(3)]
+    pts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)
+    d = np.full(pts.shape[:3], np.inf)
+    for a, b in zip(path[:-1], path[1:]):
+        d = np.minimum(d, _segment_distance(pts, a, b))
+    field[i0[0]:i1[0], i0[1]:i1[1], i0[2]:i1[2]] += weight * np.exp(-0.5 * (d / SIGMA) ** 2)
 
 
 def _level(field: np.ndarray, n_vox: int) -> float:
@@ -60,12 +66,11 @@ def bundle_surface(paths: list[np.ndarray], weights: np.ndarray, volume: float,
     dims = np.ceil((hi - lo) / VOXEL).astype(int) + 1
     grid = pv.ImageData(dimensions=dims, spacing=(VOXEL,) * 3, origin=lo)
     pts = np.asarray(grid.points)
-    field = np.zeros(len(pts))
+    block = np.zeros(tuple(dims))
     w = np.asarray(weights, dtype=float) / max(float(np.max(weights)), 1e-9)
     for path, wi in zip(paths, w):
-        near = np.all((pts > path.min(axis=0) - pad) & (pts < path.max(axis=0) + pad), axis=1)
-        d = _polyline_distance(pts[near], path)
-        field[near] += wi * np.exp(-0.5 * (d / SIGMA) ** 2)
+        _add_fascicle(block, lo, np.asarray(path, dtype=float), wi, pad)
+    field = block.ravel(order="F")  # VTK image order: x varies fastest
     n_vox = min(max(int(round(volume / VOXEL**3)), 8), len(field) // 2)
     # Carving bone can only raise the level, so only voxels near or above the uncarved
     # level can end up inside the surface: test just those against the bone.

@@ -32,6 +32,7 @@ def oriented(surface: pv.PolyData) -> pv.PolyData:
 
 
 SAMPLE_SPACING = 3.5  # mm, largest gap between surface samples of an obstacle
+VOTERS = 4  # nearest samples whose normals vote on the sign of the distance
 REACH = 30.0  # mm; points farther than this from every obstacle surface count as outside
 
 
@@ -92,13 +93,17 @@ class Obstacles:
     def nearest(self, points: np.ndarray):
         """Return signed distance (mm), nearest surface point and its outward normal."""
         points = np.asarray(points, dtype=float).reshape(-1, 3)
-        d, idx = self._tree.query(points, distance_upper_bound=REACH)
-        far = ~np.isfinite(d)
+        d, idx = self._tree.query(points, k=VOTERS, distance_upper_bound=REACH)
+        far = ~np.isfinite(d[:, 0])
+        idx = np.where(np.isfinite(d), idx, idx[:, :1])  # fewer than k in reach: reuse nearest
         idx[far] = 0
-        q = self._points[idx]
-        n = self._normals[idx]
-        sign = np.where(np.einsum("ij,ij->i", points - q, n) < 0, -1.0, 1.0)
-        sd = np.where(far, np.inf, sign * d)
+        q = self._points[idx[:, 0]]
+        n = self._normals[idx[:, 0]]
+        # The sign is a vote of the k nearest samples' normals: one sample on the far
+        # side of a thin plate or a sharp edge cannot flip it on its own.
+        votes = np.einsum("ikj,ikj->ik", points[:, None, :] - self._points[idx], self._normals[idx])
+        sign = np.where(np.sum(np.sign(votes), axis=1) < 0, -1.0, 1.0)
+        sd = np.where(far, np.inf, sign * d[:, 0])
         return sd, q, n
 
     def signed_distance(self, points: np.ndarray) -> np.ndarray:
@@ -152,7 +157,8 @@ def lift(points: np.ndarray, directions: np.ndarray, required: np.ndarray,
         move = np.flatnonzero(gap > 0.05)
         if len(move) == 0:
             break
-        out[move] += directions[move] * gap[move, None]
+        step = np.minimum(gap[move], required[move])  # at most one belly thickness a round
+        out[move] += directions[move] * step[:, None]
     return out
 
 

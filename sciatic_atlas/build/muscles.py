@@ -169,7 +169,7 @@ def _smooth_lift(points: np.ndarray, normal: np.ndarray, required: np.ndarray,
     The two ends (origin and insertion on bone) stay where the model puts them.
     """
     lifted = lift(points, normal, required, below)
-    delta = gaussian_filter1d(lifted - points, 1.5, axis=0, mode="nearest")
+    delta = gaussian_filter1d(lifted - points, 2.5, axis=0, mode="nearest")
     ramp = np.minimum(1.0, np.minimum(np.arange(len(points)), np.arange(len(points))[::-1]) / 2.0)
     return points + delta * ramp[:, None]
 
