@@ -100,12 +100,16 @@ def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], 
 
 
 def _visible_points(actors: dict[str, StructureActor]) -> np.ndarray:
-    pts = [np.asarray(a.actor.mapper.dataset.points) for a in actors.values() if a.look and a.look.visible]
+    pts = [a.points for a in actors.values() if a.look and a.look.visible]
     return np.vstack(pts) if pts else np.zeros((1, 3))
 
 
-def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor]) -> None:
-    """Set the camera of ``spec`` (explicit, or a named view framing the visible structures)."""
+def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor],
+                 bands: tuple[float, float] = (0.0, 0.0)) -> None:
+    """Set the camera of ``spec`` (explicit, or a named view framing the visible structures).
+
+    ``bands`` are the fractions of the image height (top, bottom) kept free for text.
+    """
     if spec.position is not None and spec.focal_point is not None:
         pose = cameras.CameraPose(tuple(spec.position), tuple(spec.focal_point),
                                   tuple(spec.up or (0.0, 0.0, 1.0)),
@@ -113,11 +117,11 @@ def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
     else:
         width, height = plotter.window_size
         pose = cameras.view_pose(spec.view or "posterior", side, _visible_points(actors),
-                                 aspect=width / max(height, 1))
+                                 aspect=width / max(height, 1), top=bands[0], bottom=bands[1])
     cameras.set_camera(plotter, pose, zoom=spec.zoom)
 
 
-def _apply_overlays(plotter, model, overlay_ids, actors) -> None:
+def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
     try:
         module = importlib.import_module("sciatic_atlas.render.overlays")
     except ModuleNotFoundError as exc:
@@ -126,7 +130,7 @@ def _apply_overlays(plotter, model, overlay_ids, actors) -> None:
         if overlay_ids:
             log.warning("overlays %s not drawn: the overlay renderer is not installed", list(overlay_ids))
         return
-    module.apply_overlays(plotter, model, tuple(overlay_ids), actors)
+    module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side)
 
 
 def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureActor],
@@ -164,8 +168,9 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     drawn |= marks.draw_labels(plotter, model, state.labels, actors)
     drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
     marks.remove_decorations(plotter, old - drawn)
-    _apply_overlays(plotter, model, state.overlays, actors)
+    _apply_overlays(plotter, model, state.overlays, actors, state.side)
     if camera:
-        apply_camera(plotter, state.camera, state.side, actors)
+        apply_camera(plotter, state.camera, state.side, actors,
+                     marks.text_bands(plotter, state.title, state.text))
     if render:
         plotter.render()

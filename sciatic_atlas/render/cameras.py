@@ -92,7 +92,8 @@ def region_points(points: np.ndarray, view: str, side: str) -> np.ndarray:
 
 
 def fit_camera(points: np.ndarray, direction, up, aspect: float = 1.0,
-               view_angle: float = 20.0, margin: float = 0.05) -> CameraPose:
+               view_angle: float = 20.0, margin: float = 0.05,
+               top: float = 0.0, bottom: float = 0.0) -> CameraPose:
     """Place a camera looking along ``-direction`` so that ``points`` fill the frame.
 
     Parameters
@@ -109,6 +110,9 @@ def fit_camera(points: np.ndarray, direction, up, aspect: float = 1.0,
         Vertical view angle in degrees.
     margin : float
         Empty border as a fraction of the region's size.
+    top, bottom : float
+        Fractions of the image height kept free for a title (top) and narration (bottom);
+        the region is fitted into the band between them.
     """
     d = np.asarray(direction, float)
     d /= np.linalg.norm(d)
@@ -123,21 +127,31 @@ def fit_camera(points: np.ndarray, direction, up, aspect: float = 1.0,
     mid = (lo + hi) / 2
     centre = mid[0] * r + mid[1] * u + mid[2] * d
     half_w, half_h, half_d = (hi - lo) / 2 * (1 + 2 * margin)
-    half = max(half_h, half_w / max(aspect, 1e-6), 1.0)
-    distance = half / math.tan(math.radians(view_angle) / 2) + half_d
+    band = max(1.0 - top - bottom, 0.2)
+    tan = math.tan(math.radians(view_angle) / 2)
+    half = max(half_h / band, half_w / max(aspect, 1e-6), 1.0)
+    distance = half / tan + half_d
+    # Move camera and focal point up by (top - bottom) half-heights: the region then sits
+    # centred in the free band.
+    centre = centre + (top - bottom) * distance * tan * u
     position = centre + distance * d
     return CameraPose(tuple(position), tuple(centre), tuple(u), float(view_angle))
 
 
-def view_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0) -> CameraPose:
-    """Return the camera of preset ``view`` for ``side`` framing the visible ``points``."""
+def view_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0,
+              top: float = 0.0, bottom: float = 0.0) -> CameraPose:
+    """Return the camera of preset ``view`` for ``side`` framing the visible ``points``.
+
+    ``top`` and ``bottom`` are the fractions of the image height kept free for text.
+    """
     spec = view_spec(view)
     shown = limb_side(view, check_side(side))
     if spec.get("centred") and side == "both":
         shown = "right"  # a lateral view of the midline looks from the right
     return fit_camera(region_points(points, view, side), body_vector(spec["direction"], shown),
                       body_vector(spec["up"], shown), aspect=aspect,
-                      view_angle=float(spec["view_angle"]), margin=float(spec["margin"]))
+                      view_angle=float(spec["view_angle"]), margin=float(spec["margin"]),
+                      top=top, bottom=bottom)
 
 
 def set_camera(plotter, pose: CameraPose, zoom: float = 1.0) -> None:

@@ -118,18 +118,26 @@ def draw_compressions(plotter, model, marks, replaced) -> set[str]:
 
 
 def anchor_point(model, anchor: str, actors) -> np.ndarray | None:
-    """Return where a label points: a landmark, or the surface point nearest a structure's centre."""
+    """Return where a label points (mm).
+
+    A landmark gives its position; a structure gives the surface point nearest the
+    middle of its centreline (nerves, muscles) or of its vertices.
+    """
     landmarks = model.record.get("landmarks", {})
     if anchor in landmarks:
         return np.asarray(landmarks[anchor]["position"], float)
     if anchor in actors:
-        pts = np.asarray(actors[anchor].actor.mapper.dataset.points)
+        pts = actors[anchor].points
     elif model.has_mesh(anchor):
         pts = model.mesh(anchor).vertices
     else:
         log.warning("label anchor '%s' is neither a landmark nor a structure", anchor)
         return None
-    centre = pts.mean(axis=0)
+    if len(pts) == 0:
+        log.warning("label anchor '%s' has an empty mesh", anchor)
+        return None
+    path = model.record.get("centrelines", {}).get(anchor)
+    centre = np.asarray(path[len(path) // 2], float) if path else pts.mean(axis=0)
     return np.asarray(pts[np.argmin(np.linalg.norm(pts - centre, axis=1))], float)
 
 
@@ -142,7 +150,7 @@ def draw_labels(plotter, model, labels, actors) -> set[str]:
     spec = appearance()["labels"]
     name = f"{PREFIX}labels"
     plotter.add_point_labels(np.array([p for _, p in placed]), [t for t, _ in placed], name=name,
-                             font_size=spec["font_size"], text_color=spec["text_colour"],
+                             font_size=font_sizes(plotter)[2], text_color=spec["text_colour"],
                              shape_color=spec["box_colour"], shape_opacity=spec["box_opacity"],
                              point_color=spec["text_colour"], point_size=6, bold=False,
                              always_visible=True, render=False, reset_camera=False)
@@ -150,14 +158,37 @@ def draw_labels(plotter, model, labels, actors) -> set[str]:
     return {f"{name}-points", f"{name}-labels"}
 
 
+def font_sizes(plotter) -> tuple[int, int, int]:
+    """Return (title, narration, label) font sizes scaled to the window height."""
+    height = plotter.window_size[1]
+    return max(10, round(height / 62)), max(8, round(height / 78)), max(8, round(height / 60))
+
+
+def _wrap(plotter, value: str, size: int) -> str:
+    chars = max(20, int(plotter.window_size[0] / (0.62 * size)))  # about one average glyph width
+    return textwrap.fill(value, chars)
+
+
+def text_bands(plotter, title: str, text: str) -> tuple[float, float]:
+    """Return the fractions of the image height the title (top) and narration (bottom) take."""
+    height = plotter.window_size[1]
+    title_size, text_size, _ = font_sizes(plotter)
+    top = 1.7 * title_size / height if title else 0.0
+    lines = _wrap(plotter, text, text_size).count("\n") + 1 if text else 0
+    bottom = (1.45 * text_size * lines + 6) / height if text else 0.0
+    return top, bottom
+
+
 def draw_text(plotter, title: str, text: str, dark: bool) -> set[str]:
     """Draw the title (upper left) and narration (lower left); return the names drawn."""
     colour = (0.95, 0.95, 0.95) if dark else (0.12, 0.12, 0.14)
+    title_size, text_size, _ = font_sizes(plotter)
     names = set()
-    for name, value, position, size in (("title", title, "upper_left", 14), ("text", text, "lower_left", 10)):
+    for name, value, position, size in (("title", title, "upper_left", title_size),
+                                        ("text", text, "lower_left", text_size)):
         if value:
             full = f"{PREFIX}{name}"
-            plotter.add_text(textwrap.fill(value, 90), position=position, font_size=size,
+            plotter.add_text(_wrap(plotter, value, size), position=position, font_size=size,
                              color=colour, name=full, render=False)
             names.add(full)
     return names

@@ -61,7 +61,13 @@ class StructureActor:
 
     structure_id: str
     actor: pv.Actor
+    mesh: pv.PolyData  # what the actor draws (mm, world frame)
     look: Look | None = None
+
+    @property
+    def points(self) -> np.ndarray:
+        """Return the vertices (N x 3, mm) of the drawn mesh."""
+        return np.asarray(self.mesh.points)
 
     @classmethod
     def attach(cls, plotter, structure_id: str, mesh: pv.PolyData, look: Look) -> "StructureActor":
@@ -75,7 +81,7 @@ class StructureActor:
             colours = {"color": look.colour}
         actor = plotter.add_mesh(mesh, name=structure_id, render=False, reset_camera=False,
                                  smooth_shading=True, opacity=look.opacity, pickable=True, **colours)
-        item = cls(structure_id, actor)
+        item = cls(structure_id, actor, mesh)
         item.set_look(look)
         return item
 
@@ -85,7 +91,7 @@ class StructureActor:
             return
         prop = self.actor.prop
         prop.color = look.colour
-        mesh = self.actor.mapper.dataset
+        mesh = self.mesh
         if RGB_ARRAY in mesh.point_data and (self.look is None or self.look.colour != look.colour):
             mesh.point_data[RGB_ARRAY][:] = blend(mesh.point_data[BELLY], look.colour)
             mesh.Modified()
