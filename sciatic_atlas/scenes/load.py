@@ -190,7 +190,7 @@ def parse_scene(text: str, file: str = "<scene>", catalog: Catalog | None = None
     if issues:
         issues.sort(key=lambda i: (i.line, i.column))
         raise SceneError(issues)
-    warnings = tuple(SceneIssue(file, 0, 0, f"{kind} names not checked: {why}", "", "warning")
+    warnings = tuple(SceneIssue(file, 1, 1, f"{kind} names not checked: {why}", "", "warning")
                      for kind, why in sorted(context.get("unchecked", {}).items()))
     scene._warnings = warnings  # noqa: SLF001 - set once, right after validation
     return scene
