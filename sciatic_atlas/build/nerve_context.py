@@ -18,6 +18,7 @@ from sciatic_atlas.anatomy.frame import ANTERIOR, POSTERIOR, SIDES, SUPERIOR
 from sciatic_atlas.build.landmarks import bone_vertices, lateral_sign, midline_x, path_at_z
 from sciatic_atlas.build.model_map import muscle_actuators
 from sciatic_atlas.build.nerve_geometry import Section
+from sciatic_atlas.build.nerve_planes import Plane
 
 UP, DOWN = SUPERIOR, -SUPERIOR
 ANT, POST = ANTERIOR, POSTERIOR
@@ -34,6 +35,8 @@ class NerveSpec:
     parent: str = ""  # structure id of the nerve it arises from
     fixed: int = 0  # leading path points not pushed out of bone (root in its foramen)
     extra: dict = field(default_factory=dict)
+    planes: list[Plane] = field(default_factory=list)  # tissue planes it is steered into
+    pin: tuple[bool, bool] = (True, True)  # keep the first / last point where the planes apply
 
 
 def round_sections(diameter: float, end_diameter: float | None = None) -> list[Section]:

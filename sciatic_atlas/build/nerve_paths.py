@@ -19,6 +19,37 @@ import numpy as np
 
 from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
 from sciatic_atlas.build.nerve_geometry import Section
+from sciatic_atlas.build.nerve_planes import Plane
+
+_P = tuple(POST)
+HAMSTRINGS = ("biceps_femoris_long_head", "semitendinosus", "semimembranosus")
+GASTROCNEMIUS = ("gastrocnemius_medial_head", "gastrocnemius_lateral_head")
+# Tissue planes (Standring, Gray's Anatomy 42nd ed., ch. 79 fig. 79.9, ch. 80 fig. 80.24,
+# ch. 83 figs. 83.10-83.12; Moore, Clinically Oriented Anatomy 8th ed., figs. 7.27, 7.36,
+# 7.44): in the pelvis on the pelvic surface of piriformis; in the buttock deep to gluteus
+# maximus on the posterior ischium (the short rotators, not modelled, lie between); in the
+# thigh on adductor magnus, deep to the long head of biceps; below, the tibial nerve under
+# the heads of gastrocnemius and the soleal arch, deep to soleus on tibialis posterior.
+SCIATIC_PLANES = [
+    Plane((0, 1), _P, over=("piriformis",), clear=("gluteus_minimus",)),
+    Plane((1, 3), _P, over=("gluteus_maximus",), under=("hip_bone",),
+          clear=("piriformis", "gluteus_minimus", "gluteus_medius", "adductor_magnus")),
+    Plane((3, 7), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
+          clear=("semitendinosus", "semimembranosus", "biceps_femoris_short_head", "vastus_lateralis")),
+]
+TIBIAL_PLANES = [
+    Plane((0, 2), _P, over=HAMSTRINGS, under=("femur",), clear=(*GASTROCNEMIUS, "biceps_femoris_short_head")),
+    Plane((2, 5), _P, over=(*GASTROCNEMIUS, "soleus"), under=("tibialis_posterior", "tibia"),
+          clear=("flexor_digitorum_longus", "flexor_hallucis_longus")),
+    Plane((5, 6), _P, over=("soleus",), under=("tibialis_posterior", "tibia"),
+          clear=("flexor_digitorum_longus", "flexor_hallucis_longus")),
+]
+# The common fibular nerve follows the medial border of biceps femoris and crosses the
+# lateral head of gastrocnemius superficially to reach the back of the fibular head.
+COMMON_FIBULAR_PLANES = [
+    Plane((0, 3), _P, under=("gastrocnemius_lateral_head", "femur"),
+          clear=("biceps_femoris_long_head", "biceps_femoris_short_head", "soleus")),
+]
 
 # Pooled mean width of the sciatic nerve at the lower margin of piriformis (15.55 mm) and
 # pooled mean distance of its division above the popliteal fossa (65.43 mm): Tomaszewski KA
@@ -92,12 +123,13 @@ def sciatic(c: NerveContext) -> NerveSpec:
         Section(0.5, 13.0, 8.0, tuple(c.LAT)),
         Section(1.0, 12.0, 9.0, tuple(c.LAT)),
     ]
-    return NerveSpec(f"sciatic_nerve_{c.s}", ctrl, sections, "nerve", parent=f"lumbosacral_trunk_{c.s}")
+    return NerveSpec(f"sciatic_nerve_{c.s}", ctrl, sections, "nerve", parent=f"lumbosacral_trunk_{c.s}",
+                     planes=SCIATIC_PLANES, pin=(True, False))
 
 
-def tibial(c: NerveContext) -> NerveSpec:
-    """Return the tibial nerve: division point to the tarsal tunnel."""
-    d, knee = division_point(c), c.lm("knee_joint_centre")
+def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
+    """Return the tibial nerve: from the division point ``d`` (mm) to the tarsal tunnel."""
+    knee = c.lm("knee_joint_centre")
     gm, gl = c.actuator_path("gasmed"), c.actuator_path("gaslat")
     between = (gm[0] + gl[0]) / 2  # between the gastrocnemius heads (their origins)
     knee_y = max(c.bone_back("femur", knee[2] + 12), c.bone_back("tibia", knee[2] - 8))
@@ -114,7 +146,7 @@ def tibial(c: NerveContext) -> NerveSpec:
     end = (c.at_z(fdl, low_z) + c.at_z(fhl, low_z)) / 2 + c.MED * 3.0
     ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, arch, *leg, tunnel, end]
     return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(TIBIAL_DIAMETER, 6.0), "nerve",
-                     parent=f"sciatic_nerve_{c.s}")
+                     parent=f"sciatic_nerve_{c.s}", planes=TIBIAL_PLANES)
 
 
 def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
@@ -140,9 +172,9 @@ def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
     ]
 
 
-def common_fibular(c: NerveContext) -> NerveSpec:
-    """Return the common fibular nerve: division point, along biceps, round the fibular neck."""
-    d, knee = division_point(c), c.lm("knee_joint_centre")
+def common_fibular(c: NerveContext, d: np.ndarray) -> NerveSpec:
+    """Return the common fibular nerve: from the division ``d`` along biceps, round the fibular neck."""
+    knee = c.lm("knee_joint_centre")
     head, neck = c.lm("fibular_head"), c.lm("fibular_neck")
     bf = c.actuator_path("bflh")
     tendon = c.at_z(bf, knee[2] + 20) + c.MED * 7.0 + ANT * 3.0  # medial border of biceps tendon
@@ -152,7 +184,7 @@ def common_fibular(c: NerveContext) -> NerveSpec:
     front = neck + c.LAT * 4.0 + ANT * 9.0 + DOWN * 8.0
     ctrl = [d, (d + tendon) / 2 + c.LAT * 4.0, tendon, behind_head, lateral_neck, front]
     return NerveSpec(f"common_fibular_nerve_{c.s}", ctrl, round_sections(COMMON_FIBULAR_DIAMETER, 5.0),
-                     "nerve", parent=f"sciatic_nerve_{c.s}")
+                     "nerve", parent=f"sciatic_nerve_{c.s}", planes=COMMON_FIBULAR_PLANES)
 
 
 def fibular_branches(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:

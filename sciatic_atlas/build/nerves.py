@@ -20,6 +20,7 @@ from sciatic_atlas.build.landmarks import bone_vertices, find_landmarks
 from sciatic_atlas.build.model_map import bone_geoms
 from sciatic_atlas.build.nerve_context import NerveContext, NerveSpec
 from sciatic_atlas.build.nerve_geometry import BoneField, smooth_path, tube_mesh
+from sciatic_atlas.build.nerve_planes import TissueProbe, steer
 from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,13 @@ def bone_field(raw, part) -> BoneField:
     return BoneField(meshes)
 
 
-def build_path(spec: NerveSpec, field: BoneField) -> np.ndarray:
-    """Return the smoothed, bone-free centreline (mm) of ``spec``."""
+def build_path(spec: NerveSpec, field: BoneField, probe: TissueProbe | None = None) -> np.ndarray:
+    """Return the smoothed centreline (mm) of ``spec``, steered into its tissue planes, out of bone."""
     path = smooth_path(np.array(spec.control, float), step=3.0)
+    if probe is not None and spec.planes:
+        s = np.linspace(0.0, 1.0, len(path))
+        thick = np.interp(s, [sec.at for sec in spec.sections], [sec.thickness for sec in spec.sections])
+        path = steer(path, spec.control, spec.planes, probe, thick / 2, pin=spec.pin)
     half = min(min(sec.width, sec.thickness) for sec in spec.sections) / 2
     return field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2)
 
@@ -64,22 +69,23 @@ def _spine_landmarks(c: NerveContext, part: BuildPart) -> dict[str, Landmark]:
     return out
 
 
-def _side_specs(c: NerveContext, field: BoneField, paths: dict[str, np.ndarray]) -> list[NerveSpec]:
+def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
+                paths: dict[str, np.ndarray]) -> list[NerveSpec]:
     """Build this side's paths in dependency order; return the specs (paths filled in ``paths``)."""
     specs: list[NerveSpec] = []
 
     def add(spec: NerveSpec) -> np.ndarray:
-        paths[spec.sid] = build_path(spec, field)
+        paths[spec.sid] = build_path(spec, field, probe)
         specs.append(spec)
         return paths[spec.sid]
 
     for spec in nerve_plexus.roots(c):
         add(spec)
-    add(nerve_paths.sciatic(c))
-    tib = add(nerve_paths.tibial(c))
+    division = add(nerve_paths.sciatic(c))[-1]
+    tib = add(nerve_paths.tibial(c, division))
     for spec in nerve_paths.plantar(c, tib[-1]):
         add(spec)
-    cfn = add(nerve_paths.common_fibular(c))
+    cfn = add(nerve_paths.common_fibular(c, division))
     for spec in nerve_paths.fibular_branches(c, cfn[-1]):
         add(spec)
     add(nerve_paths.sural(c, tib))
@@ -118,11 +124,12 @@ def build(raw, part: BuildPart) -> BuildPart:
         out.landmarks.update(spine)
         view.landmarks.update(spine)
         paths: dict[str, np.ndarray] = {}
-        specs = _side_specs(c, field, paths)
+        probe = TissueProbe(part.meshes, s)
+        specs = _side_specs(c, field, probe, paths)
         variant_specs[s] = nerve_variants.variant_specs(c)
         for option in variant_specs[s].values():
             for spec in option:
-                paths[spec.sid] = build_path(spec, field)
+                paths[spec.sid] = build_path(spec, field, probe)
                 specs.append(spec)
         for spec in specs:
             verts, faces = tube_mesh(paths[spec.sid], spec.sections, n_around=20 if spec.kind != "branch" else 10)

@@ -1,0 +1,73 @@
+"""Tissue planes of the built nerves: each test fails when a nerve runs in the wrong layer.
+
+A nerve in the wrong plane either lies inside a muscle or on the wrong side of it; both are
+checked with rays and enclosed-point tests on the built meshes (:mod:`tests.anatomy.planes`).
+Relations: Standring, Gray's Anatomy 42nd ed., ch. 79 (gluteal region), ch. 80 (thigh),
+ch. 83 (leg); Moore, Clinically Oriented Anatomy 8th ed., figs. 7.27, 7.36, 7.44.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.anatomy.built_model import nerve_model
+from tests.anatomy.planes import covered, depth_inside, stretch
+
+SIDES = ("r", "l")
+HAMSTRINGS = ("biceps_femoris_long_head", "semitendinosus", "semimembranosus")
+TOLERANCE = 1.0  # mm a nerve's centre may dip into a muscle where two muscles meet
+
+
+@pytest.fixture(scope="module")
+def model():
+    return nerve_model()
+
+
+def _buttock(model, s):
+    sci = model.centreline(f"sciatic_nerve_{s}")
+    it, plb = model.landmark(f"ischial_tuberosity_{s}"), model.landmark(f"piriformis_lower_border_{s}")
+    return stretch(sci, it[2] + 5, plb[2] - 12)
+
+
+def _thigh(model, s):
+    sci = model.centreline(f"sciatic_nerve_{s}")
+    it = model.landmark(f"ischial_tuberosity_{s}")
+    return stretch(sci, sci[-1, 2] + 30, it[2] - 60)
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_lies_deep_to_gluteus_maximus(model, s):
+    pts = _buttock(model, s)
+    assert len(pts) >= 8
+    gmax = f"gluteus_maximus_{s}"
+    assert covered(model, gmax, pts, +1) > 0.9, "gluteus maximus covers the nerve from behind"
+    assert depth_inside(model, gmax, pts) < TOLERANCE, "the nerve runs inside gluteus maximus"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_lies_on_adductor_magnus_under_the_hamstrings(model, s):
+    pts = _thigh(model, s)
+    assert len(pts) >= 20
+    assert covered(model, f"adductor_magnus_{s}", pts, -1) > 0.8, "lies on (posterior to) adductor magnus"
+    hamstring_cover = np.max([[covered(model, f"{h}_{s}", p[None], +1) for h in HAMSTRINGS] for p in pts], axis=1)
+    assert hamstring_cover.mean() > 0.9, "the hamstrings cover the nerve in the thigh"
+    assert covered(model, f"biceps_femoris_long_head_{s}", pts, +1) > 0.25, "the long head of biceps crosses it"
+    for muscle in ("adductor_magnus", *HAMSTRINGS):
+        assert depth_inside(model, f"{muscle}_{s}", pts) < TOLERANCE, f"the nerve runs inside {muscle}"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_tibial_nerve_deep_to_gastrocnemius_then_soleus(model, s):
+    tib = model.centreline(f"tibial_nerve_{s}")
+    knee = model.landmark(f"knee_joint_centre_{s}")
+    upper = stretch(tib, knee[2] - 100, knee[2] - 30)
+    heads = [f"gastrocnemius_{h}_head_{s}" for h in ("medial", "lateral")]
+    cover = np.max([[covered(model, g, p[None], +1) for g in heads] for p in upper], axis=1)
+    assert cover.mean() > 0.6, "the heads of gastrocnemius cover the nerve below the fossa"
+    for g in heads:
+        assert depth_inside(model, g, upper) < TOLERANCE, f"the nerve runs inside {g}"
+    leg = stretch(tib, knee[2] - 250, knee[2] - 120)
+    assert covered(model, f"soleus_{s}", leg, +1) > 0.9, "deep to soleus in the leg"
+    assert covered(model, f"tibialis_posterior_{s}", leg, -1) > 0.8, "on tibialis posterior"
+    assert depth_inside(model, f"soleus_{s}", leg) < TOLERANCE
