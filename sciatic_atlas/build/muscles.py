@@ -200,15 +200,18 @@ def _sheet(muscles, bone: Obstacles, below: list[Obstacles], spec: dict, tendon,
     n_f = across.shape[1]  # the sheet reaches `margin` fascicle spacings beyond the outer ones
     margin = float(spec.get("margin", 0.5))
     width = np.linalg.norm(offsets[:, -1] - offsets[:, 0], axis=1) * (1.0 + 2 * margin / (n_f - 1))
-    min_width = 1.5 * np.sqrt(area)
+    min_width = np.sqrt(area)
     grow = np.maximum(min_width / width, 1.0)  # converging fascicles: widen into a strap
     across = centre[:, None, :] + offsets * grow[:, None, None]
     width = width * grow
     thickness = np.clip(area / (0.85 * width), 2.0, float(spec.get("thickness_max", 30.0)))
-    across = np.stack([_smooth_lift(across[:, f], normal, 0.5 * thickness + BONE_CLEARANCE, below)
-                       for f in range(across.shape[1])], axis=1)
     rings, anchors = shape.sheet_rings(across, normal, thickness,
                                        margin=float(spec.get("margin", 0.5)))
+    # Lift every line of the mid-surface (edges included) off bone and deeper muscles.
+    required = 0.5 * thickness + BONE_CLEARANCE
+    lifted = np.stack([_smooth_lift(anchors[:, j], normal, required, below)
+                       for j in range(anchors.shape[1])], axis=1)
+    rings, anchors = rings + (lifted - anchors), lifted
     verts, faces = _loft(rings)
     return verts, faces, _anchors(anchors.reshape(-1, 3), verts), rings.mean(axis=1)
 
