@@ -13,6 +13,7 @@ insertion landmarks (``<base>_origin_<side>``, ``<base>_insertion_<side>``).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
@@ -63,7 +64,7 @@ def build(raw, part: BuildPart) -> BuildPart:
         done: list[tuple[str, set, object]] = []  # (layer, regions, surface)
         for base in order:
             spec, sid = specs[base], f"{base}_{side}"
-            muscles = [raw.muscles[a] for a in acts[sid]]
+            muscles = [_extended(raw.muscles[a], spec, raw) for a in acts[sid]]
             if not muscles:
                 raise ValueError(f"no model actuators found for {sid}")
             regions = set(spec["region"])
@@ -92,6 +93,22 @@ def build(raw, part: BuildPart) -> BuildPart:
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out
+
+
+def _extended(muscle, spec: dict, raw):
+    """Return ``muscle`` with its origin moved ``extend_origin`` mm up its body's long axis.
+
+    The model's vasti start at mid-thigh, where the real muscles arise from the
+    upper femur; their bellies would balloon over the distal half otherwise.
+    """
+    mm = float(spec.get("extend_origin", 0.0))
+    if mm <= 0:
+        return muscle
+    axis = np.asarray(raw.bodies[muscle.path_bodies[0]]["rot"])[:, 1]  # segment long axis
+    path = np.vstack([muscle.path[0] + mm * axis, muscle.path])
+    return replace(muscle, path=path, path_bodies=muscle.path_bodies[:1] + muscle.path_bodies,
+                   site_names=[f"{muscle.site_names[0]} + {mm:g} mm up the "
+                               f"{muscle.path_bodies[0]} axis"] + muscle.site_names)
 
 
 def _add_landmarks(out: BuildPart, base: str, side: str, sid: str, muscles) -> None:
