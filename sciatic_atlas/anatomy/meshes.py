@@ -43,17 +43,21 @@ def mesh_path(structure_id: str, folder: Path | None = None) -> Path:
     return (folder or meshes_dir()) / f"{structure_id}.npz"
 
 
-def save_mesh(path: Path, vertices: np.ndarray, faces: np.ndarray) -> None:
-    """Write a mesh reproducibly (fixed dtypes, compressed, no timestamps that vary)."""
+def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write named arrays as a reproducible ``.npz`` (sorted names, fixed zip timestamps)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    v = np.ascontiguousarray(np.round(vertices, 3), dtype=np.float32)
-    f = np.ascontiguousarray(faces, dtype=np.int32)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, arr in (("vertices", v), ("faces", f)):
+        for name in sorted(arrays):
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(info, "w") as fh:
-                np.lib.format.write_array(fh, arr, allow_pickle=False)
+                np.lib.format.write_array(fh, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+
+
+def save_mesh(path: Path, vertices: np.ndarray, faces: np.ndarray) -> None:
+    """Write a mesh reproducibly (fixed dtypes, compressed, no timestamps that vary)."""
+    save_arrays(path, {"vertices": np.round(vertices, 3).astype(np.float32),
+                       "faces": np.asarray(faces, dtype=np.int32)})
 
 
 def read_mesh(path: Path) -> MeshData:

@@ -28,23 +28,26 @@ LEGEND = PREFIX + "legend"
 ARRAY = "overlay_rgb"
 TRIGGER_RGB = (0.85, 0.0, 0.0)
 TRIGGER_RADIUS_MM = 7.0
+MIN_SKIN_OPACITY = 1.0  # a painted skin must be near-opaque to be read (the default skin is a veil)
 
 
 def _skin_actor(plotter, model, actors: dict[str, StructureActor]) -> StructureActor:
     """Return the skin's actor, showing the skin if the scene left it hidden."""
     item = actors.get("skin")
     if item is None:
-        look = replace(default_look(model, "skin"), visible=True)
+        look = replace(default_look(model, "skin"), visible=True, opacity=MIN_SKIN_OPACITY)
         item = StructureActor.attach(plotter, "skin", surface(model, "skin"), look)
         actors["skin"] = item
-    if not item.look.visible:
-        item.set_look(replace(item.look, visible=True))
+    if not item.look.visible or item.look.opacity < MIN_SKIN_OPACITY:
+        item.set_look(replace(item.look, visible=True, opacity=max(item.look.opacity, MIN_SKIN_OPACITY)))
     return item
 
 
 def _clear(plotter, actors) -> None:
     for name in [n for n in plotter.renderer.actors if n.startswith(PREFIX)]:
         plotter.remove_actor(name, render=False, reset_camera=False)
+    if plotter.legend is not None:  # the overlay legend is the plotter's only legend
+        plotter.remove_legend(render=False)
     item = actors.get("skin")
     if item is not None:
         item.actor.mapper.scalar_visibility = False
@@ -72,9 +75,11 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
     overlays = [get_overlay(oid) for oid in overlay_ids]
     side = side or default_side()
     item = _skin_actor(plotter, model, actors)
-    mesh = item.actor.mapper.dataset
+    # Colour the mapper's source: its dataset is a pipeline output that re-executes.
+    mesh = surface(model, "skin")
     rgb = paint(model, overlay_ids, side, base_rgb=item.look.colour)
     mesh.point_data[ARRAY] = np.round(rgb * 255).astype(np.uint8)
+    mesh.Modified()
     mapper = item.actor.mapper
     mapper.SetColorModeToDirectScalars()
     mapper.SetScalarModeToUsePointFieldData()
@@ -86,7 +91,7 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
     if any(o.trigger_points for o in overlays):
         labels.append(["trigger point (on the muscle)", TRIGGER_RGB])
     plotter.add_legend(labels, name=LEGEND, bcolor=(1.0, 1.0, 1.0), background_opacity=0.8,
-                       size=(0.34, 0.045 * len(labels)), loc="lower right", face="circle")
+                       size=(0.45, 0.05 * len(labels)), loc="lower left", face="circle")
     for overlay in overlays:
         for k, (tp, pos) in enumerate(trigger_points(model, overlay, side)):
             plotter.add_mesh(pv.Sphere(radius=TRIGGER_RADIUS_MM, center=pos), color=TRIGGER_RGB,

@@ -1,0 +1,181 @@
+"""Skin overlays: dermatomes, referral patterns and nerve territories, painted in NumPy.
+
+The catalogue is ``data/overlays.yaml`` (every overlay with its source); each zone is a
+list of region specs in the skin's surface coordinates
+(:mod:`sciatic_atlas.anatomy.skin_regions`). This module turns overlays into per-vertex
+weights and colours (:func:`paint`), trigger-point positions on their muscles
+(:func:`trigger_points`), and words (:func:`overlay_summaries`, used by
+``describe --json``). No VTK here; :mod:`sciatic_atlas.render.overlays` draws the result.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import yaml
+
+from sciatic_atlas.anatomy.errors import AtlasDataError
+from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.anatomy.skin_regions import (
+    SkinSurface,
+    region_coverage,
+    skin_surface,
+    union,
+    validate_region_spec,
+)
+
+KINDS = ("dermatome", "referral", "cutaneous_nerve")
+SKIN_RGB = (0.93, 0.79, 0.69)
+ESSENTIAL_ALPHA, SPILLOVER_ALPHA = 0.85, 0.5
+HATCH_PERIOD_MM = 14.0  # diagonal stripes mark spillover zones (readable without colour)
+REPORT_FRACTION = 0.15  # regions covered at least this much are named in summaries
+
+
+@dataclass(frozen=True)
+class TriggerPoint:
+    """A trigger point on a muscle: a fraction along its centreline (0 origin, 1 insertion)."""
+
+    muscle: str
+    fraction: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One overlay of the catalogue."""
+
+    overlay_id: str
+    name: str
+    kind: str
+    colour: tuple[float, float, float]
+    source: str
+    note: str
+    essential: tuple[dict, ...]
+    spillover: tuple[dict, ...]
+    trigger_points: tuple[TriggerPoint, ...]
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    h = hex_colour.lstrip("#")
+    return tuple(int(h[i : i + 2], 16) / 255.0 for i in (0, 2, 4))
+
+
+@functools.cache
+def load_overlays() -> dict[str, Overlay]:
+    """Return the overlay catalogue (``data/overlays.yaml``) keyed by overlay id.
+
+    Raises
+    ------
+    AtlasDataError
+        When an overlay lacks a source, has an unknown kind or an invalid region spec.
+    """
+    data = yaml.safe_load((DATA_DIR / "overlays.yaml").read_text())
+    out = {}
+    for oid, entry in data["overlays"].items():
+        try:
+            if not entry.get("source"):
+                raise ValueError("no source")
+            if entry["kind"] not in KINDS:
+                raise ValueError(f"kind must be one of {KINDS}")
+            for spec in entry["essential"] + entry.get("spillover", []):
+                validate_region_spec(spec)
+            out[oid] = Overlay(
+                oid, entry["name"], entry["kind"], _rgb(entry["colour"]), " ".join(entry["source"].split()),
+                entry.get("note", ""), tuple(entry["essential"]), tuple(entry.get("spillover", [])),
+                tuple(TriggerPoint(t["muscle"], float(t["fraction"]), t["label"])
+                      for t in entry.get("trigger_points", [])),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AtlasDataError(f"overlay '{oid}' in overlays.yaml is invalid: {exc}") from exc
+    return out
+
+
+def overlay_ids() -> list[str]:
+    """Return every overlay id, in catalogue order."""
+    return list(load_overlays())
+
+
+def default_side() -> str:
+    """Return the side overlays are painted on unless a scene says otherwise."""
+    return yaml.safe_load((DATA_DIR / "overlays.yaml").read_text()).get("default_side", "right")
+
+
+def get_overlay(overlay_id: str) -> Overlay:
+    """Return one overlay; raise ``KeyError`` naming it when unknown."""
+    try:
+        return load_overlays()[overlay_id]
+    except KeyError:
+        raise KeyError(f"unknown overlay '{overlay_id}'") from None
+
+
+def zone_weights(surface: SkinSurface, overlay: Overlay, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return per-vertex (essential, spillover) weights; spillover excludes the essential zone."""
+    essential = union(surface, list(overlay.essential), side)
+    spill = union(surface, list(overlay.spillover), side) if overlay.spillover else np.zeros_like(essential)
+    return essential, np.clip(spill - essential, 0.0, 1.0)
+
+
+def paint(model, overlay_ids, side: str | None = None, base_rgb=SKIN_RGB) -> np.ndarray:
+    """Return per-vertex RGB (N, 3, floats 0..1) of the skin with the overlays laid on it.
+
+    Overlays are composited in the given order; essential zones are solid, spillover
+    zones lighter and striped, so they stay apart without relying on colour alone.
+    """
+    surface = skin_surface(model)
+    side = side or default_side()
+    rgb = np.tile(np.asarray(base_rgb, dtype=float), (len(surface.vertices), 1))
+    v = surface.vertices
+    hatch = 0.5 + 0.5 * (np.sin(2 * np.pi * (v[:, 0] + v[:, 1] + v[:, 2]) / HATCH_PERIOD_MM) > 0)
+    for oid in overlay_ids:
+        overlay = get_overlay(oid)
+        essential, spill = zone_weights(surface, overlay, side)
+        alpha = np.maximum(ESSENTIAL_ALPHA * essential, SPILLOVER_ALPHA * spill * hatch)
+        rgb = rgb * (1 - alpha[:, None]) + np.asarray(overlay.colour)[None, :] * alpha[:, None]
+    return rgb
+
+
+def trigger_points(model, overlay: Overlay, side: str | None = None) -> list[tuple[TriggerPoint, np.ndarray]]:
+    """Return each trigger point with its position (mm) on the muscle's centreline.
+
+    Muscles without a centreline in the model are left out.
+    """
+    side = side or default_side()
+    suffixes = {"left": ("_l",), "right": ("_r",), "both": ("_r", "_l")}[side]
+    out = []
+    centrelines = model.centrelines
+    for tp in overlay.trigger_points:
+        for suffix in suffixes:
+            line = centrelines.get(tp.muscle + suffix)
+            if line is None or len(line) < 2:
+                continue
+            seg = np.linalg.norm(np.diff(line, axis=0), axis=1)
+            s = np.r_[0.0, np.cumsum(seg)]
+            target = tp.fraction * s[-1]
+            out.append((tp, np.array([np.interp(target, s, line[:, k]) for k in range(3)])))
+    return out
+
+
+def overlay_summaries(model, side: str | None = None) -> list[dict]:
+    """Return every overlay with its source and the named skin regions it covers.
+
+    Computed from the painted skin: for the essential and spillover zones apart, each
+    named region (``data/skin_regions.yaml``) covered over at least 15 % of its area,
+    with the fraction covered, largest first.
+    """
+    surface = skin_surface(model)
+    side = side or default_side()
+    out = []
+    for oid, overlay in load_overlays().items():
+        essential, spill = zone_weights(surface, overlay, side)
+        entry = {"id": oid, "name": overlay.name, "kind": overlay.kind, "source": overlay.source,
+                 "note": overlay.note, "side": side}
+        for zone, weights in (("essential", essential), ("spillover", spill)):
+            cover = region_coverage(surface, weights, side)
+            entry[zone] = [{"region": r, "fraction": round(f, 2)}
+                           for r, f in sorted(cover.items(), key=lambda kv: -kv[1]) if f >= REPORT_FRACTION]
+        entry["trigger_points"] = [{"muscle": tp.muscle, "fraction": tp.fraction, "label": tp.label}
+                                   for tp in overlay.trigger_points]
+        out.append(entry)
+    return out

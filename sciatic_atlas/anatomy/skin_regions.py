@@ -1,0 +1,225 @@
+"""Where things are on the skin: surface coordinates, region specs and named skin regions.
+
+The skin (structure ``skin``) carries per-vertex surface coordinates, built with it
+(:mod:`sciatic_atlas.build.skin_coords`) and stored in ``assets/skin_coords.npz``:
+
+``side``       +1 the body's left, -1 its right.
+``segment``    lower_back, abdomen, groin, buttock, thigh, knee, leg, ankle, foot.
+``aspect``     degrees around the limb (trunk) axis: 0 anterior, 90 lateral, 180
+               posterior, 270 medial (mirrored per side, so "lateral" is lateral on both).
+``along``      0 at the upper end of the segment, 1 at its lower end; on the foot,
+               0 at the back of the heel, 1 at the tip of the longest toe.
+``foot_part``  none, dorsum, sole, heel, medial_border, lateral_border, great_toe, lesser_toes.
+``toe``        1 (great toe) ... 5 (little toe), fractional between; 0 off the toes.
+``across``     on the foot: 0 medial edge, 1 lateral edge.
+
+A *region spec* is a plain dict in those coordinates (documented in the header of
+``data/overlays.yaml``); :func:`region_weights` turns it into per-vertex weights in
+0..1 with soft edges. Named regions (``data/skin_regions.yaml``) are specs too; they
+let :mod:`sciatic_atlas.anatomy.overlays` say in words where an overlay lies.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import yaml
+
+from sciatic_atlas.anatomy.errors import AtlasDataError
+from sciatic_atlas.anatomy.paths import DATA_DIR, REBUILD_HINT
+
+SPEC_KEYS = {"segments", "side", "aspect", "along", "foot_parts", "toe", "across", "feather"}
+FEATHER_DEFAULTS = {"aspect": 12.0, "along": 0.05, "toe": 0.3, "across": 0.06, "blur": 3}
+SIDES = {"left": (1,), "right": (-1,), "both": (-1, 1)}
+
+
+@dataclass(frozen=True)
+class SkinSurface:
+    """The skin mesh with its surface coordinates (mm, world frame)."""
+
+    vertices: np.ndarray
+    faces: np.ndarray
+    coords: dict
+    edges: np.ndarray  # (E, 2) unique undirected edges
+    degree: np.ndarray  # (N,) neighbours per vertex
+    area: np.ndarray  # (N,) a third of the adjacent triangles' area, mm^2
+
+    @property
+    def segment_names(self) -> tuple[str, ...]:
+        return tuple(str(s) for s in self.coords["segment_names"])
+
+    @property
+    def foot_part_names(self) -> tuple[str, ...]:
+        return tuple(str(s) for s in self.coords["foot_part_names"])
+
+    def segment_mask(self, names) -> np.ndarray:
+        """Return the vertices whose segment is one of ``names``."""
+        codes = [self.segment_names.index(n) for n in names]
+        return np.isin(self.coords["segment"], codes)
+
+    def blur(self, values: np.ndarray, iterations: int) -> np.ndarray:
+        """Average a per-vertex field with its neighbours ``iterations`` times (soft edges)."""
+        v = np.asarray(values, dtype=float)
+        e = self.edges
+        for _ in range(int(iterations)):
+            acc = np.zeros_like(v)
+            np.add.at(acc, e[:, 0], v[e[:, 1]])
+            np.add.at(acc, e[:, 1], v[e[:, 0]])
+            v = 0.5 * v + 0.5 * acc / np.maximum(self.degree, 1)
+        return v
+
+
+_SURFACES: "weakref.WeakKeyDictionary[object, SkinSurface]" = weakref.WeakKeyDictionary()
+
+
+def skin_surface(model) -> SkinSurface:
+    """Return (once per model) the skin with its surface coordinates.
+
+    Raises
+    ------
+    AtlasDataError
+        When the model has no skin or its coordinates file is missing or does not match.
+    """
+    if model in _SURFACES:
+        return _SURFACES[model]
+    if not model.has_mesh("skin"):
+        raise AtlasDataError(f"the model in {model.folder} has no skin: {REBUILD_HINT}")
+    info = model.structure_info("skin")
+    path = model.folder / info.get("coords", "skin_coords.npz")
+    if not path.is_file():
+        raise AtlasDataError(f"missing skin coordinates {path}: {REBUILD_HINT}")
+    with np.load(path, allow_pickle=False) as data:
+        coords = {k: data[k] for k in data.files}
+    mesh = model.mesh("skin")
+    if len(coords["segment"]) != len(mesh.vertices):
+        raise AtlasDataError(f"skin coordinates {path} do not match the skin mesh: {REBUILD_HINT}")
+    f = mesh.faces.astype(np.int64)
+    e = np.unique(np.sort(np.r_[f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]], axis=1), axis=0)
+    degree = np.bincount(e.ravel(), minlength=len(mesh.vertices))
+    v = mesh.vertices.astype(float)
+    tri_area = 0.5 * np.linalg.norm(np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]]), axis=1)
+    area = np.zeros(len(v))
+    for i in range(3):
+        np.add.at(area, f[:, i], tri_area / 3.0)
+    surface = SkinSurface(v, f, coords, e, degree, area)
+    _SURFACES[model] = surface
+    return surface
+
+
+def _ramp(x: np.ndarray, lo: float, hi: float, width: float) -> np.ndarray:
+    """Return 1 inside [lo, hi], falling smoothly to 0 over ``width`` outside it."""
+    if width <= 0:
+        return ((x >= lo) & (x <= hi)).astype(float)
+    below = np.clip((x - (lo - width)) / width, 0.0, 1.0)
+    above = np.clip(((hi + width) - x) / width, 0.0, 1.0)
+    t = np.minimum(below, above)
+    return t * t * (3 - 2 * t)
+
+
+def _angular_ramp(a: np.ndarray, start: float, end: float, width: float) -> np.ndarray:
+    """Membership of angles ``a`` (deg) in the arc from ``start`` clockwise to ``end``."""
+    span = (end - start) % 360.0 or 360.0
+    rel = (a - start) % 360.0
+    # Distance outside the arc, measured the short way round to either end.
+    outside = np.where(rel <= span, 0.0, np.minimum(rel - span, 360.0 - rel))
+    t = np.clip(1.0 - outside / max(width, 1e-9), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def _pair(spec: dict, key: str) -> tuple[float, float]:
+    value = spec[key]
+    if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(x, (int, float)) for x in value)):
+        raise ValueError(f"region '{key}' must be a pair of numbers [from, to], got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def validate_region_spec(spec: dict, surface: SkinSurface | None = None) -> None:
+    """Raise ``ValueError`` naming the problem when ``spec`` is not a valid region spec."""
+    if not isinstance(spec, dict):
+        raise ValueError(f"a region spec must be a mapping, got {type(spec).__name__}")
+    unknown = set(spec) - SPEC_KEYS
+    if unknown:
+        raise ValueError(f"unknown region keys {sorted(unknown)}; allowed: {sorted(SPEC_KEYS)}")
+    if "segments" not in spec and "foot_parts" not in spec:
+        raise ValueError("a region needs 'segments' or 'foot_parts'")
+    if spec.get("side", "both") not in SIDES:
+        raise ValueError(f"region 'side' must be one of {sorted(SIDES)}, got {spec.get('side')!r}")
+    for key in ("aspect", "along", "toe", "across"):
+        if key in spec:
+            _pair(spec, key)
+    if surface is not None:
+        for key, names in (("segments", surface.segment_names), ("foot_parts", surface.foot_part_names)):
+            bad = [n for n in spec.get(key, []) if n not in names]
+            if bad:
+                raise ValueError(f"unknown {key} {bad}; known: {list(names)}")
+
+
+def region_weights(surface: SkinSurface, spec: dict, side: str | None = None) -> np.ndarray:
+    """Return per-vertex weights (0..1, soft-edged) of a region spec on the skin.
+
+    Parameters
+    ----------
+    surface : SkinSurface
+        The skin (:func:`skin_surface`).
+    spec : dict
+        A region spec: ``segments``, optional ``side``, ``aspect``, ``along``,
+        ``foot_parts``, ``toe``, ``across``, ``feather`` (see the module docstring).
+    side : str, optional
+        'left', 'right' or 'both'; overrides the spec's own ``side``.
+
+    Returns
+    -------
+    ndarray
+        (N,) float weights, one per skin vertex.
+    """
+    validate_region_spec(spec, surface)
+    c = surface.coords
+    feather = {**FEATHER_DEFAULTS, **spec.get("feather", {})}
+    w = np.isin(c["side"], SIDES[side or spec.get("side", "both")]).astype(float)
+    if "segments" in spec:
+        w *= surface.segment_mask(spec["segments"])
+    if "foot_parts" in spec:
+        codes = [surface.foot_part_names.index(n) for n in spec["foot_parts"]]
+        w *= np.isin(c["foot_part"], codes)
+    if "aspect" in spec:
+        w *= _angular_ramp(c["aspect"], *_pair(spec, "aspect"), feather["aspect"])
+    for key in ("along", "toe", "across"):
+        if key in spec:
+            w *= _ramp(c[key], *_pair(spec, key), feather[key])
+    # Blur within the side only, so a region never bleeds across the midline.
+    on_side = np.isin(c["side"], SIDES[side or spec.get("side", "both")])
+    return np.clip(surface.blur(w, feather["blur"]), 0.0, 1.0) * on_side
+
+
+def union(surface: SkinSurface, specs: list[dict], side: str | None = None) -> np.ndarray:
+    """Return the soft union (per-vertex maximum) of several region specs."""
+    out = np.zeros(len(surface.vertices))
+    for spec in specs:
+        out = np.maximum(out, region_weights(surface, spec, side))
+    return out
+
+
+@functools.cache
+def named_regions() -> dict[str, dict]:
+    """Return the named skin regions of ``data/skin_regions.yaml``: name -> {label, spec}."""
+    data = yaml.safe_load((DATA_DIR / "skin_regions.yaml").read_text())
+    regions = data["regions"]
+    for name, entry in regions.items():
+        if "label" not in entry or "spec" not in entry:
+            raise AtlasDataError(f"skin region '{name}' needs 'label' and 'spec'")
+        validate_region_spec(entry["spec"])
+    return regions
+
+
+def region_coverage(surface: SkinSurface, weights: np.ndarray, side: str) -> dict[str, float]:
+    """Return, per named region on ``side``, the area fraction covered by ``weights``."""
+    out = {}
+    for name, entry in named_regions().items():
+        r = region_weights(surface, {**entry["spec"], "feather": {"blur": 0}}, side) > 0.5
+        area = surface.area[r].sum()
+        if area > 0:
+            out[name] = float((surface.area[r] * weights[r]).sum() / area)
+    return out
