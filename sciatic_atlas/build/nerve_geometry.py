@@ -180,14 +180,18 @@ def tube_mesh(path: np.ndarray, sections: list[Section], n_around: int = 16):
     arc = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
     s = arc / arc[-1]
     width, thick, dirs, at = _interp_sections(sections, s)
-    # Major axis: the nearest section's flat direction, projected onto the normal plane.
+    # Major axis: the sections' flat directions interpolated along the path (so a band turns
+    # smoothly), projected onto the normal plane, its sign kept continuous (no half-turn).
     major = nrm.copy()
-    for i in range(k):
-        d = dirs[int(np.argmin(np.abs(at - s[i])))]
-        if np.all(np.isfinite(d)):
-            m = d - tan[i] * (d @ tan[i])
+    flat = np.all(np.isfinite(dirs), axis=1)
+    if flat.any():
+        d_all = np.column_stack([np.interp(s, at[flat], dirs[flat, j]) for j in range(3)])
+        for i in range(k):
+            m = d_all[i] - tan[i] * (d_all[i] @ tan[i])
             if np.linalg.norm(m) > 1e-6:
                 major[i] = m / np.linalg.norm(m)
+            if i and major[i] @ major[i - 1] < 0:
+                major[i] = -major[i]
     minor = np.cross(tan, major)
     ang = np.linspace(0.0, 2 * np.pi, n_around, endpoint=False)
     ring = (np.cos(ang)[None, :, None] * (width / 2)[:, None, None] * major[:, None, :]

@@ -19,7 +19,7 @@ import numpy as np
 
 from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
 from sciatic_atlas.build.nerve_geometry import Section
-from sciatic_atlas.build.nerve_planes import Plane
+from sciatic_atlas.build.nerve_planes import Plane, TissueProbe
 
 _P = tuple(POST)
 HAMSTRINGS = ("biceps_femoris_long_head", "semitendinosus", "semimembranosus")
@@ -31,10 +31,10 @@ GASTROCNEMIUS = ("gastrocnemius_medial_head", "gastrocnemius_lateral_head")
 # thigh on adductor magnus, deep to the long head of biceps; below, the tibial nerve under
 # the heads of gastrocnemius and the soleal arch, deep to soleus on tibialis posterior.
 SCIATIC_PLANES = [
-    Plane((0, 1), _P, over=("piriformis",), clear=("gluteus_minimus",)),
-    Plane((1, 3), _P, over=("gluteus_maximus",), under=("hip_bone",),
+    Plane((0, 2), _P, over=("piriformis",), clear=("gluteus_minimus",)),
+    Plane((2, 4), _P, over=("gluteus_maximus",), under=("hip_bone",),
           clear=("piriformis", "gluteus_minimus", "gluteus_medius", "adductor_magnus")),
-    Plane((3, 7), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
+    Plane((4, 8), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
           clear=("semitendinosus", "semimembranosus", "biceps_femoris_short_head", "vastus_lateralis")),
 ]
 TIBIAL_PLANES = [
@@ -64,6 +64,26 @@ TIBIAL_DIAMETER = 9.0
 COMMON_FIBULAR_DIAMETER = 5.5
 
 
+def piriformis_front(c: NerveContext, near: np.ndarray) -> np.ndarray:
+    """Return the anterior (pelvic) surface of piriformis (mm) in front of its line nearest ``near``.
+
+    The built mesh's front where the muscles stage made one (a ray cast forward from the
+    line), else the line point moved forward by the muscle's half-thickness.
+    """
+    line = c.muscle_line("piriformis")
+    p = line[np.argmin(np.linalg.norm(line - near, axis=1))]
+    probe = TissueProbe(c.part.meshes, c.s)
+    sid = probe.resolve("piriformis")
+    if sid is not None:
+        iv = probe.intervals(sid, p, ANT)
+        iv = iv[(iv[:, 0] < 1.0) & (iv[:, 1] > -1.0)]
+        if len(iv):
+            return p + ANT * float(iv[:, 1].max())
+    from sciatic_atlas.build.nerve_plexus import piriformis_radius
+
+    return p + ANT * piriformis_radius(c)
+
+
 def sciatic_exit(c: NerveContext) -> dict[str, np.ndarray]:
     """Return the key points of the sciatic nerve's gluteal course (mm).
 
@@ -76,7 +96,7 @@ def sciatic_exit(c: NerveContext) -> dict[str, np.ndarray]:
     it, gt, spine = c.lm("ischial_tuberosity"), c.lm("greater_trochanter"), c.lm("ischial_spine")
     half = SCIATIC_THICKNESS / 2
     exit_ = plb + DOWN * (half + 2.0)
-    formation = exit_ + ANT * 14.0 + c.MED * 6.0 + UP * 4.0
+    formation = piriformis_front(c, notch) + ANT * (half + 1.0) + c.MED * 10.0 + UP * 2.0
     at_spine = spine + c.LAT * 14.0 + POST * (half + 4.0)
     at_spine[2] = (spine[2] + exit_[2]) / 2
     it_gt = it + (gt - it) / 3.0
@@ -114,11 +134,16 @@ def sciatic_thigh(c: NerveContext) -> list[np.ndarray]:
 def sciatic(c: NerveContext) -> NerveSpec:
     """Return the sciatic nerve: formation in the pelvis to the division above the knee."""
     g = sciatic_exit(c)
-    ctrl = [g["formation"], g["exit"], g["spine"], g["it_gt"], *sciatic_thigh(c)]
+    # In front of the lower border, then out below it (the band hugs the muscle's pelvic face).
+    under = g["exit"] + ANT * 9.0 + c.MED * 4.0
+    ctrl = [g["formation"], under, g["exit"], g["spine"], g["it_gt"], *sciatic_thigh(c)]
     w = SCIATIC_WIDTH_AT_PIRIFORMIS
+    # Wide axis in the coronal plane: vertical where the roots stack on piriformis, turning
+    # to transverse as the band descends in the buttock.
     sections = [
-        Section(0.0, w, SCIATIC_THICKNESS + 1, tuple(c.LAT)),
-        Section(0.06, w, SCIATIC_THICKNESS, tuple(c.LAT)),
+        Section(0.0, w, SCIATIC_THICKNESS + 1, tuple(UP)),
+        Section(0.03, w, SCIATIC_THICKNESS, tuple(UP)),
+        Section(0.1, w, SCIATIC_THICKNESS, tuple(c.LAT)),
         Section(0.2, w + 1.5, SCIATIC_THICKNESS + 0.5, tuple(c.LAT)),
         Section(0.5, 13.0, 8.0, tuple(c.LAT)),
         Section(1.0, 12.0, 9.0, tuple(c.LAT)),
@@ -229,4 +254,7 @@ def sural(c: NerveContext, tibial_path: np.ndarray) -> NerveSpec:
     mt5 = c.actuator_path("perbrev")[-1]
     end = mt5 + c.LAT * 6 + ANT * 28 + DOWN * 4
     ctrl = [start, calf[0], calf[1], beside, behind, mt5 + c.LAT * 7 + POST * 5, end]
-    return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(3.5, 2.5), "nerve", parent=f"tibial_nerve_{c.s}")
+    # Between the heads of gastrocnemius, then superficial to soleus and the fibulares.
+    planes = [Plane((1, 4), _P, under=(*GASTROCNEMIUS, "soleus"), clear=("fibularis_brevis", "fibularis_longus"))]
+    return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(3.5, 2.5), "nerve", parent=f"tibial_nerve_{c.s}",
+                     planes=planes)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
+from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections, unit
 from sciatic_atlas.build.nerve_paths import sciatic_exit, thigh_point
+from sciatic_atlas.build.nerve_planes import Plane
 
 # Ventral ramus diameters (mm), L4 smallest of the plexus roots, S1 largest; S3 small
 # (Standring ch. 79; rami 4-6 mm).
@@ -31,42 +32,76 @@ def piriformis_radius(c: NerveContext) -> float:
     return float(max(d.min(), 5.0))
 
 
-def ala_junction(c: NerveContext) -> np.ndarray:
-    """Return where L4 meets L5: in front of the sacral ala, just below the promontory."""
+def _sacral_front(c: NerveContext, lateral: float, z: float) -> np.ndarray:
+    """Return the anterior (pelvic) surface of the sacrum (mm) ``lateral`` mm from the midline at ``z``."""
     v = c.bone("sacrum")
-    top = v[:, 2].max()
-    upper = v[v[:, 2] > top - 0.2 * np.ptp(v[:, 2])]
-    lat = np.array([c.lateral_offset(p) for p in upper])
-    half_w = lat.max()
-    ala = upper[(lat > 0.35 * half_w) & (lat < 0.7 * half_w)]
-    front = ala[np.argmin(ala[:, 1])]
-    return front + ANT * 6.0 + DOWN * 6.0
+    x = c.x0 + c.LAT[0] * lateral
+    sl = v[(np.abs(v[:, 2] - z) < 5) & (np.abs(v[:, 0] - x) < 5)]
+    if not len(sl):
+        sl = v[np.argsort(np.abs(v[:, 2] - z) + np.abs(v[:, 0] - x))[:10]]
+    return np.array([x, sl[:, 1].min(), z])
+
+
+def _half_width(c: NerveContext, z: float) -> float:
+    """Return the sacrum's half-width (mm) at height ``z`` on this side."""
+    v = c.bone("sacrum")
+    sl = v[np.abs(v[:, 2] - z) < 5]
+    return max(c.lateral_offset(p) for p in sl) if len(sl) else 40.0
+
+
+def ala_junction(c: NerveContext) -> np.ndarray:
+    """Return where L4 meets L5: in front of the sacral ala at the level of the sacral base.
+
+    Just below the L5/S1 disc, 55% of the sacrum's half-width from the midline (over the
+    medial ala, lateral of the promontory), 6 mm in front of the bone.
+    """
+    z = c.disc("l5", "s1")[2] - 10.0
+    return _sacral_front(c, 0.55 * _half_width(c, z), z) + ANT * 6.0
 
 
 def roots(c: NerveContext) -> list[NerveSpec]:
-    """Return the ventral rami L4-S3 and the lumbosacral trunk of this side."""
+    """Return the ventral rami L4-S3 and the lumbosacral trunk of this side.
+
+    The trunk descends over the ala anterior to the sacro-iliac joint; S1-S3 leave their
+    anterior foramina, turn laterally over the pelvic surface of piriformis and join the
+    band one below the other (trunk highest, S3 lowest), so the plexus reads as a fan
+    converging on the greater sciatic foramen.
+    """
     g = sciatic_exit(c)
     formation = g["formation"]
     j = ala_junction(c)
     s = c.s
     out = []
     f45, f5s = c.foramen("l4", "l5"), c.foramen("l5", "s1")
-    l4 = [f45, f45 + c.LAT * 10 + ANT * 14 + DOWN * 12, (f45 + j) / 2 + c.LAT * 6 + ANT * 10, j]
-    l5 = [f5s, f5s + c.LAT * 8 + ANT * 14 + DOWN * 6, j]
+    l4 = [f45, f45 + c.LAT * 8 + ANT * 14 + DOWN * 12, (f45 + j) / 2 + c.LAT * 4 + ANT * 10, j]
+    l5 = [f5s, f5s + c.LAT * 6 + ANT * 16 + DOWN * 6, j]
     out.append(NerveSpec(f"l4_ventral_ramus_{s}", l4, round_sections(RAMUS_DIAMETER["l4"]), "root",
                          fixed=1, extra={"root": "L4"}))
     out.append(NerveSpec(f"l5_ventral_ramus_{s}", l5, round_sections(RAMUS_DIAMETER["l5"]), "root",
                          fixed=1, extra={"root": "L5"}))
-    trunk_mid = (j + formation) / 2 + ANT * 6 + c.LAT * 2
-    out.append(NerveSpec(f"lumbosacral_trunk_{s}", [j, trunk_mid, formation], round_sections(6.5, 7.0), "root",
-                         extra={"roots": ["L4", "L5"]}))
+    # Over the sacro-iliac joint: 92% of the half-width, halfway down to the formation.
+    z_si = (j[2] + formation[2]) / 2 + 8.0
+    over_si = _sacral_front(c, 0.92 * _half_width(c, z_si), z_si) + ANT * 7.0
+    joins = {"trunk": formation + UP * 9.0 + c.MED * 3.0, 1: formation + UP * 4.5 + c.MED * 6.0,
+             2: formation + c.MED * 7.0, 3: formation + DOWN * 4.5 + c.MED * 6.0}
+    out.append(NerveSpec(f"lumbosacral_trunk_{s}", [j, over_si, joins["trunk"], formation],
+                         round_sections(6.5, 7.0), "root", extra={"roots": ["L4", "L5"]},
+                         planes=ROOT_PLANES(3)))
     for level in (1, 2, 3):
         f = c.sacral_foramen(level)
-        mid = f + ANT * 8 + (formation - f) * 0.45
+        out_of = f + ANT * 6.0 + c.LAT * 7.0  # the rami splay out of the foramina
+        join = joins[level]
+        mid = out_of + (join - out_of) * 0.55 + ANT * 3.0
         name = f"s{level}"
-        out.append(NerveSpec(f"{name}_ventral_ramus_{s}", [f, f + ANT * 5, mid, formation],
-                             round_sections(RAMUS_DIAMETER[name]), "root", fixed=1, extra={"root": name.upper()}))
+        out.append(NerveSpec(f"{name}_ventral_ramus_{s}", [f, out_of, mid, join, formation],
+                             round_sections(RAMUS_DIAMETER[name]), "root", fixed=1, extra={"root": name.upper()},
+                             planes=ROOT_PLANES(4)))
     return out
+
+
+def ROOT_PLANES(last: int) -> list[Plane]:  # noqa: N802 (reads as a constant)
+    """Return the plane of a plexus root: on the pelvic surface of piriformis, out of psoas' way."""
+    return [Plane((1, last), tuple(POST), over=("piriformis",), clear=("iliacus",))]
 
 
 def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
@@ -106,11 +141,18 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
         pfcn.append(np.array([(a[0] + b[0]) / 2, back + 16.0, z]))
     return [
         NerveSpec(f"superior_gluteal_nerve_{s}", sup, round_sections(4.0, 3.0), "nerve",
-                  parent=f"lumbosacral_trunk_{s}", extra={"roots": ["L4", "L5", "S1"]}),
+                  parent=f"lumbosacral_trunk_{s}", extra={"roots": ["L4", "L5", "S1"]},
+                  planes=[Plane((0, 1), tuple(POST), clear=("piriformis",)),
+                          Plane((1, 3), tuple(unit(POST + c.LAT)), over=("gluteus_medius",),
+                                under=("gluteus_minimus", "hip_bone"))]),
         NerveSpec(f"inferior_gluteal_nerve_{s}", inf, round_sections(4.0, 3.0), "nerve",
-                  parent=f"sciatic_nerve_{s}", extra={"roots": ["L5", "S1", "S2"]}),
+                  parent=f"sciatic_nerve_{s}", extra={"roots": ["L5", "S1", "S2"]},
+                  planes=[Plane((0, 2), tuple(POST), over=("gluteus_maximus",), clear=("piriformis",))]),
         NerveSpec(f"nerve_to_piriformis_{s}", to_piri, round_sections(2.5, 2.0), "nerve",
                   parent=f"s1_ventral_ramus_{s}", extra={"roots": ["S1", "S2"]}),
         NerveSpec(f"posterior_femoral_cutaneous_nerve_{s}", pfcn, round_sections(3.0, 2.0), "nerve",
-                  parent=f"sciatic_nerve_{s}", extra={"roots": ["S1", "S2", "S3"]}),
+                  parent=f"sciatic_nerve_{s}", extra={"roots": ["S1", "S2", "S3"]}, pin=(True, False),
+                  planes=[Plane((1, 5), tuple(POST), over=("gluteus_maximus",), clear=("piriformis",),
+                                under=("biceps_femoris_long_head", "semitendinosus", "semimembranosus",
+                                       "adductor_magnus"))]),
     ]
