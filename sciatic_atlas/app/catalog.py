@@ -80,6 +80,8 @@ def _entry(structure_id: str, info: dict, knowledge) -> Entry:
     kind = kind_of(structure_id, info)
     layer = layer_of(info) if kind == "muscle" else ""
     name, region = name_from_id(structure_id), info.get("region", "")
+    if isinstance(region, (list, tuple)):  # model.json may list several regions
+        region = region[0] if region else ""
     if record is not None:
         name = _strip_side(record.name) or name
         region = record.region or region

@@ -42,9 +42,9 @@ def compose(base: SceneState, view_state, catalog, default_style) -> SceneState:
     if view_state.isolated is not None:
         for sid in set(styles) | set(view_state.isolated):
             wanted_visible[sid] = sid in view_state.isolated
-    for sid in catalog.peeled(view_state.peel):
-        wanted_visible[sid] = False
     wanted_visible.update(view_state.visibility)
+    for sid in catalog.peeled(view_state.peel):  # the peel slider wins: it hides whole layers
+        wanted_visible[sid] = False
     for sid, visible in wanted_visible.items():
         style = styles.get(sid)
         if style is None:

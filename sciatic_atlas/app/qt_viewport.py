@@ -109,6 +109,10 @@ class QtViewport(QtWidgets.QFrame):
         """
         self.state = state
         shown = replace(state, title="", text="")
+        if shown.overlays and not self.model.has_mesh("skin"):
+            # Overlays are painted on the skin; assets built without it still show the rest.
+            log.warning("no skin mesh in the assets: overlays %s not drawn", ", ".join(shown.overlays))
+            shown = replace(shown, overlays=())
         start = camera_path.pose_of(self.plotter.camera)
         first = not self.actors
         apply_state(self.plotter, shown, self.model, self.actors, camera=False, render=False)

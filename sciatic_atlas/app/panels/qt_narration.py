@@ -57,7 +57,12 @@ class NarrationPanel(QtWidgets.QFrame):
     def show_step(self, title: str, step_title: str, text: str, step: int, n_steps: int) -> None:
         """Show the scene ``title``, the step's title and narration, and "step k of n"."""
         self.n_steps = max(1, n_steps)
-        heading = title if not step_title or step_title == title else f"{title} — {step_title}"
+        if not step_title or step_title == title:
+            heading = title
+        elif step_title.startswith(title):  # the resolved step title already names the scene
+            heading = step_title
+        else:
+            heading = f"{title} — {step_title}"
         self.title.setText(heading)
         self.text.setText(text)
         self.counter.setText(f"Step {step + 1} of {self.n_steps}" if self.n_steps > 1 else "")
