@@ -40,6 +40,21 @@ def _add_fascicle(field: np.ndarray, lo: np.ndarray, path: np.ndarray, weight: f
     field[i0[0]:i1[0], i0[1]:i1[1], i0[2]:i1[2]] += weight * np.exp(-0.5 * (d / SIGMA) ** 2)
 
 
+def clip_below(path: np.ndarray, z_max: float) -> np.ndarray:
+    """Return the part of a polyline with z <= ``z_max`` (crossings interpolated).
+
+    Returns an empty (0, 3) array when no part lies below.
+    """
+    out = []
+    for i, p in enumerate(path):
+        if i > 0 and (path[i - 1][2] - z_max) * (p[2] - z_max) < 0:
+            a = path[i - 1]
+            out.append(a + (z_max - a[2]) / (p[2] - a[2]) * (p - a))
+        if p[2] <= z_max:
+            out.append(p)
+    return np.asarray(out, dtype=float).reshape(-1, 3)
+
+
 def _level(field: np.ndarray, n_vox: int) -> float:
     """Return the field value above which exactly ``n_vox`` voxels lie."""
     return float(np.partition(field, len(field) - n_vox)[len(field) - n_vox])

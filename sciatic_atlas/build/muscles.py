@@ -21,7 +21,7 @@ from scipy.ndimage import gaussian_filter1d
 from sciatic_atlas.build import mesh_ops
 from sciatic_atlas.build import muscle_shape as shape
 from sciatic_atlas.build.model_map import SIDES, model_map, muscle_actuators
-from sciatic_atlas.build.muscle_bundle import bundle_surface
+from sciatic_atlas.build.muscle_bundle import bundle_surface, clip_below
 from sciatic_atlas.build.muscle_clearance import Obstacles, clear_of, lift, polydata, squash
 from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
 
@@ -73,8 +73,8 @@ def build(raw, part: BuildPart) -> BuildPart:
             obstacles = [(bone, BONE_CLEARANCE)]
             if deeper:
                 obstacles.append((Obstacles(deeper), MUSCLE_CLEARANCE))
-            verts, faces, anchors, centre, volume = _shape(spec, muscles, bone,
-                                                           [obs for obs, _ in obstacles])
+            verts, faces, anchors, centre, volume = _shape(
+                spec, muscles, bone, [obs for obs, _ in obstacles], raw.bodies)
             if anchors is not None:
                 verts, _ = squash(verts, anchors, obstacles)
             verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
@@ -93,6 +93,31 @@ def build(raw, part: BuildPart) -> BuildPart:
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out
+
+
+def _bundle_paths(spec: dict, muscles, raw_bodies: dict):
+    """Return the fascicle paths, weights and volume (mm^3) a bundle is built from.
+
+    ``clip_above: [body, mm]`` keeps only what lies below that body's origin + mm
+    (the erector spinae's thoracic fascicles run far above this program's region);
+    each clipped fascicle keeps the share of its volume that lies below.
+    """
+    paths, weights, volume = [], [], 0.0
+    z_max = np.inf
+    if "clip_above" in spec:
+        body, mm = spec["clip_above"]
+        z_max = float(raw_bodies[body]["pos"][2]) + float(mm)
+    for m in muscles:
+        full = shape.path_length(m.path)
+        kept = clip_below(m.path, z_max)
+        if len(kept) < 2:
+            continue
+        share = shape.path_length(kept) / full
+        paths.append(kept)
+        weights.append(m.max_force)
+        volume += share * shape.belly_volume(
+            m.max_force, spec.get("fibre_length", m.optimal_fibre_length), full)
+    return paths, np.asarray(weights), volume
 
 
 def _extended(muscle, spec: dict, raw):
@@ -123,7 +148,7 @@ def _add_landmarks(out: BuildPart, base: str, side: str, sid: str, muscles) -> N
             position=pos, side=SIDE_NAMES[side], structure=sid, how=how)
 
 
-def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles]):
+def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bodies: dict):
     """Return (vertices, faces, anchors, centreline, volume mm^3) of one muscle.
 
     The surface is lifted off ``below`` but not yet cleared of it; ``anchors`` (or
@@ -134,11 +159,12 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles]):
     volume = sum(shape.belly_volume(m.max_force, spec.get("fibre_length", m.optimal_fibre_length),
                                     shape.path_length(m.path)) for m in muscles)
     if spec.get("bundle"):
-        paths = [m.path for m in muscles]
-        weights = np.array([m.max_force for m in muscles])
+        paths, weights, volume = _bundle_paths(spec, muscles, raw_bodies)
         surf = bundle_surface(paths, weights, volume, bone)
         faces = np.asarray(surf.faces).reshape(-1, 4)[:, 1:]
         verts = np.asarray(surf.points, dtype=float)
+        if not mesh_ops.is_closed_manifold(faces):  # decimation can pinch an edge
+            verts, faces = mesh_ops.repair(verts, faces)
         verts, faces = mesh_ops.orient_outward(verts, faces)
         return verts, faces, None, _principal_centreline(verts), volume
     tendon = tuple(spec.get("tendon", (0.08, 0.12)))

@@ -208,9 +208,25 @@ def test_shapes_are_deterministic(built):
     raw, bone_part, _ = built
     bone = Obstacles([polydata(b.vertices, b.faces) for b in bone_part.meshes.values()])
     acts = muscle_actuators(raw.muscles)
-    for base in ("multifidus", "gluteus_medius", "soleus"):
+    for base in ("longissimus", "gluteus_medius", "soleus"):
         spec = model_map()["muscles"][base]
         ms = [raw.muscles[a] for a in acts[f"{base}_r"]]
-        a = muscles._shape(spec, ms, bone, [bone])
-        b = muscles._shape(spec, ms, bone, [bone])
+        a = muscles._shape(spec, ms, bone, [bone], raw.bodies)
+        b = muscles._shape(spec, ms, bone, [bone], raw.bodies)
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]), base
+
+
+def test_clip_below_keeps_the_lower_part_with_its_crossing():
+    from sciatic_atlas.build.muscle_bundle import clip_below
+
+    path = np.array([[0.0, 0, 0], [0, 0, 10], [0, 10, 30]])
+    kept = clip_below(path, 20.0)
+    assert np.allclose(kept, [[0, 0, 0], [0, 0, 10], [0, 5, 20]])
+    assert clip_below(path, -1.0).shape == (0, 3)
+
+
+def test_erector_spinae_stay_in_the_lumbar_region(built):
+    raw, _, part = built
+    top = raw.bodies["lumbar1"]["pos"][2] + 90.0
+    for sid in ("longissimus_r", "iliocostalis_lumborum_l"):
+        assert part.meshes[sid].vertices[:, 2].max() < top + 25.0, sid  # + the Gaussian's reach
