@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Callable
 
 HERE = Path(__file__).resolve().parent
+# Every process runs the source tree these benchmarks live in, whatever is installed.
+SOURCE_ENV = {"PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))}
 RESULTS = HERE / "RESULTS.md"
-SIZE = "1000x1300"  # the default size of `sciatic-atlas render`
+SIZE = "800x1040"  # the default size of `sciatic-atlas render`
 
 
 @dataclass
@@ -50,7 +52,7 @@ def run_process(argv: list[str], env: dict | None = None) -> tuple[float, float]
     """Run ``argv``; return (wall seconds, peak resident memory in MB) of that process."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **SOURCE_ENV, **(env or {})})
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -103,7 +105,8 @@ def bench_model_load(n: int) -> list[Result]:
     """Model load: ``load_model()`` plus every mesh, timed inside a fresh process."""
     times, info = [], ""
     for _ in range(n + 1):
-        out = subprocess.run([sys.executable, "-c", LOAD_MODEL], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", LOAD_MODEL], capture_output=True, text=True, check=True,
+                             env={**os.environ, **SOURCE_ENV})
         t, n_structures, n_triangles = out.stdout.split()
         times.append(float(t))
         info = f"{n_structures} structures, {int(n_triangles):,} triangles"
@@ -112,11 +115,8 @@ def bench_model_load(n: int) -> list[Result]:
 
 
 def bench_headless_render(n: int) -> list[Result]:
-    """`sciatic-atlas render` as a whole process: wall time and peak memory."""
-    import shutil
-
-    exe = shutil.which("sciatic-atlas")
-    argv = [exe] if exe else [sys.executable, "-m", "sciatic_atlas"]
+    """`python -m sciatic_atlas render` as a whole process: wall time and peak memory."""
+    argv = [sys.executable, "-m", "sciatic_atlas"]
     with tempfile.TemporaryDirectory() as tmp:
         wall, mem = repeat_process([*argv, "render", "-o", str(Path(tmp) / "out.png"), "--size", SIZE], n)
         imp, _ = repeat_process([sys.executable, "-c", "import pyvista"], 1)

@@ -14,7 +14,7 @@ import numpy as np
 import pyvista as pv
 
 from sciatic_atlas.render.appearance import appearance
-from sciatic_atlas.render.shading import resample
+from sciatic_atlas.render.shading import nearest_sample, resample
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +73,12 @@ def nerve_path(model, nerve: str, replaced: dict[str, list[str]]) -> np.ndarray 
 def nerve_radius(model, nerve_ids, segment: np.ndarray) -> float:
     """Return the nerve's outer radius (mm) along ``segment``: 95th percentile of the
     distances from its surface vertices near the segment to the segment."""
-    from scipy.spatial import cKDTree
-
     fine = resample(segment, step=2.0)
-    tree = cKDTree(fine)
     radii = []
     for sid in nerve_ids:
         if model.has_mesh(sid):
-            dist, _ = tree.query(model.mesh(sid).vertices, distance_upper_bound=40.0)
-            radii.append(dist[np.isfinite(dist)])
+            dist, _ = nearest_sample(model.mesh(sid).vertices, fine)
+            radii.append(dist[dist < 40.0])
     near = np.concatenate(radii) if radii else np.zeros(0)
     return float(np.percentile(near, 95)) if near.size else 0.0
 

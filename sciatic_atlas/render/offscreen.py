@@ -13,7 +13,7 @@ from sciatic_atlas.scenes.state import SceneState
 log = logging.getLogger(__name__)
 
 
-def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (1200, 1600)) -> Path:
+def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (800, 1040)) -> Path:
     """Draw ``state`` into an offscreen window of ``size`` (width, height) and save a PNG.
 
     Parameters

@@ -72,15 +72,22 @@ class StructureActor:
     @classmethod
     def attach(cls, plotter, structure_id: str, mesh: pv.PolyData, look: Look) -> "StructureActor":
         """Add ``mesh`` to ``plotter`` under the name ``structure_id`` and style it."""
+        mapper = pv.DataSetMapper(mesh)
         if BELLY in mesh.point_data:
             # Own copy of the point colours (the cached surface is shared by plotters).
             mesh = mesh.copy(deep=False)
             mesh.point_data[RGB_ARRAY] = blend(mesh.point_data[BELLY], look.colour)
-            colours = {"scalars": RGB_ARRAY, "rgb": True}
+            mapper = pv.DataSetMapper(mesh)
+            mapper.SetScalarModeToUsePointFieldData()
+            mapper.SelectColorArray(RGB_ARRAY)
+            mapper.SetColorModeToDirectScalars()
+            mapper.scalar_visibility = True
         else:
-            colours = {"color": look.colour}
-        actor = plotter.add_mesh(mesh, name=structure_id, render=False, reset_camera=False,
-                                 smooth_shading=True, opacity=look.opacity, pickable=True, **colours)
+            mapper.scalar_visibility = False
+        # A mapper and actor made here rather than by add_mesh: add_mesh's generic set-up
+        # (lookup tables, normals checks) cost ~2 ms per structure, 0.3 s for the model.
+        actor = pv.Actor(mapper=mapper)
+        plotter.add_actor(actor, name=structure_id, reset_camera=False, render=False, pickable=True)
         item = cls(structure_id, actor, mesh)
         item.set_look(look)
         return item

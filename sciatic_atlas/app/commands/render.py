@@ -29,7 +29,7 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--view", default=None,
                    help=f"camera preset: {', '.join(_views())} (default: posterior, or the scene's camera)")
     p.add_argument("--side", default=None, help="left, right or both (default: both, or the scene's side)")
-    p.add_argument("--size", default="1000x1300", help="image size WIDTHxHEIGHT in pixels (default 1000x1300)")
+    p.add_argument("--size", default="800x1040", help="image size WIDTHxHEIGHT in pixels (default 800x1040)")
     p.add_argument("--step", default="0", help="scene step to render: a number (0 = the scene itself) or a step id")
     p.set_defaults(run=run)
 
