@@ -22,21 +22,32 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.json"
 
 
-def run_stages(raw) -> BuildPart:
-    """Run the build stages in dependency order and merge their parts."""
-    from sciatic_atlas.build import bones, discs, muscles, nerves
+STAGES = ("bones", "discs", "muscles", "nerves", "skin")
 
-    part = bones.build(raw)
-    part.merge(discs.build(raw, part))
-    part.merge(muscles.build(raw, part))
-    part.merge(nerves.build(raw, part))
-    try:
-        from sciatic_atlas.build import skin
-    except ImportError:  # the skin stage is optional until it exists
-        skin = None
-    if skin is not None:
-        part.merge(skin.build(raw, part))
-    return part
+
+def run_stages(raw, stages: tuple[str, ...] = STAGES) -> tuple[BuildPart, dict[str, BuildPart]]:
+    """Run build stages in dependency order.
+
+    Each stage module in :mod:`sciatic_atlas.build` has ``build(raw, part)`` (the bones
+    stage ``build(raw)``) and sees everything the stages before it produced.
+
+    Returns
+    -------
+    merged : BuildPart
+        Every stage's output merged.
+    by_stage : dict of str to BuildPart
+        Each stage's own output, for tests that look at one stage.
+    """
+    import importlib
+
+    merged, by_stage = BuildPart(), {}
+    for name in stages:
+        stage = importlib.import_module(f"sciatic_atlas.build.{name}")
+        part = stage.build(raw) if name == "bones" else stage.build(raw, merged)
+        log.info("stage %s: %d meshes", name, len(part.meshes))
+        by_stage[name] = part
+        merged.merge(part)
+    return merged, by_stage
 
 
 def _round(a) -> list:
@@ -83,7 +94,7 @@ def build_assets(out_dir: Path, model_name: str = "myofullbody") -> dict:
     from sciatic_atlas.build.extract import load_raw_model
 
     raw = load_raw_model(model_name)
-    part = run_stages(raw)
+    part, _ = run_stages(raw)
     record = write_assets(part, raw, out_dir)
     log.info("wrote %d meshes to %s", len(record["structures"]), out_dir)
     return record

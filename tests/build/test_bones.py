@@ -86,14 +86,8 @@ def test_atlas_patella_evaluates_to_a_closed_surface():
 # ---- the stage on the real model ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built():
-    pytest.importorskip("mujoco")
-    pytest.importorskip("musculoskeletal.models")
-    from sciatic_atlas.build import bones
-    from sciatic_atlas.build.extract import load_raw_model
-
-    raw = load_raw_model()
-    return raw, bones.build(raw)
+def built(raw_model, staged):
+    return raw_model, staged[1]["bones"]
 
 
 @pytest.mark.build

@@ -11,15 +11,8 @@ pytestmark = pytest.mark.build
 
 
 @pytest.fixture(scope="module")
-def stages():
-    pytest.importorskip("mujoco")
-    pytest.importorskip("musculoskeletal.models")
-    from sciatic_atlas.build import bones, discs
-    from sciatic_atlas.build.extract import load_raw_model
-
-    raw = load_raw_model()
-    bone_part = bones.build(raw)
-    return bone_part, discs.build(raw, bone_part)
+def stages(staged):
+    return staged[1]["bones"], staged[1]["discs"]
 
 
 def test_discs_are_closed_and_lie_between_their_bodies(stages):

@@ -15,15 +15,8 @@ pytestmark = pytest.mark.build
 
 
 @pytest.fixture(scope="module")
-def built():
-    pytest.importorskip("mujoco")
-    pytest.importorskip("myo_sim")
-    from sciatic_atlas.build import bones, muscles
-    from sciatic_atlas.build.extract import load_raw_model
-
-    raw = load_raw_model()
-    bone_part = bones.build(raw)
-    return raw, bone_part, muscles.build(raw, bone_part)
+def built(raw_model, staged):
+    return raw_model, staged[1]["bones"], staged[1]["muscles"]
 
 
 @pytest.fixture(scope="module")
