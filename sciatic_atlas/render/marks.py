@@ -71,16 +71,21 @@ def nerve_path(model, nerve: str, replaced: dict[str, list[str]]) -> np.ndarray 
 
 
 def nerve_radius(model, nerve_ids, segment: np.ndarray) -> float:
-    """Return the nerve's outer radius (mm) along ``segment``: 95th percentile of the
-    distances from its surface vertices near the segment to the segment."""
+    """Return the nerve's outer radius (mm) along ``segment``.
+
+    The 90th percentile of the distances from the nerve's surface vertices to the
+    segment, counting only vertices whose nearest segment sample is an inner one (a
+    vertex nearest an end sample may belong to the nerve beyond the segment).
+    """
     fine = resample(segment, step=2.0)
     radii = []
     for sid in nerve_ids:
         if model.has_mesh(sid):
-            dist, _ = nearest_sample(model.mesh(sid).vertices, fine)
-            radii.append(dist[dist < 40.0])
+            dist, idx = nearest_sample(model.mesh(sid).vertices, fine)
+            inner = (idx > 0) & (idx < len(fine) - 1) & (dist < 40.0)
+            radii.append(dist[inner])
     near = np.concatenate(radii) if radii else np.zeros(0)
-    return float(np.percentile(near, 95)) if near.size else 0.0
+    return float(np.percentile(near, 90)) if near.size else 0.0
 
 
 def draw_compressions(plotter, model, marks, replaced) -> set[str]:

@@ -41,10 +41,10 @@ def toy_model(tmp_path_factory):
                                                   phi_resolution=40), structures, kind="muscle",
            layer="superficial")
     _write(folder, "femur_l", pv.Box((60, 140, -40, 40, -150, 150), level=2), structures)
-    nerve = pv.Cylinder(center=(0, 60, 0), direction=(0, 0, 1), radius=12, height=300, resolution=48)
-    _write(folder, "sciatic_nerve_r", nerve, structures, kind="nerve")
-    variant = pv.Cylinder(center=(40, 60, 0), direction=(0, 0, 1), radius=12, height=300, resolution=48)
-    _write(folder, "sciatic_nerve_r__ba_b", variant, structures, kind="nerve")
+    for sid, x in (("sciatic_nerve_r", 0.0), ("sciatic_nerve_r__ba_b", 40.0)):
+        # a tube with rings along its length, like the built nerves
+        tube = pv.Line((x, 60, 150), (x, 60, -150), resolution=60).tube(radius=12, n_sides=48, capping=True)
+        _write(folder, sid, tube, structures, kind="nerve")
     _write(folder, "skin", pv.Sphere(radius=400, theta_resolution=20, phi_resolution=20), structures)
     record = {
         "structures": structures,

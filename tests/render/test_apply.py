@@ -92,6 +92,9 @@ def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, to
     assert top[0] > 0.5 and top[1] < 0.3, f"the marked (proximal) segment is not red: {top}"
     assert same_hue(bottom, YELLOW), f"the unmarked segment lost its yellow: {bottom}"
     assert actors["gluteus_maximus_r"].actor.prop.opacity >= 0.9
+    # the band hugs the nerve (radius 12 mm): just wider, not a ball around it
+    band = plotter.renderer.actors["atlas:compression:0:band"].GetBounds()
+    assert 24.0 < band[1] - band[0] < 30.0
     apply_state(plotter, state(styles), toy_model, actors)
     assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
 
