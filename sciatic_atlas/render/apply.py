@@ -54,6 +54,7 @@ def default_state(model, view: str = "posterior", side: str = "both") -> SceneSt
     cameras.check_side(side)
     shown = "right" if side == "both" and spec.get("hides_other_limb") else side
     only = re.compile(spec["default_show"]) if spec.get("default_show") else None
+    drop = re.compile(spec["default_hide"]) if spec.get("default_hide") else None
     variant_ids = {sid for group in model.variants.values() for option in group.get("options", {}).values()
                    for ids in option.get("replaces", {}).values() for sid in ids}
     styles = {}
@@ -63,7 +64,8 @@ def default_state(model, view: str = "posterior", side: str = "both") -> SceneSt
         own = structure_side(sid)
         visible = (shown == "both" or own in ("midline", shown)) and \
             kind_of(sid, model.structure_info(sid)) not in HIDDEN_BY_DEFAULT and \
-            (only is None or only.search(sid) is not None)
+            (only is None or only.search(sid) is not None) and \
+            (drop is None or drop.search(sid) is None)
         styles[sid] = default_style(model, sid, visible=visible)
     where = "" if side == "both" else f" ({side})"
     return SceneState(styles=styles, camera=CameraSpec(view=view), side=side,
