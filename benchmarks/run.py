@@ -162,6 +162,21 @@ def table(results: list[Result]) -> list[str]:
     return lines
 
 
+def kept_sections(ran: set[str]) -> dict[str, list[str]]:
+    """Return the sections of the existing RESULTS.md that this run did not measure."""
+    if not RESULTS.is_file():
+        return {}
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in RESULTS.read_text().splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return {name: lines for name, lines in sections.items() if name not in ran}
+
+
 def machine() -> str:
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
@@ -180,10 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     discover(registry)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     out = ["# Benchmark results", "",
-           f"Written by `python benchmarks/run.py` on {datetime.date.today().isoformat()}.", "",
-           f"Machine: {machine()}; CPU rendering (Mesa llvmpipe, EGL); load average at start {load:.1f}.",
+           "Written by `python benchmarks/run.py` (`--only NAME...` re-measures some and keeps the rest).", "",
+           f"Machine: {machine()}; CPU rendering (Mesa llvmpipe, EGL). The machine is shared:",
+           "the load average says how busy it was; timings on a busy 2-core machine run long.",
            "Times are medians of separate processes after one warm-up run; memory is the peak",
            "resident set size of the process. A ratio compares with the baseline measured in the same run.", ""]
+    ran: dict[str, list[str]] = {}
     for section, items in registry.items():
         results: list[Result] = []
         for name, bench in items.items():
@@ -192,8 +209,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {name}...", file=sys.stderr)
             results += bench(args.repeat)
         if results:
-            out += [f"## {section}", "", *table(results), ""]
-    text = "\n".join(out)
+            ran[section] = ["", f"Measured {datetime.date.today().isoformat()}, load average {load:.1f} at start.",
+                            "", *table(results), ""]
+    # Sections not measured this time (e.g. --only) keep their last results.
+    sections = {**kept_sections(set(ran)), **ran}
+    for section in registry:
+        if section in sections:
+            out += [f"## {section}", *sections.pop(section)]
+    for section, lines in sections.items():
+        out += [f"## {section}", *lines]
+    text = "\n".join(out).rstrip() + "\n"
     print(text)
     if not args.no_write:
         RESULTS.write_text(text)

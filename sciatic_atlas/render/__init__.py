@@ -4,10 +4,26 @@ Public entry points: :func:`apply_state` (the one way from a
 :class:`~sciatic_atlas.scenes.state.SceneState` to a plotter), :func:`default_state`
 (the whole model as an atlas plate), :class:`StructureActor`, and
 :func:`render_png` (offscreen image of a state).
+
+The names are imported on first use (PEP 562), so reading camera presets or colours
+(``render.cameras``, ``render.appearance``) does not import PyVista and VTK.
 """
 
-from sciatic_atlas.render.apply import apply_state, default_state
-from sciatic_atlas.render.offscreen import render_png
-from sciatic_atlas.render.structure_actor import StructureActor
+from __future__ import annotations
 
-__all__ = ["StructureActor", "apply_state", "default_state", "render_png"]
+import importlib
+
+_EXPORTS = {
+    "apply_state": "sciatic_atlas.render.apply",
+    "default_state": "sciatic_atlas.render.apply",
+    "render_png": "sciatic_atlas.render.offscreen",
+    "StructureActor": "sciatic_atlas.render.structure_actor",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

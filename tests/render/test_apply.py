@@ -132,3 +132,12 @@ def test_hidden_structure_gets_no_actor_until_shown(plotter, toy_model):
     actors: dict[str, StructureActor] = {}
     apply_state(plotter, default_state(toy_model, "posterior", "both"), toy_model, actors)
     assert "skin" not in actors and "femur_r" in actors
+
+
+def test_a_structure_shown_later_gets_its_actor_then(plotter, toy_model):
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, state({"femur_r": flat(GREEN, visible=False)}), toy_model, actors)
+    assert "femur_r" not in actors and "femur_r" not in plotter.renderer.actors
+    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
+    assert "femur_r" in plotter.renderer.actors
+    assert same_hue(pixel(plotter, (-100, 40, 0)), GREEN)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 
 import pytest
 from PIL import Image
-
-import sciatic_atlas
-
-# Run the package under test (the one pytest imported), whatever is installed elsewhere.
-SOURCE_ROOT = os.path.dirname(os.path.dirname(sciatic_atlas.__file__))
+from subproc import source_env
 
 
 def _render(args, assets, tmp_path):
-    env = {**os.environ, "SCIATIC_ATLAS_ASSETS": str(assets),
-           "PYTHONPATH": os.pathsep.join(filter(None, [SOURCE_ROOT, os.environ.get("PYTHONPATH")]))}
+    env = source_env(SCIATIC_ATLAS_ASSETS=str(assets))
     return subprocess.run([sys.executable, "-m", "sciatic_atlas", "render", *args], capture_output=True,
                           text=True, env=env, cwd=tmp_path, timeout=120)
 
