@@ -18,7 +18,7 @@ from sciatic_atlas.anatomy.frame import ANTERIOR, POSTERIOR, SIDES, SUPERIOR
 from sciatic_atlas.build.landmarks import bone_vertices, lateral_sign, midline_x, path_at_z
 from sciatic_atlas.build.model_map import muscle_actuators
 from sciatic_atlas.build.nerve_geometry import Section
-from sciatic_atlas.build.nerve_planes import Plane
+from sciatic_atlas.build.nerve_planes import Plane, TissueProbe
 
 UP, DOWN = SUPERIOR, -SUPERIOR
 ANT, POST = ANTERIOR, POSTERIOR
@@ -65,6 +65,8 @@ class NerveContext:
         self.LAT = np.array([lateral_sign(s), 0.0, 0.0])  # away from the median plane
         self.MED = -self.LAT
         self._acts = muscle_actuators(raw.muscles)
+        self.probe = TissueProbe(part.meshes, s)  # shared: its ray trees are built once
+        self.cache: dict = {}  # per-side results reused by several builders (thigh points)
 
     # -- landmarks ---------------------------------------------------------------------
     def lm(self, name: str) -> np.ndarray:
@@ -90,6 +92,20 @@ class NerveContext:
             return np.asarray(self.part.centrelines[sid], float)
         return np.asarray(self.raw.muscles[self._acts[sid][0]].path, float)
 
+    def muscle_centre(self, base: str, z: float, half: float = 5.0) -> np.ndarray:
+        """Return the centre (mm) of muscle ``base``'s cross-section at height ``z``.
+
+        The mean of the built mesh's vertices within ``half`` mm of ``z`` (the belly as built),
+        else where the muscle's line crosses ``z``.
+        """
+        mesh = self.part.meshes.get(f"{base}_{self.s}")
+        if mesh is not None:
+            v = np.asarray(mesh.vertices, float)
+            sl = v[np.abs(v[:, 2] - z) < half]
+            if len(sl) >= 8:
+                return np.array([*sl[:, :2].mean(axis=0), z])
+        return self.at_z(self.muscle_line(base), z)
+
     def actuator_path(self, name: str) -> np.ndarray:
         """Return the path (mm) of model actuator ``name`` on this side (``bflh``)."""
         return np.asarray(self.raw.muscles[f"{name}_{self.s}"].path, float)
@@ -112,10 +128,17 @@ class NerveContext:
         return bone_vertices(self.raw, self.part, key)
 
     def bone_back(self, sid: str, z: float, half: float = 6.0) -> float:
-        """Return the most posterior y (mm) of a bone within ``half`` mm of height ``z``."""
+        """Return the most posterior y (mm) of a bone within ``half`` mm of height ``z``.
+
+        The band widens (up to 8 x ``half``) until it holds vertices: a bone's long shaft is
+        made of long triangles.
+        """
         v = self.bone(sid)
-        sl = v[np.abs(v[:, 2] - z) < half]
-        return float(sl[:, 1].max()) if len(sl) else float(v[:, 1].max())
+        for h in (half, 2 * half, 4 * half, 8 * half):  # a long shaft has few vertices: widen
+            sl = v[np.abs(v[:, 2] - z) < h]
+            if len(sl) >= 3:
+                return float(sl[:, 1].max())
+        return float(v[:, 1].max())
 
     def lateral_offset(self, p: np.ndarray) -> float:
         """Return how far (mm) ``p`` lies lateral of the median plane on this side."""

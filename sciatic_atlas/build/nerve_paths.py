@@ -19,10 +19,14 @@ import numpy as np
 
 from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
 from sciatic_atlas.build.nerve_geometry import Section
-from sciatic_atlas.build.nerve_planes import Plane, TissueProbe
+from sciatic_atlas.build.nerve_planes import Plane, free_stretch
 
 _P = tuple(POST)
 HAMSTRINGS = ("biceps_femoris_long_head", "semitendinosus", "semimembranosus")
+# Muscles of the back of the thigh the sciatic nerve runs beside, never through.
+THIGH_CLEAR = ("vastus_lateralis", "vastus_intermedius", "vastus_medialis", "biceps_femoris_short_head",
+               "gracilis", "sartorius", "psoas_major", "iliacus", "quadratus_femoris", "adductor_longus",
+               "adductor_brevis", "gluteus_maximus")
 GASTROCNEMIUS = ("gastrocnemius_medial_head", "gastrocnemius_lateral_head")
 # Tissue planes (Standring, Gray's Anatomy 42nd ed., ch. 79 fig. 79.9, ch. 80 fig. 80.24,
 # ch. 83 figs. 83.10-83.12; Moore, Clinically Oriented Anatomy 8th ed., figs. 7.27, 7.36,
@@ -34,8 +38,10 @@ SCIATIC_PLANES = [
     Plane((0, 2), _P, over=("piriformis",), clear=("gluteus_minimus",)),
     Plane((2, 4), _P, over=("gluteus_maximus",), under=("hip_bone",),
           clear=("piriformis", "gluteus_minimus", "gluteus_medius", "adductor_magnus")),
-    Plane((4, 8), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
-          clear=("semitendinosus", "semimembranosus", "biceps_femoris_short_head", "vastus_lateralis")),
+    Plane((4, 5), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
+          clear=("semitendinosus", "semimembranosus", *THIGH_CLEAR[:-1])),
+    # Below: the probed thigh course (thigh_course), nudged where the spline cuts a corner.
+    Plane((5, 99), _P, over=HAMSTRINGS, under=("adductor_magnus", "femur"), clear=THIGH_CLEAR),
 ]
 TIBIAL_PLANES = [
     Plane((0, 2), _P, over=HAMSTRINGS, under=("femur",), clear=(*GASTROCNEMIUS, "biceps_femoris_short_head")),
@@ -60,6 +66,9 @@ DIVISION_ABOVE_KNEE = 65.43
 # Thickness of the flat band in the buttock, and thigh/leg diameters (Standring ch. 80: the
 # sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half).
 SCIATIC_THICKNESS = 6.0
+THIGH_WIDTH, THIGH_THICKNESS = 12.0, 9.0  # the round-ish nerve in the thigh (mm)
+# Fractions of the tuberosity-to-division drop where the thigh course is probed.
+THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 11), 2))
 TIBIAL_DIAMETER = 9.0
 COMMON_FIBULAR_DIAMETER = 5.5
 
@@ -72,7 +81,7 @@ def piriformis_front(c: NerveContext, near: np.ndarray) -> np.ndarray:
     """
     line = c.muscle_line("piriformis")
     p = line[np.argmin(np.linalg.norm(line - near, axis=1))]
-    probe = TissueProbe(c.part.meshes, c.s)
+    probe = c.probe
     sid = probe.resolve("piriformis")
     if sid is not None:
         iv = probe.intervals(sid, p, ANT)
@@ -104,31 +113,115 @@ def sciatic_exit(c: NerveContext) -> dict[str, np.ndarray]:
     return {"formation": formation, "exit": exit_, "notch": notch, "spine": at_spine, "it_gt": it_gt}
 
 
-def thigh_point(c: NerveContext, z: float) -> np.ndarray:
-    """Return the sciatic nerve at height ``z`` in the thigh: deep to biceps, behind the femur.
+# The thigh plane probed across the back of the femur to place the sciatic nerve: deep to
+# the hamstrings, on adductor magnus (or the femur), clear of the vasti and short head.
+THIGH_PLANE = Plane((0, 0), _P, over=HAMSTRINGS, under=("adductor_magnus", "femur"),
+                    clear=THIGH_CLEAR, window=70.0)
+THIGH_SEARCH = 12.0  # mm searched beyond the biceps / semimembranosus centres
+THIGH_ENOUGH = 8.0  # mm of free gap beyond which a wider gap scores no better
+THIGH_PREFERENCE = 0.15  # gap (mm) given up per mm away from the preferred line
+THIGH_ON_ADDUCTOR = 8.0  # gap (mm) given up to lie on adductor magnus rather than beside it
+THIGH_STRAIGHT = 0.3  # gap (mm) given up per mm of sideways step between probed levels
 
-    Halfway (mediolaterally) between the long head of biceps femoris and semimembranosus
-    biased to biceps, and halfway (antero-posteriorly) between the femur's back and the
-    hamstring lines: on adductor magnus, under the hamstrings.
+
+def thigh_candidates(c: NerveContext, z: float) -> list[tuple[float, np.ndarray]]:
+    """Return ``(cost, point)`` for each place the sciatic nerve could lie at height ``z``.
+
+    The preferred line lies between the built long head of biceps femoris and
+    semimembranosus, biased to biceps (60:40). Across that stretch (and ``THIGH_SEARCH`` mm
+    beyond) the back of the thigh is probed front to back (:data:`THIGH_PLANE`): at each
+    candidate the gap under the hamstrings, on adductor magnus, behind the femur and clear of
+    the vasti and the short head is measured for the whole width of the nerve; the nerve lies
+    in it near its deep side. Cost: minus the gap (capped at ``THIGH_ENOUGH``) plus
+    ``THIGH_PREFERENCE`` per mm off the preferred line. Falls back to halfway between the femur
+    and the hamstrings (high cost) when no gap fits.
     """
-    bf, sm = c.at_z(c.actuator_path("bflh"), z), c.at_z(c.actuator_path("semimem"), z)
-    x = 0.6 * bf[0] + 0.4 * sm[0]
-    ham_y = (bf[1] + sm[1]) / 2
+    bf, sm = c.muscle_centre("biceps_femoris_long_head", z), c.muscle_centre("semimembranosus", z)
+    pref = 0.6 * bf[0] + 0.4 * sm[0]
     back = c.bone_back("femur", z)
-    return np.array([x, max((back + ham_y) / 2, back + 7.0), z])
+    y0 = back + 20.0  # probe lines start just behind the femur and reach the window both ways
+    lo_x, hi_x = sorted((bf[0], sm[0]))
+    half_w, half_t = THIGH_WIDTH / 2, THIGH_THICKNESS / 2
+    out = []
+    # The whole nerve first; where none fits (crowded muscles), its centre line alone.
+    for radius, edges, penalty in ((half_t, half_w * 0.8, 0.0), (1.0, 0.0, THIGH_ENOUGH)):
+        for x in np.arange(lo_x - THIGH_SEARCH, hi_x + THIGH_SEARCH + 0.1, 3.0):
+            centre = np.array([x, y0, z])
+            a, b = free_stretch(c.probe, THIGH_PLANE, centre + np.outer([-1, 0, 1], c.LAT * edges), radius)
+            a = max(a, back + half_t - y0)  # behind the femur
+            if b > a and _hamstring_behind(c, centre + POST * b):
+                p = centre + POST * (a + min(3.0, (b - a) / 2))
+                cost = penalty - min(b - a, THIGH_ENOUGH) + THIGH_PREFERENCE * abs(x - pref)
+                out.append((cost - THIGH_ON_ADDUCTOR * _lies_on(c, "adductor_magnus", p), p))
+        if out:
+            return out
+    return [(3 * THIGH_ENOUGH, np.array([pref, y0, z]))]
+    return out
+
+
+def thigh_course(c: NerveContext, zs) -> list[np.ndarray]:
+    """Return the sciatic nerve's points at heights ``zs`` (top down): the cheapest smooth course.
+
+    Dynamic programming over :func:`thigh_candidates`: each level's cost plus
+    ``THIGH_STRAIGHT`` per mm of sideways step from the level above, so the nerve takes the
+    free gaps without zig-zagging between them.
+    """
+    levels = [thigh_candidates(c, z) for z in zs]
+    total = [cost for cost, _ in levels[0]]
+    back = []
+    for prev, cur in zip(levels[:-1], levels[1:]):
+        step = [[total[i] + THIGH_STRAIGHT * abs(p[0] - q[0]) for i, (_, p) in enumerate(prev)] for _, q in cur]
+        back.append([int(np.argmin(row)) for row in step])
+        total = [cost + min(row) for (cost, _), row in zip(cur, step)]
+    k = int(np.argmin(total))
+    picks = [k]
+    for ptr in reversed(back):
+        k = ptr[k]
+        picks.append(k)
+    return [levels[i][j][1] for i, j in enumerate(reversed(picks))]
+
+
+def thigh_point(c: NerveContext, z: float) -> np.ndarray:
+    """Return the sciatic nerve at height ``z`` in the thigh (the built course, interpolated)."""
+    pts = np.array(sciatic_thigh(c))
+    order = np.argsort(pts[:, 2])
+    return np.array([np.interp(z, pts[order, 2], pts[order, k]) for k in range(2)] + [z])
+
+
+def _lies_on(c: NerveContext, base: str, p: np.ndarray) -> bool:
+    """Return whether muscle ``base`` lies in front of ``p`` (within 30 mm)."""
+    sid = c.probe.resolve(base)
+    iv = c.probe.intervals(sid, p, ANT) if sid else np.zeros((0, 2))
+    return bool(np.any((iv[:, 1] > 0) & (iv[:, 0] < 30.0)))
+
+
+def _hamstring_behind(c: NerveContext, p: np.ndarray) -> bool:
+    """Return whether a hamstring lies behind ``p`` (within the thigh plane's window)."""
+    for base in HAMSTRINGS:
+        sid = c.probe.resolve(base)
+        iv = c.probe.intervals(sid, p, POST) if sid else np.zeros((0, 2))
+        if np.any((iv[:, 1] > 0) & (iv[:, 0] < THIGH_PLANE.window)):
+            return True
+    return False
 
 
 def division_point(c: NerveContext) -> np.ndarray:
     """Return where the sciatic nerve divides: 65.43 mm above the knee joint line."""
-    knee = c.lm("knee_joint_centre")
-    return thigh_point(c, knee[2] + DIVISION_ABOVE_KNEE)
+    return sciatic_thigh(c)[-1]
 
 
 def sciatic_thigh(c: NerveContext) -> list[np.ndarray]:
-    """Return the sciatic control points from the tuberosity level down to the division."""
-    it, d = c.lm("ischial_tuberosity"), division_point(c)
-    zs = [it[2] - f * (it[2] - d[2]) for f in (0.18, 0.45, 0.75)]
-    return [thigh_point(c, z) for z in zs] + [d]
+    """Return the sciatic control points from the tuberosity level down to the division.
+
+    Levels at :data:`THIGH_LEVELS` of the drop from the ischial tuberosity to the division,
+    65.43 mm above the knee joint line; computed once per side (cached on ``c``).
+    """
+    if "thigh" not in c.cache:
+        it, knee = c.lm("ischial_tuberosity"), c.lm("knee_joint_centre")
+        dz = knee[2] + DIVISION_ABOVE_KNEE
+        zs = [it[2] - f * (it[2] - dz) for f in THIGH_LEVELS] + [dz]
+        c.cache["thigh"] = thigh_course(c, zs)
+    return [p.copy() for p in c.cache["thigh"]]
 
 
 def sciatic(c: NerveContext) -> NerveSpec:
@@ -146,7 +239,7 @@ def sciatic(c: NerveContext) -> NerveSpec:
         Section(0.1, w, SCIATIC_THICKNESS, tuple(c.LAT)),
         Section(0.2, w + 1.5, SCIATIC_THICKNESS + 0.5, tuple(c.LAT)),
         Section(0.5, 13.0, 8.0, tuple(c.LAT)),
-        Section(1.0, 12.0, 9.0, tuple(c.LAT)),
+        Section(1.0, THIGH_WIDTH, THIGH_THICKNESS, tuple(c.LAT)),
     ]
     return NerveSpec(f"sciatic_nerve_{c.s}", ctrl, sections, "nerve", parent=f"lumbosacral_trunk_{c.s}",
                      planes=SCIATIC_PLANES, pin=(True, False))

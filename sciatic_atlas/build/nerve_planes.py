@@ -109,8 +109,8 @@ def _gap(lo: float, hi: float, blocked: list[tuple[float, float]]) -> float:
     return float(min(free, key=abs))
 
 
-def required_offset(probe: TissueProbe, plane: Plane, point: np.ndarray, radius: float) -> float:
-    """Return how far (mm, along ``plane.direction``) ``point`` must move to lie in the plane."""
+def _bounds(probe: TissueProbe, plane: Plane, point: np.ndarray, radius: float):
+    """Return ``(lo, hi, blocked)``: the plane's bounds and the stretches muscles block (mm)."""
     d = np.asarray(plane.direction, float)
     lo, hi, blocked = -plane.window, plane.window, []
     pad = radius + MARGIN
@@ -128,7 +128,36 @@ def required_offset(probe: TissueProbe, plane: Plane, point: np.ndarray, radius:
             elif kind == "under":
                 lo = max(lo, iv[:, 1].max() + pad)
             blocked.extend((a - pad, b + pad) for a, b in iv)
-    return _gap(lo, hi, blocked)
+    return lo, hi, blocked
+
+
+def required_offset(probe: TissueProbe, plane: Plane, point: np.ndarray, radius: float) -> float:
+    """Return how far (mm, along ``plane.direction``) ``point`` must move to lie in the plane."""
+    return _gap(*_bounds(probe, plane, point, radius))
+
+
+def free_stretch(probe: TissueProbe, plane: Plane, points: np.ndarray, radius: float) -> tuple[float, float]:
+    """Return the widest stretch ``(a, b)`` (mm along the direction) where a nerve of ``radius`` fits.
+
+    ``points`` (one or more, (3,) or (N, 3)) are probed together, e.g. the nerve's centre and
+    its two edges: the bounds of all of them hold and every stretch any of them finds blocked
+    is blocked. ``b < a`` (negative width) when no stretch of positive width fits.
+    """
+    lo, hi, blocked = -np.inf, np.inf, []
+    for p in np.atleast_2d(points):
+        a, b, bl = _bounds(probe, plane, p, radius)
+        lo, hi = max(lo, a), min(hi, b)
+        blocked.extend(bl)
+    if lo > hi:
+        return lo, hi
+    best, start = (lo, lo - 1.0), lo
+    for a, b in sorted((max(a, lo), min(b, hi)) for a, b in blocked if b > lo and a < hi):
+        if a - start > max(best[1] - best[0], 0.0):
+            best = (start, a)
+        start = max(start, b)
+    if hi - start > max(best[1] - best[0], 0.0):
+        best = (start, hi)
+    return best
 
 
 def span_indices(path: np.ndarray, control: list[np.ndarray]) -> np.ndarray:

@@ -124,7 +124,7 @@ def build(raw, part: BuildPart) -> BuildPart:
         out.landmarks.update(spine)
         view.landmarks.update(spine)
         paths: dict[str, np.ndarray] = {}
-        probe = TissueProbe(part.meshes, s)
+        probe = c.probe
         specs = _side_specs(c, field, probe, paths)
         variant_specs[s] = nerve_variants.variant_specs(c)
         for option in variant_specs[s].values():
