@@ -68,7 +68,8 @@ def describe_model(model: AnatomyModel, knowledge: dict[str, dict] | None = None
     -------
     dict
         Keys ``format``, ``frame``, ``source``, ``structures``, ``landmarks``,
-        ``centrelines`` (``nerves``, ``muscles``), ``variants``.
+        ``centrelines`` (``nerves``, ``muscles``), ``variants``; and ``overlay_summaries``
+        (:func:`~sciatic_atlas.anatomy.overlays.overlay_summaries`) when the model has a skin.
     """
     record = model.record
     knowledge = knowledge_records() if knowledge is None else knowledge
@@ -101,6 +102,10 @@ def describe_model(model: AnatomyModel, knowledge: dict[str, dict] | None = None
         "centrelines": {"nerves": nerves, "muscles": muscles, "other": other},
         "variants": record.get("variants", {}),
     }
+    if model.has_mesh("skin"):  # every skin overlay, its source and the regions it covers
+        from sciatic_atlas.anatomy.overlays import overlay_summaries
+
+        out["overlay_summaries"] = overlay_summaries(model)
     return out
 
 

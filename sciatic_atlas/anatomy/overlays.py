@@ -157,6 +157,22 @@ def trigger_points(model, overlay: Overlay, side: str | None = None) -> list[tup
     return out
 
 
+def trigger_marks(model, overlay: Overlay, side: str | None = None) -> list[tuple[TriggerPoint, np.ndarray, np.ndarray]]:
+    """Return each trigger point with its deep position and the skin point over it (mm).
+
+    The skin point is the skin vertex nearest the deep point: where a therapist's finger finds the point through the skin. Trigger points are felt and
+    needled through the skin, so that is where the atlas marks them when the skin is
+    drawn opaque.
+    """
+    side = side or default_side()
+    surface = skin_surface(model)
+    out = []
+    for tp, deep in trigger_points(model, overlay, side):
+        d2 = ((surface.vertices - deep) ** 2).sum(axis=1)
+        out.append((tp, deep, surface.vertices[np.argmin(d2)].astype(float)))
+    return out
+
+
 def overlay_summaries(model, side: str | None = None) -> list[dict]:
     """Return every overlay with its source and the named skin regions it covers.
 

@@ -19,11 +19,12 @@ import pyvista as pv
 
 from sciatic_atlas.build import skin_coords
 from sciatic_atlas.build.landmarks import midline_x
-from sciatic_atlas.build.mesh_ops import clean, is_closed_manifold, orient_outward, taubin
+from sciatic_atlas.build.mesh_ops import clean, connected_parts, is_closed_manifold, orient_outward, taubin
 from sciatic_atlas.build.parts import BuildPart, BuiltMesh
 from sciatic_atlas.build.skin_clearance import push_outside
 from sciatic_atlas.build.model_map import bone_geoms
-from sciatic_atlas.build.skin_fit import align_back, fit_foot_length, pose_to_skeleton, world_joints
+from sciatic_atlas.build.skin_fit import (align_back, fit_foot_length, fit_toes, pose_to_skeleton,
+                                          toe_chains, world_joints)
 from sciatic_atlas.build.skin_source import load_makehuman
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ SKIN_ID = "skin"
 COORDS_FILE = "skin_coords.npz"
 TOP_ABOVE_L1_MM = 15.0  # the capped cut lies this far above the top of L1
 CLEARANCE_MM = 2.5  # least skin thickness over any bone, muscle or nerve
+TOP_FADE_MM = 20.0  # the push fades out over this height below the cut
 SPINE_BODIES = ("sacrum", "lumbar1", "lumbar2", "lumbar3", "lumbar4", "lumbar5")
 
 
@@ -104,6 +106,26 @@ def _deep_structures(part: BuildPart) -> dict[str, tuple[np.ndarray, np.ndarray]
             for sid, m in part.meshes.items() if sid != SKIN_ID}
 
 
+def _fit_toes(points: np.ndarray, mh: dict, part: BuildPart, s: str, heel: np.ndarray,
+              tip: np.ndarray) -> np.ndarray:
+    """Centre the skin toes of side ``s`` on the built phalanges (see :func:`fit_toes`)."""
+    mesh = part.meshes.get(f"toe_bones_{s}")
+    if mesh is None:
+        return points
+    axis = np.array([tip[0] - heel[0], tip[1] - heel[1], 0.0])
+    axis /= np.linalg.norm(axis)
+    phalanges = [np.asarray(v, float) for v, _ in
+                 connected_parts(np.asarray(mesh.vertices, float), np.asarray(mesh.faces, np.int64))]
+    toes = toe_chains(phalanges, axis)
+    if not toes:
+        log.warning("toe_bones_%s do not form five toes (%d parts); toes left as posed", s, len(phalanges))
+        return points
+    lateral = np.cross(np.array([0.0, 0.0, 1.0]), axis) * (-1.0 if s == "r" else 1.0)
+    toes.sort(key=lambda t: float(t.mean(axis=0) @ lateral))  # great toe (medial) first
+    weights = [mh[f"w_{s}_toe{i}"].astype(float) / 255.0 for i in range(1, 6)]
+    return fit_toes(points, weights, toes, axis)
+
+
 def fit_surface(raw, part: BuildPart) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Return the fitted, subdivided, capped skin and its per-vertex MakeHuman skin weights.
 
@@ -127,13 +149,15 @@ def fit_surface(raw, part: BuildPart) -> tuple[np.ndarray, np.ndarray, dict[str,
     faces = _tri(mh["quads"].astype(np.int64))
     spine = np.vstack([b.vertices for b in raw.bones.values() if b.body in SPINE_BODIES])
     top_of_l1 = float(np.vstack([b.vertices for b in raw.bones.values() if b.body == "lumbar1"])[:, 2].max())
-    points = align_back(points, faces, spine, x0, (940.0, top_of_l1 - 10.0))
+    legs = sum(mh[k].astype(float) / 255.0 for k in mh if k.startswith(("w_l_", "w_r_")))
+    points = align_back(points, faces, spine, x0, (940.0, top_of_l1 - 10.0), np.clip(1.0 - legs, 0.0, 1.0))
     for s in "lr":
         foot = np.vstack([raw.bones[g].vertices for g in bone_geoms()[f"foot_bones_{s}"][0]])
         toes = np.vstack([raw.bones[g].vertices for g in bone_geoms()[f"toe_bones_{s}"][0]])
         weight = sum(mh[f"w_{s}_{c}"].astype(float) for c in ("foot", "toe1", "toe2", "toe3", "toe4", "toe5"))
-        points = fit_foot_length(points, np.clip(weight / 255.0, 0.0, 1.0), foot[np.argmax(foot[:, 1])],
-                                 toes[np.argmin(toes[:, 1])], joints[f"ankle_{s}"][2])
+        heel, tip = foot[np.argmax(foot[:, 1])], toes[np.argmin(toes[:, 1])]
+        points = fit_foot_length(points, np.clip(weight / 255.0, 0.0, 1.0), heel, tip, joints[f"ankle_{s}"][2])
+        points = _fit_toes(points, mh, part, s, heel, tip)
 
     poly = _polydata(points, faces)
     channels = [k[2:] for k in mh if k.startswith("w_")]
@@ -157,7 +181,14 @@ def fit_surface(raw, part: BuildPart) -> tuple[np.ndarray, np.ndarray, dict[str,
     rim = np.zeros(len(v), dtype=bool)
     rim[n_before:] = True
     v = taubin(v, f, iterations=3, fixed=rim)
-    v, moved = push_outside(v, f, _deep_structures(part), CLEARANCE_MM)
+    toes = sum(weights[f"{s}_toe{i}"] for s in "lr" for i in range(1, 6))
+    # The toes keep their fitted shape (pushing swells them into each other), and the
+    # flat cap at the cut and the skin just below it stay put: the back muscles run on
+    # through the cut, and pushing there raises spikes on its rim.
+    below_cut = np.clip((v[:, 2].max() - v[:, 2]) / TOP_FADE_MM, 0.0, 1.0)
+    mobility = (1.0 - np.clip(toes, 0.0, 1.0)) * below_cut
+    mobility[rim] = 0.0
+    v, moved = push_outside(v, f, _deep_structures(part), CLEARANCE_MM, mobility)
     worst = sorted(moved.items(), key=lambda kv: -kv[1])[:5]
     log.info("skin pushed out of deep structures; largest pushes (mm): %s",
              ", ".join(f"{k} {d:.0f}" for k, d in worst) or "none")

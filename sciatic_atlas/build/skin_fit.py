@@ -145,7 +145,7 @@ def skin_back_profile(points: np.ndarray, faces: np.ndarray, mid_x: float,
 
 
 def align_back(points: np.ndarray, faces: np.ndarray, spine_points: np.ndarray, mid_x: float,
-               z_range: tuple[float, float]) -> np.ndarray:
+               z_range: tuple[float, float], trunk_weight: np.ndarray | None = None) -> np.ndarray:
     """Shear the trunk in y so the back's midline skin lies behind the spine by a fixed depth.
 
     Parameters
@@ -159,8 +159,12 @@ def align_back(points: np.ndarray, faces: np.ndarray, spine_points: np.ndarray, 
     mid_x : float
         The body's midline x (mm).
     z_range : (float, float)
-        Levels (mm) over which the back is matched; above and below, the shift is held
-        and then faded out towards the knees.
+        Levels (mm) over which the back is matched; above and below, the shift is held.
+    trunk_weight : ndarray, optional
+        (N,) how much each vertex moves with the trunk, 0..1: the rig's weight of
+        everything but the legs. The legs were already posed onto the skeleton, so
+        the shear must not drag the thighs backwards. Default: all 1 above the
+        lowest matched level, faded out by the knees.
     """
     levels = np.arange(z_range[0], z_range[1] + 1e-6, 20.0)
     bone = back_profile(spine_points, mid_x, levels)
@@ -177,9 +181,12 @@ def align_back(points: np.ndarray, faces: np.ndarray, spine_points: np.ndarray, 
     shift = np.convolve(padded, kernel, mode="valid")
     z = points[:, 2]
     dy = np.interp(z, levels, shift)
-    # Below the lowest matched level the shear fades out by the knees (z of ~ 500 mm).
-    fade = np.clip((z - 520.0) / (levels[0] - 520.0), 0.0, 1.0)
-    dy = np.where(z < levels[0], shift[0] * fade, dy)
+    if trunk_weight is None:
+        # Below the lowest matched level the shear fades out by the knees (z of ~ 500 mm).
+        fade = np.clip((z - 520.0) / (levels[0] - 520.0), 0.0, 1.0)
+        dy = np.where(z < levels[0], shift[0] * fade, dy)
+    else:
+        dy = dy * trunk_weight
     log.info("back alignment: y shift %.0f..%.0f mm", shift.min(), shift.max())
     out = points.copy()
     out[:, 1] += dy
@@ -214,3 +221,84 @@ def fit_foot_length(points: np.ndarray, weight: np.ndarray, heel: np.ndarray, to
     target_min, target_max = -HEEL_PAD_MM, float((toe - heel) @ axis) + TOE_PULP_MM
     new_u = target_min + (u - u_min) * (target_max - target_min) / (u_max - u_min)
     return points + (weight * (new_u - u))[:, None] * axis
+
+
+TOE_SKIN_BELOW_BONE_MM = 2.0  # the toe pulp is thicker than the skin over the nail side
+
+
+def toe_chains(parts: list[np.ndarray], axis: np.ndarray) -> list[np.ndarray]:
+    """Group the phalanges into toes, great toe first.
+
+    Parameters
+    ----------
+    parts : list of ndarray
+        Vertices (mm) of each phalanx (the connected parts of one foot's toe bones).
+    axis : ndarray
+        Unit vector along the foot, heel to toes, in the ground plane.
+
+    Returns
+    -------
+    list of ndarray
+        Per toe, the vertices of its phalanges, ordered medial (great toe) to lateral;
+        empty when the parts do not form five toes.
+    """
+    centres = np.array([p.mean(axis=0) for p in parts])
+    parent = np.full(len(parts), -1)
+    for i, c in enumerate(centres):
+        d = centres - c
+        along = d @ axis
+        across = np.linalg.norm(d - np.outer(along, axis), axis=1)
+        # A proximal neighbour in line with it: the next phalanx back along the same toe.
+        ok = (along < -3.0) & (along > -45.0) & (across < 0.5 * -along + 5.0)
+        if ok.any():
+            cand = np.flatnonzero(ok)
+            parent[i] = cand[np.argmin(across[cand] - 0.25 * along[cand])]
+    roots = np.flatnonzero(parent < 0)
+    if len(roots) != 5:
+        return []
+
+    def root_of(i: int) -> int:
+        while parent[i] >= 0:
+            i = parent[i]
+        return i
+
+    owner = np.array([root_of(i) for i in range(len(parts))])
+    return [np.vstack([parts[i] for i in np.flatnonzero(owner == r)]) for r in roots]
+
+
+def fit_toes(points: np.ndarray, toe_weights: list[np.ndarray], toes: list[np.ndarray],
+             axis: np.ndarray) -> np.ndarray:
+    """Move each skin toe across the foot and up or down so that it sheathes its phalanges.
+
+    The MakeHuman toes sit higher than the model's phalanges (which lie close to the
+    ground) and do not fan out exactly like them; a translation per toe, blended by the
+    toe's skin weight, centres each toe on its bones without changing its shape.
+
+    Parameters
+    ----------
+    points : ndarray
+        Skin vertices (N, 3) mm.
+    toe_weights : list of ndarray
+        Five (N,) skin weights (0..1), great toe first, of one foot.
+    toes : list of ndarray
+        The phalanx vertices of each toe (:func:`toe_chains`), same order.
+    axis : ndarray
+        Unit vector along the foot, heel to toes, in the ground plane.
+    """
+    out = points.copy()
+    for w, bone in zip(toe_weights, toes):
+        skin = points[w > 0.5]
+        if len(skin) < 4:
+            continue
+        u_skin, u_bone = skin @ axis, bone @ axis
+        lo, hi = max(u_skin.min(), u_bone.min()), min(u_skin.max(), u_bone.max())
+        if hi - lo < 3.0:
+            continue
+        s = skin[(u_skin >= lo) & (u_skin <= hi)].mean(axis=0)
+        b = bone[(u_bone >= lo) & (u_bone <= hi)].mean(axis=0)
+        delta = b - s
+        delta -= (delta @ axis) * axis  # the length is fitted by fit_foot_length
+        delta[2] -= TOE_SKIN_BELOW_BONE_MM
+        out += w[:, None] * delta
+        log.debug("toe moved by %s mm", np.round(delta, 1))
+    return out

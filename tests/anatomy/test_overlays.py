@@ -13,14 +13,12 @@ from sciatic_atlas.anatomy.overlays import (
     zone_weights,
 )
 from sciatic_atlas.anatomy.skin_regions import region_coverage, region_weights, skin_surface, validate_region_spec
+from tests.skin_fixtures import skin_model  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
-def surface():
-    model = load_model()
-    if not model.has_mesh("skin"):
-        pytest.skip("the bundled assets have no skin yet: rebuild them with `sciatic-atlas build-assets`")
-    return skin_surface(model)
+def surface(skin_model):
+    return skin_surface(skin_model)
 
 
 def coverage(surface, overlay_id, zone="essential", side="right"):
@@ -114,3 +112,12 @@ def test_missing_skin_is_a_clear_error(tmp_path):
     (tmp_path / "model.json").write_text('{"structures": {}}')
     with pytest.raises(AtlasDataError, match="no skin"):
         skin_surface(read_model(tmp_path))
+
+
+def test_describe_lists_the_overlays(skin_model):
+    from sciatic_atlas.anatomy.describe import describe_model
+
+    described = describe_model(skin_model, knowledge={})
+    ids = [entry["id"] for entry in described["overlay_summaries"]]
+    assert ids == overlay_ids()
+    assert all(entry["source"] for entry in described["overlay_summaries"])

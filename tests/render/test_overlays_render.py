@@ -4,18 +4,15 @@ import numpy as np
 import pytest
 import pyvista as pv
 
-from sciatic_atlas.anatomy.model import load_model
 from sciatic_atlas.anatomy.overlays import get_overlay, zone_weights
 from sciatic_atlas.anatomy.skin_regions import skin_surface
 from sciatic_atlas.render.overlays import apply_overlays
+from tests.skin_fixtures import skin_model  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
-def model():
-    m = load_model()
-    if not m.has_mesh("skin"):
-        pytest.skip("the bundled assets have no skin yet: rebuild them with `sciatic-atlas build-assets`")
-    return m
+def model(skin_model):
+    return skin_model
 
 
 @pytest.fixture
