@@ -4,8 +4,8 @@ Beaton LE, Anson BJ. The relation of the sciatic nerve and of its subdivisions t
 piriformis muscle. Anat Rec 1937;70:1-5. Type A: undivided below piriformis (normal);
 B: common fibular division through the muscle, tibial below; C: one division above, the
 other below; D: the undivided nerve through the muscle. The variant paths reuse the normal
-path's landmarks (notch, piriformis line, tuberosity-trochanter point) and rejoin it where
-the divisions unite on quadratus femoris; the renderer swaps them in when a scene selects an
+path's landmarks (notch, piriformis line, tuberosity-trochanter point); the two divisions run
+side by side below the muscle and unite in the upper thigh, each tapering inside the trunk; the renderer swaps them in when a scene selects an
 option (``BuildPart.variants["sciatic_path"]``).
 """
 
@@ -50,19 +50,23 @@ def variant_specs(c: NerveContext) -> dict[str, list[NerveSpec]]:
     rejoin = g["it_gt"]
     thigh = sciatic_thigh(c)
     flat = tuple(c.LAT)
-    div_sections = [Section(0.0, DIVISION_WIDTH, DIVISION_THICKNESS, flat), Section(1.0, DIVISION_WIDTH,
-                                                                                    DIVISION_THICKNESS, flat)]
-    trunk_sections = [Section(0.0, SCIATIC_WIDTH_AT_PIRIFORMIS + 1.5, SCIATIC_THICKNESS + 0.5, flat),
-                      Section(0.3, 13.0, 8.0, flat), Section(1.0, 12.0, 9.0, flat)]
+    # The divisions taper where they slip into the united trunk (their ends lie inside it).
+    div_sections = [Section(0.0, DIVISION_WIDTH, DIVISION_THICKNESS, flat),
+                    Section(0.85, DIVISION_WIDTH, DIVISION_THICKNESS, flat), Section(1.0, 6.0, 4.0, flat)]
+    trunk_sections = [Section(0.0, 13.0, 8.0, flat), Section(1.0, 12.0, 9.0, flat)]
     # Tibial division: the normal route below piriformis, on the medial side of the band.
-    tib = [g["formation"] + c.MED * 4, g["exit"] + c.MED * 4, g["spine"] + c.MED * 3, rejoin + c.MED * 4]
-    trunk = [rejoin, *thigh]
+    # The divisions run side by side below piriformis and unite over the first thigh levels:
+    # each ends inside the trunk, which starts between them (no abrupt join).
+    tib = [g["formation"] + c.MED * 4, g["exit"] + c.MED * 4, g["spine"] + c.MED * 3, rejoin + c.MED * 5,
+           thigh[0] + c.MED * 2.5, thigh[1]]
+    trunk = thigh[:]
+    merge = [rejoin + c.LAT * 5, thigh[0] + c.LAT * 2.5, thigh[1]]
     out: dict[str, list[NerveSpec]] = {}
     below_lateral = g["spine"] + c.LAT * 6 + POST * 4
     cf_through = [g["formation"] + UP * 10 + c.LAT * 2, through + ANT * 0.3 * r,
-                  through + POST * 0.5 * r, below_lateral, rejoin + c.LAT * 5]
+                  through + POST * 0.5 * r, below_lateral, *merge]
     cf_above = [g["formation"] + UP * 14, through + UP * (r + 6) + ANT * 2,
-                through + UP * (r + 6) + POST * (r + 4) + c.LAT * 6, below_lateral + POST * 4, rejoin + c.LAT * 5]
+                through + UP * (r + 6) + POST * (r + 4) + c.LAT * 6, below_lateral + POST * 4, *merge]
     for option, cf in (("b", cf_through), ("c", cf_above)):
         out[option] = [
             NerveSpec(variant_id("sciatic_nerve", s, option), trunk, trunk_sections, "variant",
