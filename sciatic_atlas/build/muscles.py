@@ -60,7 +60,10 @@ def build(raw, part: BuildPart) -> BuildPart:
     order = sorted(specs, key=lambda base: LAYERS.index(specs[base]["layer"]))
     out = BuildPart()
     volumes = {}
-    for side in SIDES:
+    mid_x = mirror_plane(raw.muscles, acts)
+    log.info("muscles: %s", "right side built, left mirrored about x = %.2f mm" % mid_x
+             if mid_x is not None else "model sides differ: both sides built")
+    for side in SIDES if mid_x is None else SIDES[:1]:
         done: list[tuple[str, set, object]] = []  # (layer, regions, surface)
         for base in order:
             spec, sid = specs[base], f"{base}_{side}"
@@ -80,19 +83,63 @@ def build(raw, part: BuildPart) -> BuildPart:
             verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
             log.debug("%s: %d vertices pushed out of bone/deeper muscles", sid, moved)
             done.append((spec["layer"], regions, polydata(verts, faces)))
-            bodies = sorted({b for m in muscles for b in m.path_bodies})
-            out.meshes[sid] = BuiltMesh(
-                vertices=verts.astype(np.float64), faces=faces.astype(np.int64),
-                body=bodies[0] if len(bodies) == 1 else "",
-                extra={"kind": "muscle", "layer": spec["layer"], "region": sorted(regions),
-                       "bodies": bodies},
-            )
+            out.meshes[sid] = _built(verts, faces, spec, muscles)
             out.centrelines[sid] = centre
             _add_landmarks(out, base, side, sid, muscles)
             volumes[sid] = round(volume / 1000.0, 1)
+            if mid_x is not None:  # the left side: the mirror image (winding flipped)
+                lid = f"{base}_l"
+                out.meshes[lid] = _built(_mirrored(verts, mid_x), faces[:, ::-1], spec,
+                                         [raw.muscles[a] for a in acts[lid]])
+                out.centrelines[lid] = _mirrored(centre, mid_x)
+                _add_landmarks(out, base, "l", lid,
+                               [_extended(raw.muscles[a], spec, raw) for a in acts[lid]])
+                volumes[lid] = volumes[sid]
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out
+
+
+def mirror_plane(muscles: dict, acts: dict, tol: float = 1.0,
+                 min_share: float = 0.95) -> float | None:
+    """Return the x (mm) of the model's sagittal mirror plane, or None if the sides differ.
+
+    The model's left muscles are mirror images of its right ones about x = -25 mm (not
+    x = 0), apart from a few lumbar fascicles (``LTpT_T12_l`` reuses the right side's
+    sites): the plane is returned when at least ``min_share`` of the paired paths
+    mirror within ``tol`` mm (either direction); the others are logged.
+    """
+    pairs = [(muscles[a], muscles[b]) for sid, names in acts.items() if sid.endswith("_r")
+             for a, b in zip(sorted(names), sorted(acts[sid[:-2] + "_l"]))]
+    pairs = [(r, l) for r, l in pairs if len(r.path) == len(l.path)]
+    if not pairs:
+        return None
+    mid_x = float(np.median([np.mean(r.path[:, 0] + l.path[:, 0]) / 2.0 for r, l in pairs]))
+    off = {r.name: min(np.abs(_mirrored(l.path, mid_x) - r.path).max(),
+                       np.abs(_mirrored(l.path[::-1], mid_x) - r.path).max())
+           for r, l in pairs}
+    bad = sorted(name for name, mm in off.items() if mm > tol)
+    if bad:
+        log.warning("model paths not mirrored left/right (left side taken as the mirrored "
+                    "right): %s", ", ".join(bad))
+    return mid_x if 1.0 - len(bad) / len(pairs) >= min_share else None
+
+
+def _mirrored(points: np.ndarray, mid_x: float) -> np.ndarray:
+    """Reflect points across the sagittal plane x = ``mid_x``."""
+    out = np.array(points, dtype=float, copy=True)
+    out[:, 0] = 2.0 * mid_x - out[:, 0]
+    return out
+
+
+def _built(verts: np.ndarray, faces: np.ndarray, spec: dict, muscles) -> BuiltMesh:
+    bodies = sorted({b for m in muscles for b in m.path_bodies})
+    return BuiltMesh(
+        vertices=verts.astype(np.float64), faces=np.ascontiguousarray(faces, dtype=np.int64),
+        body=bodies[0] if len(bodies) == 1 else "",
+        extra={"kind": "muscle", "layer": spec["layer"], "region": sorted(spec["region"]),
+               "bodies": bodies},
+    )
 
 
 def _bundle_paths(spec: dict, muscles, raw_bodies: dict):

@@ -223,3 +223,19 @@ def test_erector_spinae_stay_in_the_lumbar_region(built):
     top = raw.bodies["lumbar1"]["pos"][2] + 90.0
     for sid in ("longissimus_r", "iliocostalis_lumborum_l"):
         assert part.meshes[sid].vertices[:, 2].max() < top + 25.0, sid  # + the Gaussian's reach
+
+
+def test_left_muscles_mirror_the_right_ones(built, muscle_ids):
+    from scipy.spatial import cKDTree
+
+    _, bone_part, part = built
+    # The sagittal plane from the bones, independently of the stage: midway between the hips.
+    mid_x = 0.5 * (bone_part.meshes["hip_bone_r"].vertices[:, 0].mean()
+                   + bone_part.meshes["hip_bone_l"].vertices[:, 0].mean())
+    for sid in muscle_ids:
+        if not sid.endswith("_r"):
+            continue
+        left = part.meshes[sid[:-2] + "_l"].vertices.copy()
+        left[:, 0] = 2.0 * mid_x - left[:, 0]
+        gap = cKDTree(part.meshes[sid].vertices).query(left)[0].mean()
+        assert gap <= 5.0, f"{sid[:-2]}: left is {gap:.1f} mm (mean) off the mirrored right"
