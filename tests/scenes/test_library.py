@@ -7,6 +7,7 @@ These tests read the bundled knowledge base, views and overlay catalogue, and th
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sciatic_atlas.anatomy.knowledge import load_knowledge
@@ -69,8 +70,9 @@ def test_compression_scenes_mark_the_right_nerve_and_compressor():
     expected = {("piriformis", "compression"): ("piriformis_r", "sciatic_nerve_r"),
                 ("hamstrings", "tuberosity"): ("biceps_femoris_long_head_r", "sciatic_nerve_r"),
                 ("calves", "soleal-arch"): ("soleus_r", "tibial_nerve_r"),
-                ("spine", "l4-l5"): ("disc_l4_l5", "l5_ventral_ramus_r"),
-                ("spine", "l5-s1"): ("disc_l5_s1", "s1_ventral_ramus_r"),
+                ("spine", "l4-l5"): ("disc_l4_l5", "spinal_canal"),
+                ("spine", "l5-s1"): ("disc_l5_s1", "spinal_canal"),
+                ("spine", "degeneration"): ("vertebra_l5", "l5_ventral_ramus_r"),
                 ("beyond-the-buttock", "fibular-neck"): ("fibula_r", "common_fibular_nerve_r")}
     model = load_model()
     for (scene_id, step), pair in expected.items():
@@ -91,3 +93,32 @@ def test_titles_fit_the_heading_of_a_rendered_step():
     too_long = [f"{s.title} — {st.title}" for s in scenes.values() for st in s.steps
                 if len(f"{s.title} — {st.title}") > 66]
     assert too_long == []
+
+
+def _marked_points(model, mark) -> np.ndarray:
+    """Return points of the marked stretch of ``mark.nerve`` (sampled every ~1 mm)."""
+    path = np.asarray(model.centreline(mark.nerve), float)
+    seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    arc = np.concatenate([[0.0], np.cumsum(seg)]) / seg.sum()
+    s = np.linspace(mark.start, mark.end, max(3, int((mark.end - mark.start) * seg.sum())))
+    return np.column_stack([np.interp(s, arc, path[:, i]) for i in range(3)])
+
+
+@pytest.mark.parametrize("scene_id, step", [("spine", "l4-l5"), ("spine", "l5-s1"), ("spine", "degeneration"),
+                                            ("calves", "soleal-arch"), ("calves", "between-heads")])
+def test_compression_marks_sit_against_their_compressor(scene_id, step):
+    """A marked stretch must touch the structure said to press on it (was 41 mm off for the discs)."""
+    scenes, _ = load_library()
+    model = load_model()
+    state = resolve_state(scenes[scene_id], step, model=model)
+    assert state.compressions
+    for mark in state.compressions:
+        if not (model.has_mesh(mark.compressor) and mark.nerve in model.record.get("centrelines", {})):
+            pytest.skip(f"the current assets lack {mark.compressor} or the centreline of {mark.nerve}")
+        points = _marked_points(model, mark)
+        verts = np.asarray(model.mesh(mark.compressor).vertices, float)
+        gap = min(float(np.min(np.linalg.norm(verts - p, axis=1))) for p in points)
+        assert gap < 10.0, (scene_id, step, mark.compressor, mark.nerve, gap)
+        if mark.compressor.startswith("disc_"):  # the marked level is the disc's level
+            z = points[:, 2]
+            assert verts[:, 2].min() - 5 < z.mean() < verts[:, 2].max() + 5, (mark.compressor, z.mean())
