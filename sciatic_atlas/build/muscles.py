@@ -77,7 +77,7 @@ def build(raw, part: BuildPart) -> BuildPart:
             if deeper:
                 obstacles.append((Obstacles(deeper), MUSCLE_CLEARANCE))
             verts, faces, anchors, centre, volume = _shape(
-                spec, muscles, bone, [obs for obs, _ in obstacles], raw.bodies)
+                spec, muscles, bone, [obs for obs, _ in obstacles], raw.bodies, side)
             if anchors is not None:
                 verts, _ = squash(verts, anchors, obstacles)
             verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
@@ -195,7 +195,8 @@ def _add_landmarks(out: BuildPart, base: str, side: str, sid: str, muscles) -> N
             position=pos, side=SIDE_NAMES[side], structure=sid, how=how)
 
 
-def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bodies: dict):
+def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bodies: dict,
+           side: str = "r"):
     """Return (vertices, faces, anchors, centreline, volume mm^3) of one muscle.
 
     The surface is lifted off ``below`` but not yet cleared of it; ``anchors`` (or
@@ -229,7 +230,10 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     aspect = float(spec.get("aspect", 1.3))
     tang = shape.tangents(centre)
     if "thickness_axis" in spec:
-        toward = np.tile(np.asarray(spec["thickness_axis"], dtype=float), (len(centre), 1))
+        axis = np.asarray(spec["thickness_axis"], dtype=float)  # given for the right side
+        if side == "l":
+            axis = axis * [-1.0, 1.0, 1.0]
+        toward = np.tile(axis, (len(centre), 1))
     else:
         toward = bone.nearest(centre)[2]
     normal = shape.thickness_dirs(tang, toward)

@@ -239,3 +239,19 @@ def test_left_muscles_mirror_the_right_ones(built, muscle_ids):
         left[:, 0] = 2.0 * mid_x - left[:, 0]
         gap = cKDTree(part.meshes[sid].vertices).query(left)[0].mean()
         assert gap <= 5.0, f"{sid[:-2]}: left is {gap:.1f} mm (mean) off the mirrored right"
+
+
+def test_vastus_lateralis_stays_lateral_of_the_femoral_shaft(built):
+    from sciatic_atlas.build.muscle_clearance import polydata
+
+    def centre(mesh, z):  # centroid of the mesh's cross-section at height z
+        return np.asarray(polydata(mesh.vertices, mesh.faces).slice(
+            normal="z", origin=(0.0, 0.0, z)).points).mean(axis=0)
+
+    _, bone_part, part = built
+    for side, lateral in (("r", -1.0), ("l", 1.0)):
+        for z in range(560, 860, 40):  # the shaft, below the trochanters, above the condyles
+            shaft = centre(bone_part.meshes[f"femur_{side}"], z)
+            belly = centre(part.meshes[f"vastus_lateralis_{side}"], z)
+            assert lateral * (belly[0] - shaft[0]) > 5.0, f"{side} z {z}: VL not lateral"
+            assert belly[1] - shaft[1] < 10.0, f"{side} z {z}: VL behind the femur"
