@@ -204,10 +204,14 @@ def read_muscles(path: Path, sources: dict[str, Source]) -> list[dict]:
         inn = dict(inn)
         nerve, division = inn.pop("nerve"), inn.pop("division", "none")
         roots = _roots(entry, inn.pop("roots", None), "innervation")
+        branch_roots = _roots(entry, inn.pop("branch_roots"), "innervation.branch_roots") if "branch_roots" in inn else roots
+        if not set(branch_roots) <= set(roots):
+            entry.fail("innervation: branch_roots must be some of the muscle's roots")
         if division not in DIVISIONS:
             entry.fail(f"innervation: division '{division}' is not one of {', '.join(DIVISIONS)}")
         inn.setdefault("text", "")
-        fields.update(nerve=nerve, division=division, roots=roots, innervation_fact=reader.fact(inn, "innervation", key))
+        fields.update(nerve=nerve, division=division, roots=roots, branch_roots=branch_roots,
+                      innervation_fact=reader.fact(inn, "innervation", key))
         out.append(fields)
     return out
 

@@ -52,7 +52,8 @@ def _branch_entry(muscle: dict, nerves: dict[str, dict], fact: Fact) -> dict:
     summary = f"Muscular branch of the {nerve['name'][0].lower() + nerve['name'][1:]} to {name}"
     if muscle["nerve"] == "sciatic_nerve":
         summary += f" ({muscle['division'].replace('_', ' ')} division)"
-    summary += f", segments {format_roots(muscle['roots'])}."
+    roots = muscle.get("branch_roots", muscle["roots"])  # a muscle with a second nerve: only this nerve's share
+    summary += f", segments {format_roots(roots)}."
     return {
         "base_id": branch_base_id(muscle),
         "name": f"{nerve['name']} branch to {name}",
@@ -65,7 +66,7 @@ def _branch_entry(muscle: dict, nerves: dict[str, dict], fact: Fact) -> dict:
         "clinical": (),
         "nerve": muscle["nerve"],
         "division": muscle["division"],
-        "roots": muscle["roots"],
+        "roots": roots,
         "supplies": [muscle["base_id"]],
     }
 

@@ -146,10 +146,30 @@ def test_muscle_roots_lie_within_their_nerve(kb):
             continue
         nerve = kb.structure(m.nerve)
         assert set(nerve.roots) <= SACRAL_PLEXUS_LEVELS, nerve.id
+        branch = kb.structure(m.branch)
+        assert set(branch.roots) <= set(nerve.roots), (m.branch, branch.roots, nerve.roots)
         if m.base_id == "adductor_magnus":  # obturator-supplied adductor part brings L2-L3
             assert "L4" in m.roots and "obturator" in m.innervation.lower()
             continue
         assert set(m.roots) <= set(nerve.roots), (sid, m.roots, nerve.roots)
+
+
+def test_adductor_magnus_gets_only_l4_through_the_sciatic_nerve(kb):
+    """Its hamstring part: tibial division (L4); its adductor part: obturator (L2-L4) (Moore 9th ed.)."""
+    m = kb.structure("adductor_magnus_r")
+    branch = kb.structure(m.branch)
+    assert m.roots == ("L2", "L3", "L4")
+    assert branch.id == "branch_tibial_nerve__adductor_magnus_r" and branch.roots == ("L4",)
+    assert "L2" not in branch.summary and "L4" in branch.summary
+    assert "hamstring" in m.innervation.lower() and "obturator" in m.innervation.lower()
+
+
+def test_sural_nerve_has_a_tibial_and_a_common_fibular_parent(kb):
+    """Medial sural cutaneous (tibial) + sural communicating branch (common fibular) (Gray's 42nd ed.)."""
+    sural = kb.structure("sural_nerve_r")
+    assert set(sural.parents) == {"tibial_nerve_r", "common_fibular_nerve_r"}
+    assert "sural_nerve_r" in kb.structure("common_fibular_nerve_r").branches
+    assert sural.division in (None, "none")
 
 
 def test_nerve_tree_links_both_ways(kb):
