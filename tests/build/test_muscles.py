@@ -255,3 +255,12 @@ def test_vastus_lateralis_stays_lateral_of_the_femoral_shaft(built):
             belly = centre(part.meshes[f"vastus_lateralis_{side}"], z)
             assert lateral * (belly[0] - shaft[0]) > 5.0, f"{side} z {z}: VL not lateral"
             assert belly[1] - shaft[1] < 10.0, f"{side} z {z}: VL behind the femur"
+
+
+def test_leg_muscles_arise_from_the_upper_leg(built):
+    _, bone_part, part = built
+    fibula_top = bone_part.meshes["fibula_r"].vertices[:, 2].max()
+    for sid in ("tibialis_anterior_r", "fibularis_longus_l", "extensor_digitorum_longus_r",
+                "tibialis_posterior_l", "soleus_r"):
+        top = part.meshes[sid].vertices[:, 2].max()
+        assert top > fibula_top - 30.0, f"{sid} starts at z {top:.0f}, fibular head {fibula_top:.0f}"
