@@ -152,14 +152,19 @@ class Catalog:
         return result
 
     # -- peeling -----------------------------------------------------------------------------
-    @staticmethod
-    def peel_labels() -> list[str]:
+    @property
+    def peel_steps(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Return the :data:`PEEL_STEPS` that would hide something here (no skin: no skin step)."""
+        keys = {e.peel_key for e in self.entries.values()}
+        return [(label, group) for label, group in PEEL_STEPS if keys & set(group)]
+
+    def peel_labels(self) -> list[str]:
         """Return the label of each peel depth: 0 shows all, the last leaves bone only."""
-        return ["everything"] + [f"{label} off" for label, _ in PEEL_STEPS]
+        return ["everything"] + [f"{label} off" for label, _ in self.peel_steps]
 
     def peeled(self, depth: int) -> set[str]:
         """Return the ids hidden at peel ``depth`` (0: none)."""
-        keys = {key for _, group in PEEL_STEPS[:depth] for key in group}
+        keys = {key for _, group in self.peel_steps[:depth] for key in group}
         return {sid for sid, e in self.entries.items() if e.peel_key in keys}
 
     # -- nerve supply -----------------------------------------------------------------------------

@@ -32,6 +32,8 @@ PREV_KEYS = {QtCore.Qt.Key_PageUp, QtCore.Qt.Key_Left, QtCore.Qt.Key_Up, QtCore.
 TEXT_WIDGETS = (QtWidgets.QLineEdit, QtWidgets.QAbstractItemView, QtWidgets.QAbstractSlider,
                 QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox, QtWidgets.QTextEdit)
 NORMAL_TEXT, PRESENT_TEXT = 11, 20  # narration type size (points)
+NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these assets were built "
+                "without it: rebuild them with `sciatic-atlas build-assets` to see it.")
 
 
 def _in_text_widget(widget: QtWidgets.QWidget) -> bool:
@@ -160,6 +162,9 @@ class MainWindow(QtWidgets.QMainWindow):
         title = scene.title if scene else "Exploring the sciatic nerve"
         text = frame.text or (scene.narration if scene and vs.step == 0 else "") or (
             "" if scene else "Open a scene on the left, or click any structure to learn about it.")
+        if frame.overlays and not self.session.model.has_mesh("skin"):
+            text = f"{text}\n\n⚠ {NO_SKIN_NOTE}" if text else f"⚠ {NO_SKIN_NOTE}"
+            self.statusBar().showMessage(NO_SKIN_NOTE, 15000)
         self.narration.show_step(title, frame.title if scene else "", text, min(vs.step, n_steps - 1), n_steps)
         self.frame_shown.emit()
 

@@ -140,8 +140,18 @@ class QtViewport(QtWidgets.QFrame):
 
     def set_text_size(self, points: int) -> None:
         """Set the size of the text drawn in the view (side labels)."""
+        from sciatic_atlas.render.overlays import place_legend
+
         self.side_labels_size = int(points)
         self.side_labels.set_style(self.side_labels_size, self.is_dark)
+        place_legend(self.plotter, scale=points / 11.0)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        """Keep the overlay legend's type size when the view changes size."""
+        super().resizeEvent(event)
+        from sciatic_atlas.render.overlays import place_legend
+
+        place_legend(self.plotter)
 
     def go_to(self, camera_spec, side: str, glide: bool = True) -> None:
         """Move the camera to ``camera_spec`` (a named view or explicit camera) for ``side``."""

@@ -17,8 +17,10 @@ from dataclasses import replace
 
 import numpy as np
 import pyvista as pv
+from vtkmodules.vtkRenderingAnnotation import vtkLegendBoxActor
 
 from sciatic_atlas.anatomy.overlays import default_side, get_overlay, paint, trigger_marks
+from sciatic_atlas.render import marks
 from sciatic_atlas.render.appearance import default_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 
@@ -30,6 +32,8 @@ ARRAY = "overlay_rgb"
 TRIGGER_RGB = (0.85, 0.0, 0.0)
 TRIGGER_RADIUS_MM = 6.0  # the dot on the skin
 DEEP_RADIUS_MM = 4.0  # the point in the muscle (seen through a translucent skin)
+LEGEND_FONT_PX = 14  # legend type height at scale 1 (pixels)
+LEGEND_MARGIN_PX = 12
 MIN_SKIN_OPACITY = 1.0  # a painted skin must be near-opaque to be read (the default skin is a veil)
 
 
@@ -48,8 +52,6 @@ def _skin_actor(plotter, model, actors: dict[str, StructureActor]) -> StructureA
 def _clear(plotter, actors) -> None:
     for name in [n for n in plotter.renderer.actors if n.startswith(PREFIX)]:
         plotter.remove_actor(name, render=False, reset_camera=False)
-    if plotter.legend is not None:  # the overlay legend is the plotter's only legend
-        plotter.remove_legend(render=False)
     item = actors.get("skin")
     if item is not None:
         item.actor.mapper.scalar_visibility = False
@@ -71,6 +73,97 @@ def _add_trigger_mark(plotter, name: str, deep: np.ndarray, on_skin: np.ndarray)
     plotter.add_mesh(dot, color=TRIGGER_RGB, name=name + ":skin", **kw)
     plotter.add_mesh(pv.Sphere(radius=DEEP_RADIUS_MM, center=deep), color=TRIGGER_RGB, name=name + ":deep", **kw)
     plotter.add_mesh(pv.Line(deep, on_skin), color=TRIGGER_RGB, line_width=2, name=name + ":line", **kw)
+
+
+def legend_entries(overlays) -> list[tuple[str, tuple[float, float, float]]]:
+    """Return the legend's ``(text, rgb)`` rows for ``overlays``: only what the skin really shows.
+
+    Spillover zones are painted as a paler, streaky wash of their overlay's colour (the
+    hatch is near the skin's vertex spacing, so it shows as streaks, not clean stripes).
+    """
+    rows = [(o.name, tuple(o.colour)) for o in overlays]
+    spill = [o for o in overlays if o.spillover]
+    if spill:
+        pale = tuple(0.55 + 0.45 * c for c in spill[0].colour)
+        rows.append(("paler, streaked = may spread here", pale))
+    if any(o.trigger_points for o in overlays):
+        rows.append(("trigger point (over the muscle)", TRIGGER_RGB))
+    return rows
+
+
+def _is_dark(rgb) -> bool:
+    r, g, b = rgb
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
+
+
+def _swatch(rgb) -> pv.PolyData:
+    """Return a square legend symbol carrying its colour as cell scalars (text keeps its own)."""
+    square = pv.PolyData(np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], float), faces=[4, 0, 1, 2, 3])
+    square.cell_data["rgb"] = np.array([[round(255 * c) for c in rgb]], dtype=np.uint8)
+    return square
+
+
+def add_legend(plotter, rows):
+    """Draw the overlay legend: a compact box in the upper right, text of a fixed pixel size.
+
+    Dark text on a light translucent box, or light text on a dark box over a dark
+    background; each row's colour is on its swatch only, so pale colours stay readable.
+    The box is sized from the view's pixel size (see :func:`place_legend`).
+    """
+    plotter.remove_actor(LEGEND, render=False, reset_camera=False)
+    if not rows:
+        return None
+    dark = _is_dark(plotter.renderer.GetBackground())
+    text_rgb = (0.95, 0.95, 0.95) if dark else (0.1, 0.1, 0.1)
+    legend = vtkLegendBoxActor()
+    legend.SetNumberOfEntries(len(rows))
+    for i, (text, rgb) in enumerate(rows):
+        legend.SetEntry(i, _swatch(rgb), str(text), list(text_rgb))
+    legend.ScalarVisibilityOn()  # swatches take their cell colours; the text takes text_rgb
+    legend.SetUseBackground(True)
+    legend.SetBackgroundColor((0.12, 0.12, 0.14) if dark else (1.0, 1.0, 1.0))
+    legend.SetBackgroundOpacity(0.82)
+    legend.SetBorder(False)
+    legend.SetPadding(4)
+    legend.GetEntryTextProperty().SetFontFamilyToArial()
+    legend.GetEntryTextProperty().SetColor(text_rgb)
+    legend.atlas_rows = [text for text, _ in rows]
+    plotter.add_actor(legend, name=LEGEND, reset_camera=False, pickable=False, render=False)
+    place_legend(plotter)
+    return legend
+
+
+def place_legend(plotter, scale: float | None = None) -> None:
+    """Size and place the overlay legend for the view's current pixel size (call on resize).
+
+    The type stays about :data:`LEGEND_FONT_PX` high whatever the picture size, and
+    the box sits in the upper right below the title band, away from the orientation
+    cube (lower left) and the narration (bottom).
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter or pyvistaqt.QtInteractor
+        The plotter showing the legend (nothing happens without one).
+    scale : float, optional
+        Type size factor (e.g. larger when presenting), kept for later legends on
+        this plotter; default: keep the last one (1 at first).
+    """
+    if scale is not None:
+        plotter.atlas_legend_scale = float(scale)
+    legend = plotter.renderer.actors.get(LEGEND)
+    rows = getattr(legend, "atlas_rows", None)
+    if not rows:
+        return
+    font = LEGEND_FONT_PX * getattr(plotter, "atlas_legend_scale", 1.0)
+    width_px, height_px = (max(1, int(v)) for v in plotter.window_size)
+    box_w = font * (0.55 * max(len(text) for text in rows) + 2.5)
+    box_h = font * 1.5 * len(rows) + 8
+    top_px = LEGEND_MARGIN_PX
+    if marks.PREFIX + "title" in plotter.renderer.actors:  # headless pictures carry a title band
+        top_px += 1.7 * marks.font_sizes(plotter)[0]
+    w, h = min(0.6, box_w / width_px), min(0.6, box_h / height_px)
+    legend.SetPosition(1.0 - w - LEGEND_MARGIN_PX / width_px, 1.0 - h - top_px / height_px)
+    legend.SetPosition2(w, h)
 
 
 def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None) -> None:
@@ -105,13 +198,7 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(ARRAY)
     mapper.scalar_visibility = True
-    labels = [[o.name, o.colour] for o in overlays]
-    if any(o.spillover for o in overlays):
-        labels.append(["striped = spillover zone", (0.6, 0.6, 0.6)])
-    if any(o.trigger_points for o in overlays):
-        labels.append(["trigger point (over the muscle)", TRIGGER_RGB])
-    plotter.add_legend(labels, name=LEGEND, bcolor=(1.0, 1.0, 1.0), background_opacity=0.8,
-                       size=(0.45, 0.05 * len(labels)), loc="lower left", face="circle")
+    add_legend(plotter, legend_entries(overlays))
     for overlay in overlays:
         for k, (_, deep, on_skin) in enumerate(trigger_marks(model, overlay, side)):
             _add_trigger_mark(plotter, f"{PREFIX}{overlay.overlay_id}:tp{k}", deep, on_skin)

@@ -42,7 +42,8 @@ def test_every_structure_with_a_mesh_is_in_the_tree_once(model, catalog):
 
 def test_peeling_goes_from_skin_to_bone_and_never_peels_bone(catalog):
     labels = catalog.peel_labels()
-    assert labels[0] == "everything" and labels[1] == "skin off" and labels[-1] == "nerves off"
+    first = "skin off" if "skin" in catalog else "superficial muscles off"
+    assert labels[0] == "everything" and labels[1] == first and labels[-1] == "nerves off"
     assert catalog.peeled(0) == set()
     deepest = catalog.peeled(len(labels) - 1)
     assert not any(catalog[sid].kind in ("bone", "disc") for sid in deepest)
@@ -50,6 +51,26 @@ def test_peeling_goes_from_skin_to_bone_and_never_peels_bone(catalog):
         assert catalog.peeled(depth - 1) <= catalog.peeled(depth)
     kinds_left = {catalog[sid].kind for sid in set(catalog.entries) - deepest}
     assert kinds_left <= {"bone", "disc"}
+
+
+class _ModelWithout:
+    """The real model with some structures left out (as assets built without them)."""
+
+    def __init__(self, model, left_out):
+        self._model = model
+        self.structure_ids = [sid for sid in model.structure_ids if sid not in left_out]
+
+    def structure_info(self, sid):
+        return self._model.structure_info(sid)
+
+
+def test_without_skin_the_peel_has_no_skin_step(model):
+    catalog = Catalog(_ModelWithout(model, {"skin"}), knowledge=None)
+    labels = catalog.peel_labels()
+    assert "skin off" not in labels and labels[1] == "superficial muscles off"
+    assert {catalog[sid].kind for sid in catalog.peeled(1)} == {"muscle"}  # the first step changes something
+    assert len(labels) == len(Catalog(_ModelWithout(model, set()), knowledge=None).peel_labels()) - (
+        "skin" in model.structure_ids)
 
 
 def test_nerve_supply_keeps_the_bones_for_context(catalog):

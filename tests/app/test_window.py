@@ -180,3 +180,25 @@ def test_copy_puts_the_picture_on_the_clipboard(window):
     window.copy_picture()
     image = QtWidgets.QApplication.clipboard().image()
     assert not image.isNull() and image.width() > 100
+
+
+def _first_step_with_overlays(session) -> tuple[str, int]:
+    for scene_id in session.scenes:
+        for step in range(session.n_steps(scene_id)):
+            if session.base_state(scene_id, step, "both").overlays:
+                return scene_id, step
+    pytest.skip("no scene step paints the skin")
+
+
+def test_a_pain_map_step_says_so_when_the_assets_have_no_skin(window, session):
+    from sciatic_atlas.app.qt_main_window import NO_SKIN_NOTE
+    from sciatic_atlas.render.overlays import LEGEND
+
+    scene_id, step = _first_step_with_overlays(session)
+    window.open(scene_id, step)
+    window.viewport.finish_glide()
+    has_skin = session.model.has_mesh("skin")
+    # With a skin the map and its legend are drawn; without one the reader is told why not.
+    assert (LEGEND in window.viewport.plotter.renderer.actors) == has_skin
+    assert (NO_SKIN_NOTE in window.narration.text.text()) != has_skin
+    assert ("skin off" in session.catalog.peel_labels()) == has_skin
