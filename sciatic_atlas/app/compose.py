@@ -15,6 +15,37 @@ from sciatic_atlas.scenes.state import CameraSpec, SceneState
 
 # The user's background choice -> a background name of data/appearance.yaml.
 BACKGROUND_NAMES = {"light": "atlas", "dark": "dark"}
+# The selected structure: a colour no tissue has (muscles red, nerves yellow, bone ivory).
+SELECTION_RGB = (0.0, 0.78, 1.0)
+COVER_OPACITY = 0.15  # what covers the selection fades to this
+_DEPTH = {"superficial": 0, "middle": 1, "deep": 2}
+
+
+def covering(selected: str, catalog, styles: dict) -> set[str]:
+    """Return the drawn structures that hide ``selected``: the skin and the muscles over it.
+
+    A muscle is covered by the skin and by the more superficial muscles of its
+    region; a nerve, root or branch by the skin and every muscle (nerves run
+    under and between them); a bone or disc by the skin and the muscles of its
+    region. Nothing covers the skin.
+    """
+    entry = catalog.entries.get(selected)
+    if entry is None or entry.kind == "skin":
+        return set()
+
+    def covers(other) -> bool:
+        if other.id == selected:
+            return False
+        if other.kind == "skin":
+            return True
+        if other.kind != "muscle":
+            return False
+        if entry.kind == "muscle":
+            return other.region == entry.region and _DEPTH.get(other.layer, 0) < _DEPTH.get(entry.layer, 0)
+        return entry.kind not in ("bone", "disc") or other.region == entry.region
+
+    return {sid for sid, style in styles.items()
+            if style.visible and sid in catalog and covers(catalog[sid])}
 
 
 def compose(base: SceneState, view_state, catalog, default_style) -> SceneState:
@@ -56,9 +87,16 @@ def compose(base: SceneState, view_state, catalog, default_style) -> SceneState:
         style = styles.get(sid) or (default_style(sid) if sid in catalog else None)
         if style is not None:
             styles[sid] = replace(style, opacity=opacity)
-    # The highlight keeps a structure nearly opaque; one the user has faded stays faded.
-    if view_state.selected in styles and view_state.selected not in view_state.opacity:
-        styles[view_state.selected] = replace(styles[view_state.selected], highlight=True)
+    # The selection is drawn in the selection colour, nearly opaque, and what covers it
+    # fades; one the user has faded (or set the opacity of) keeps the user's choice.
+    selected = view_state.selected
+    if selected in styles and styles[selected].visible:
+        if selected not in view_state.opacity:
+            styles[selected] = replace(styles[selected], colour=SELECTION_RGB, highlight=True)
+        for sid in covering(selected, catalog, styles) - set(view_state.opacity):
+            current = styles[sid].opacity
+            if current is None or current > COVER_OPACITY:
+                styles[sid] = replace(styles[sid], opacity=COVER_OPACITY)
     camera = CameraSpec(view=view_state.view) if view_state.view else base.camera
     return replace(base, styles=styles, camera=camera,
                    background=BACKGROUND_NAMES.get(view_state.background, base.background))

@@ -140,6 +140,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.viewport.structure_clicked.connect(vs.select)
         self.viewport.structure_hovered.connect(vs.hover)
         self.search.chosen.connect(self._on_search_choice)
+        self.info.fly_requested.connect(self.viewport.fly_to)
         self.scenes.scene_chosen.connect(vs.open_scene)
         self.scenes.reload_requested.connect(self.reload_scenes)
         self.view_bar.reset_requested.connect(self._on_reset_view)
@@ -192,6 +193,7 @@ class MainWindow(QtWidgets.QMainWindow):
                     not self.viewport.state.styles[item_id].visible:
                 vs.set_visible([item_id], True)
             vs.select(item_id)
+            self.viewport.fly_to(item_id)  # found by name: show where it is
 
     def _on_hovered_change(self, sid: str | None) -> None:
         text = self.session.catalog.label(sid) if sid else ""

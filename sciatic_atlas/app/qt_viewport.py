@@ -28,6 +28,7 @@ CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
 HOVER_DELAY_MS = 150  # pick for the hover name once the pointer rests this long
 GLIDE_MS = 650  # duration of a camera move between steps
 PEEL_OCCLUSION_RATIO = 0.1
+FLY_MARGIN = 0.6  # around a structure flown to: the structure and what lies about it
 
 
 class QtViewport(QtWidgets.QFrame):
@@ -163,6 +164,33 @@ class QtViewport(QtWidgets.QFrame):
             self._start_glide(start, target)
         else:
             self.render()
+
+    def fly_to(self, structure_id: str, glide: bool = True) -> bool:
+        """Frame the camera on one drawn structure, keeping the direction of view.
+
+        Returns False (the camera stays) if ``structure_id`` is not drawn.
+        """
+        import numpy as np
+
+        from sciatic_atlas.render.cameras import fit_camera
+
+        item = self.actors.get(structure_id)
+        if item is None or not item.actor.visibility:
+            return False
+        bounds = np.asarray(item.actor.GetBounds(), float).reshape(3, 2)
+        corners = np.array([[x, y, z] for x in bounds[0] for y in bounds[1] for z in bounds[2]])
+        camera = self.plotter.camera
+        direction = np.asarray(camera.position, float) - np.asarray(camera.focal_point, float)
+        width, height = self.plotter.window_size
+        target = fit_camera(corners, direction, camera.up, aspect=width / max(height, 1),
+                            view_angle=camera.view_angle, margin=FLY_MARGIN)
+        start = camera_path.pose_of(camera)
+        if glide:
+            self._start_glide(start, target)
+        else:
+            set_camera(self.plotter, target)
+            self.render()
+        return True
 
     def render(self) -> None:
         """Render a full-quality frame now."""

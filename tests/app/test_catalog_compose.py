@@ -134,3 +134,33 @@ def test_hidden_style_from_the_scene_can_be_shown(model, catalog, base):
     assert "sacrum" not in visible_ids(compose(hidden, state, catalog, styler(model)))
     state.set_visible(["sacrum"], True)
     assert "sacrum" in visible_ids(compose(hidden, state, catalog, styler(model)))
+
+
+def test_selecting_a_deep_muscle_fades_what_covers_it_and_colours_it(model, catalog, base):
+    from sciatic_atlas.app.compose import COVER_OPACITY, SELECTION_RGB
+
+    state = ViewState()
+    state.select("piriformis_r")
+    frame = compose(base, state, catalog, styler(model))
+    assert frame.styles["piriformis_r"].colour == SELECTION_RGB and frame.styles["piriformis_r"].highlight
+    if frame.styles.get("gluteus_maximus_r") and frame.styles["gluteus_maximus_r"].visible:
+        assert frame.styles["gluteus_maximus_r"].opacity == COVER_OPACITY  # it lies over piriformis
+    faded = {sid for sid, st in frame.styles.items() if st.opacity != base.styles.get(sid, st).opacity}
+    assert faded, "selecting piriformis changed nothing around it"
+    for sid in faded:  # only superficial or middle gluteal muscles (or the skin) fade
+        entry = catalog[sid]
+        assert entry.kind == "skin" or (entry.region == "gluteal" and entry.layer in ("superficial", "middle"))
+    assert frame.styles["femur_r"] == base.styles["femur_r"]  # bone is not over a muscle
+
+
+def test_selecting_a_nerve_fades_the_muscles_but_not_a_users_own_opacity(model, catalog, base):
+    state = ViewState()
+    state.set_opacity(["semitendinosus_r"], 0.6)
+    state.select("sciatic_nerve_r")
+    frame = compose(base, state, catalog, styler(model))
+    muscles = [sid for sid, st in frame.styles.items() if st.visible and catalog[sid].kind == "muscle"]
+    assert muscles
+    assert frame.styles["semitendinosus_r"].opacity == 0.6
+    assert all(frame.styles[sid].opacity <= 0.6 for sid in muscles)
+    assert frame.styles["sciatic_nerve_r"].highlight
+    assert compose(base, ViewState(), catalog, styler(model)).styles["gluteus_maximus_r"].opacity > 0.15

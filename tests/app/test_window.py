@@ -202,3 +202,35 @@ def test_a_pain_map_step_says_so_when_the_assets_have_no_skin(window, session):
     assert (LEGEND in window.viewport.plotter.renderer.actors) == has_skin
     assert (NO_SKIN_NOTE in window.narration.text.text()) != has_skin
     assert ("skin off" in session.catalog.peel_labels()) == has_skin
+
+
+def _view_pixels(window) -> np.ndarray:
+    image = window.picture().convertToFormat(__import__("PyQt5.QtGui", fromlist=["QImage"]).QImage.Format_RGB888)
+    ptr = image.constBits()
+    ptr.setsize(image.byteCount())
+    return np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3].reshape(
+        image.height(), image.width(), 3).copy()
+
+
+def test_finding_a_deep_muscle_shows_it_and_flies_to_it(window, session):
+    target = "piriformis_r"
+    if target not in session.catalog:
+        pytest.skip("no piriformis in these assets")
+    before = _view_pixels(window)
+    distance = window.viewport.plotter.camera.distance
+    window.search.chosen.emit("structure", target)
+    window.viewport.finish_glide()
+    after = _view_pixels(window)
+    changed = np.any(before != after, axis=2).mean()
+    assert changed > 0.01  # under gluteus maximus, yet the picture shows the selection
+    assert window.viewport.plotter.camera.distance < distance  # framed closer
+    covering = [sid for sid in ("gluteus_maximus_r",) if sid in window.viewport.actors]
+    for sid in covering:
+        assert window.viewport.actors[sid].actor.prop.opacity <= 0.15 + 1e-6
+    window.viewport.set_text_size(11)
+    window.view_state.set_view("posterior")
+    window.viewport.finish_glide()
+    far = window.viewport.plotter.camera.distance
+    window.info.anchorClicked.emit(QtCore.QUrl("atlas:fly-to"))  # the info panel's link
+    window.viewport.finish_glide()
+    assert window.viewport.plotter.camera.distance < far
