@@ -158,12 +158,14 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     styles, replaced = wanted_styles(model, state)
     for sid in actors.keys() - styles.keys():
         actors.pop(sid).detach(plotter)
+    present = set(plotter.renderer.actors)  # once, not once per added actor
     for sid, style in styles.items():
         look = styled_look(default_look(model, sid), style)
         if sid in actors:
             actors[sid].set_look(look)
         elif look.visible:  # hidden structures get an actor only once they are shown
-            actors[sid] = StructureActor.attach(plotter, sid, surface(model, sid), look)
+            actors[sid] = StructureActor.attach(plotter, sid, surface(model, sid), look,
+                                                replace_existing=sid in present)
     quality.set_background(plotter, state.background)
     old = marks.decoration_names(plotter)
     drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)

@@ -4,8 +4,9 @@ Printed atlases draw tendons and aponeuroses silvery white and the fleshy belly 
 (e.g. Netter, Atlas of Human Anatomy, 7th ed., plates 490-500). The built muscles have
 no tendon flag, so the tendon is taken to be where the muscle is thin: each vertex is
 assigned to its nearest centreline sample, each sample gets the cross-section radius of
-its vertices, and a weight 0 (tendon) .. 1 (belly) follows that radius relative to the
-muscle's largest one. Weights are computed once per mesh and cached with its surface.
+its vertices, and a weight 0 (tendon) .. 1 (belly) follows that radius relative to a
+typical belly radius of the muscle (70th percentile along its length). Weights are
+computed once per mesh and cached with its surface.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def belly_weights(vertices: np.ndarray, centreline: np.ndarray | None) -> np.nda
     # Smooth the radius profile along the path so one stray vertex does not make a band.
     kernel = np.ones(5) / 5
     radius = np.convolve(np.pad(radius, 2, mode="edge"), kernel, mode="valid")
-    rel = radius[idx] / max(radius.max(), 1e-6)
+    # Relative to a typical belly radius (70th percentile of the profile), not the largest
+    # one: a single bulge must not turn the rest of a broad muscle into "tendon".
+    rel = radius[idx] / max(float(np.percentile(radius, 70)), 1e-6)
     lo, hi = spec["thin"], spec["thick"]
     t = np.clip((rel - lo) / (hi - lo), 0.0, 1.0)
     return t * t * (3 - 2 * t)  # smoothstep

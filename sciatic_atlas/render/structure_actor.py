@@ -70,8 +70,13 @@ class StructureActor:
         return np.asarray(self.mesh.points)
 
     @classmethod
-    def attach(cls, plotter, structure_id: str, mesh: pv.PolyData, look: Look) -> "StructureActor":
-        """Add ``mesh`` to ``plotter`` under the name ``structure_id`` and style it."""
+    def attach(cls, plotter, structure_id: str, mesh: pv.PolyData, look: Look,
+               replace_existing: bool = True) -> "StructureActor":
+        """Add ``mesh`` to ``plotter`` under the name ``structure_id`` and style it.
+
+        ``replace_existing=False`` skips looking for an actor of that name already on the
+        plotter (a scan of all actors); pass it only when the caller knows there is none.
+        """
         mapper = pv.DataSetMapper(mesh)
         if BELLY in mesh.point_data:
             # Own copy of the point colours (the cached surface is shared by plotters).
@@ -87,7 +92,8 @@ class StructureActor:
         # A mapper and actor made here rather than by add_mesh: add_mesh's generic set-up
         # (lookup tables, normals checks) cost ~2 ms per structure, 0.3 s for the model.
         actor = pv.Actor(mapper=mapper)
-        plotter.add_actor(actor, name=structure_id, reset_camera=False, render=False, pickable=True)
+        plotter.add_actor(actor, name=structure_id, reset_camera=False, render=False, pickable=True,
+                          remove_existing_actor=replace_existing)
         item = cls(structure_id, actor, mesh)
         item.set_look(look)
         return item

@@ -15,9 +15,6 @@ import pytest
 from sciatic_atlas.anatomy.meshes import save_mesh
 from sciatic_atlas.anatomy.model import read_model
 
-# Flat colours for pixel checks, far from each other and from the black background.
-RED, GREEN, BLUE, YELLOW = (0.9, 0.1, 0.1), (0.1, 0.8, 0.1), (0.1, 0.2, 0.95), (1.0, 0.85, 0.1)
-
 
 def _write(folder, sid, poly, structures, **extra):
     tri = poly.triangulate().clean()

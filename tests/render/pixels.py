@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# Flat colours for pixel checks, far from each other and from a black background.
+RED, GREEN, BLUE, YELLOW = (0.9, 0.1, 0.1), (0.1, 0.8, 0.1), (0.1, 0.2, 0.95), (1.0, 0.85, 0.1)
+
 
 def project(plotter, point) -> tuple[int, int]:
     """Return the (row, column) of the image pixel where world ``point`` (mm) lands."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from pixels import pixel, same_hue
-from conftest import BLUE, GREEN, RED, YELLOW
+from pixels import BLUE, GREEN, RED, YELLOW, pixel, same_hue
 
 from sciatic_atlas.render import apply_state, default_state
 from sciatic_atlas.render.structure_actor import StructureActor
