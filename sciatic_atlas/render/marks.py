@@ -21,9 +21,13 @@ log = logging.getLogger(__name__)
 PREFIX = "atlas:"
 
 
+OVERLAY_PREFIX = PREFIX + "overlay:"  # drawn and cleared by render/overlays.py itself
+
+
 def decoration_names(plotter) -> set[str]:
-    """Return the names of the decoration actors now on ``plotter``."""
-    return {name for name in plotter.renderer.actors if name.startswith(PREFIX)}
+    """Return the names of the decoration actors this module drew on ``plotter``."""
+    return {name for name in plotter.renderer.actors
+            if name.startswith(PREFIX) and not name.startswith(OVERLAY_PREFIX)}
 
 
 def remove_decorations(plotter, names) -> None:
