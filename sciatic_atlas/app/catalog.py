@@ -10,7 +10,8 @@ made from its id and the kind comes from the render layer's appearance rules.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from sciatic_atlas.render.appearance import kind_of, layer_of
 
@@ -54,8 +55,28 @@ class Entry:
 
 
 def side_of(structure_id: str) -> str:
-    """Return ``'left'``, ``'right'`` or ``'midline'`` from the id's suffix."""
+    """Return ``'left'``, ``'right'`` or ``'midline'`` from the id's suffix.
+
+    A variant mesh (``sciatic_nerve_r__ba_b``) takes the side of the structure it replaces.
+    """
+    structure_id = structure_id.split("__")[0] if "__" in structure_id and not structure_id.startswith(
+        "branch_") else structure_id
     return SIDE_NAMES.get(structure_id.rsplit("_", 1)[-1], "midline") if "_" in structure_id else "midline"
+
+
+def variant_meshes(model) -> dict[str, str]:
+    """Return ``{variant mesh id: label of its variant}`` from the model's anatomical variants.
+
+    These meshes stand in for a structure only in a scene that shows that variant
+    (e.g. a sciatic nerve split by piriformis); the tree and the search leave them out.
+    """
+    out = {}
+    for variant in (getattr(model, "variants", None) or {}).values():
+        for option in (variant.get("options") or {}).values():
+            for ids in (option.get("replaces") or {}).values():
+                for sid in ids:
+                    out[sid] = str(option.get("label", "")).split(":")[0]
+    return out
 
 
 def name_from_id(structure_id: str) -> str:
@@ -75,7 +96,10 @@ def _strip_side(name: str) -> str:
     return name
 
 
-def _entry(structure_id: str, info: dict, knowledge) -> Entry:
+def _entry(structure_id: str, info: dict, knowledge, variant: str = "") -> Entry:
+    if variant:  # named after the structure it replaces: "Sciatic nerve, variant Type B"
+        base = _entry(structure_id.split("__")[0], info, knowledge)
+        return replace(base, id=structure_id, name=f"{base.name}, variant {variant}")
     record = getattr(knowledge, "structures", {}).get(structure_id) if knowledge is not None else None
     kind = kind_of(structure_id, info)
     layer = layer_of(info) if kind == "muscle" else ""
@@ -103,9 +127,13 @@ class Catalog:
 
     def __init__(self, model, knowledge=None):
         self.knowledge = knowledge
+        self.variants = {sid: label for sid, label in variant_meshes(model).items() if sid in model.structure_ids}
         self.entries: dict[str, Entry] = {
-            sid: _entry(sid, model.structure_info(sid), knowledge) for sid in model.structure_ids
+            sid: _entry(sid, model.structure_info(sid), knowledge, self.variants.get(sid, ""))
+            for sid in model.structure_ids
         }
+        self._parents = {sid: model.structure_info(sid).get("parent", "") for sid, e in self.entries.items()
+                         if e.kind == "branch"}
 
     def __contains__(self, structure_id: str) -> bool:
         return structure_id in self.entries
@@ -122,15 +150,47 @@ class Catalog:
         """Return the ids on ``side`` (midline structures are on every side)."""
         return [sid for sid, e in self.entries.items() if side == "both" or e.side in (side, "midline")]
 
+    def branch_nerve(self, structure_id: str) -> str:
+        """Return the name of the nerve a muscular branch comes off (no side)."""
+        parent = self._parents.get(structure_id, "")
+        if parent in self.entries:
+            return self.entries[parent].name
+        base = structure_id[len("branch_"):].split("__")[0]
+        return name_from_id(base)
+
+    def short_label(self, structure_id: str) -> str:
+        """Return the label the tree shows under its group (a branch: "to piriformis (left)")."""
+        entry = self.entries.get(structure_id)
+        if entry is None or entry.kind != "branch" or " to " not in entry.name:
+            return self.label(structure_id)
+        target = entry.name.rsplit(" to ", 1)[1]
+        return f"Branch to {target}" if entry.side == "midline" else f"Branch to {target} ({entry.side})"
+
+    def sort_key(self, structure_id: str) -> tuple:
+        """Return the order of ids within a tree group: by label, numbers in anatomical order.
+
+        Vertebrae and discs go by level (L1..L5, then S1), not alphabetically by name.
+        """
+        entry = self.entries[structure_id]
+        level = re.search(r"(?:^|_)([lst])(\d)(?:_|$)", structure_id)
+        if entry.kind in ("bone", "disc") and (level or structure_id == "sacrum"):
+            spine = (0, "tls".index(level.group(1)), int(level.group(2))) if level else (0, 2, 0)
+        else:
+            spine = (1, 0, 0)
+        return (*spine, entry.kind == "disc", self.label(structure_id))
+
     def tree(self) -> list[tuple[str, list[tuple[str, list[str]]]]]:
         """Return ``[(group, [(subgroup, [ids])])]``: skin, muscles by layer and region, nerves, bones.
 
-        Groups and subgroups with nothing in them are left out; ids are sorted by label.
+        Groups and subgroups with nothing in them are left out, and so are variant
+        meshes (shown by their scenes only); ids are in :meth:`sort_key` order.
         """
         groups: dict[str, dict[str, list[str]]] = {}
         order = ["Skin", *(f"Muscles: {layer}" for layer in MUSCLE_LAYERS),
                  "Nerve roots and plexus", "Nerves", "Muscular branches", "Bones and discs"]
         for sid, e in self.entries.items():
+            if sid in self.variants:
+                continue
             if e.kind == "skin":
                 group, sub = "Skin", "skin"
             elif e.kind == "muscle":
@@ -140,7 +200,7 @@ class Catalog:
             elif e.kind == "nerve":
                 group, sub = "Nerves", e.region
             elif e.kind == "branch":
-                group, sub = "Muscular branches", e.name.split(" to ")[0].removeprefix("Branch of ")
+                group, sub = "Muscular branches", self.branch_nerve(sid)
             else:
                 group, sub = "Bones and discs", e.region
             groups.setdefault(group, {}).setdefault(sub, []).append(sid)
@@ -148,7 +208,7 @@ class Catalog:
         for group in order:
             subs = groups.get(group)
             if subs:
-                result.append((group, [(sub, sorted(ids, key=self.label)) for sub, ids in sorted(subs.items())]))
+                result.append((group, [(sub, sorted(ids, key=self.sort_key)) for sub, ids in sorted(subs.items())]))
         return result
 
     # -- peeling -----------------------------------------------------------------------------

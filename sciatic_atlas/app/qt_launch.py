@@ -64,10 +64,10 @@ def check_scene(session, scene: str | None, step: int | None) -> None:
         near = [m[0] for m in process.extract(scene, list(session.scenes), limit=3, score_cutoff=50)]
         hint = f" (did you mean {', '.join(near)}?)" if near else ""
         raise UserError(f"unknown scene '{scene}'{hint}; list them with `sciatic-atlas scenes`")
-    n_steps = session.n_steps(scene)
-    if step is not None and step >= n_steps:
-        raise UserError(f"scene '{scene}' has {n_steps} step{'s' if n_steps != 1 else ''}; "
-                        f"--step must be 1..{n_steps}")
+    last = session.n_steps(scene) - 1
+    if step is not None and step > last:
+        raise UserError(f"scene '{scene}' has {last} step{'s' if last != 1 else ''}; "
+                        f"--step must be 0 (the opening view) to {last}")
 
 
 def launch(scene: str | None = None, step: int | None = None, side: str | None = None,

@@ -7,12 +7,42 @@ its choice strings pre-processed.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
 KINDS = ("structure", "group", "scene")
+
+
+def terms_file() -> Path:
+    """Return ``data/search_terms.yaml``: lay words and what they should find."""
+    from sciatic_atlas.anatomy.paths import DATA_DIR
+
+    return DATA_DIR / "search_terms.yaml"
+
+
+def load_terms(path: Path | None = None) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return ``{(kind, id): lay words}`` from the search terms file.
+
+    Scene ids are taken as they are; a structure id without a side suffix stands
+    for both sides (``sciatic_nerve`` -> ``sciatic_nerve_l`` and ``sciatic_nerve_r``,
+    and the midline id itself).
+    """
+    import yaml
+
+    with open(path or terms_file(), encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    words: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for term, targets in data.items():
+        for scene_id in targets.get("scenes", ()):
+            words[("scene", scene_id)].append(str(term))
+        for base in targets.get("structures", ()):
+            for sid in (base, f"{base}_l", f"{base}_r"):
+                words[("structure", sid)].append(str(term))
+    return {key: tuple(v) for key, v in words.items()}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sciatic_atlas.app.catalog import Catalog
 from sciatic_atlas.app.compose import compose
-from sciatic_atlas.app.search import SearchEntry, SearchIndex
+from sciatic_atlas.app.search import SearchEntry, SearchIndex, load_terms
 from sciatic_atlas.scenes.state import SceneState
 
 log = logging.getLogger(__name__)
@@ -146,12 +146,15 @@ class Session:
     def search_index(self) -> SearchIndex:
         """Return the index of structures, groups and scenes (built once)."""
         if self._search is None:
-            entries = [SearchEntry("structure", sid, entry.label, (entry.kind, entry.region))
-                       for sid, entry in self.catalog.entries.items()]
+            terms = load_terms()
+            entries = [SearchEntry("structure", sid, entry.label,
+                                   (entry.kind, entry.region, *terms.get(("structure", sid), ())))
+                       for sid, entry in self.catalog.entries.items() if sid not in self.catalog.variants]
             for gid, group in (getattr(self.knowledge, "groups", None) or {}).items():
                 entries.append(SearchEntry("group", gid, getattr(group, "name", gid) or gid))
             for summary in self.scene_summaries():
-                entries.append(SearchEntry("scene", summary.id, summary.title, summary.audience))
+                entries.append(SearchEntry("scene", summary.id, summary.title,
+                                           (*summary.audience, *terms.get(("scene", summary.id), ()))))
             self._search = SearchIndex(entries)
         return self._search
 

@@ -34,7 +34,7 @@ def test_names_and_sides_from_ids():
 
 def test_every_structure_with_a_mesh_is_in_the_tree_once(model, catalog):
     listed = [sid for _, subs in catalog.tree() for _, ids in subs for sid in ids]
-    assert sorted(listed) == sorted(model.structure_ids)
+    assert sorted(listed) == sorted(set(model.structure_ids) - set(catalog.variants))
     groups = [group for group, _ in catalog.tree()]
     assert "Bones and discs" in groups
     assert catalog.label("femur_r") == "Femur (right)"
@@ -164,3 +164,35 @@ def test_selecting_a_nerve_fades_the_muscles_but_not_a_users_own_opacity(model, 
     assert all(frame.styles[sid].opacity <= 0.6 for sid in muscles)
     assert frame.styles["sciatic_nerve_r"].highlight
     assert compose(base, ViewState(), catalog, styler(model)).styles["gluteus_maximus_r"].opacity > 0.15
+
+
+def test_tree_reads_like_an_atlas(model):
+    from sciatic_atlas.app.session import _load_knowledge
+
+    catalog = Catalog(model, _load_knowledge())
+    listed = [sid for _, subs in catalog.tree() for _, ids in subs for sid in ids]
+    assert not set(listed) & set(catalog.variants)  # variant meshes only in their scenes
+    for sid in catalog.variants:
+        assert "variant" in catalog.label(sid) and "  " not in catalog.label(sid)
+        assert catalog[sid].side in ("left", "right")
+    bones = dict(dict(catalog.tree())["Bones and discs"])
+    spine = [sid for sid in bones.get("lower_back", []) if sid.startswith("vertebra_")]
+    assert spine == sorted(spine)  # L1..L5, top to bottom
+    branches = dict(catalog.tree()).get("Muscular branches", [])
+    for nerve, ids in branches:
+        assert nerve != "Nerve"
+        for sid in ids:
+            assert catalog.short_label(sid).startswith("Branch to ")
+
+
+def test_lay_words_find_the_scenes(model):
+    from sciatic_atlas.app.session import Session
+    from sciatic_atlas.scenes.load import load_library
+
+    scenes, broken = load_library(None)
+    session = Session(model, None, scenes, broken)
+    hits = session.search_index().query("sciatica")
+    kinds = {h.kind for h in hits}
+    assert "scene" in kinds
+    assert not any("__" in h.id for h in hits)  # no variant meshes, no internal ids
+    assert all(h.score == 100 for h in hits if h.kind == "scene")

@@ -33,12 +33,18 @@ def test_every_scene_opens_and_steps_through_to_its_end(window, session, qtbot):
             window.scenes.scene_chosen.emit(scene_id)
         assert window.view_state.scene_id == scene_id
         assert window.narration.title.text().startswith(scene.title)
+        from sciatic_atlas.app.panels.qt_scenes import step_count_text
+
+        rows = [window.scenes.list.item(i).text() for i in range(window.scenes.list.count())]
+        row = next(r for r in rows if r.startswith(scene.title + "\n"))
+        assert row.endswith(step_count_text(len(scene.steps)))  # as `sciatic-atlas scenes` counts
         for step in range(1, n):
             with qtbot.waitSignal(window.frame_shown, timeout=10000):
                 window.narration.next.click()
             window.viewport.finish_glide()
             assert window.view_state.step == step
-            assert window.narration.counter.text() == f"Step {step + 1} of {n}"
+            expected = f"Opening view ({n - 1} steps)" if step == 0 else f"Step {step} of {n - 1}"
+            assert window.narration.counter.text() == expected
             assert drawn(window)
         assert not window.narration.next.isEnabled()
         window.narration.step_by(+1)  # past the end: stays on the last step
@@ -234,3 +240,13 @@ def test_finding_a_deep_muscle_shows_it_and_flies_to_it(window, session):
     window.info.anchorClicked.emit(QtCore.QUrl("atlas:fly-to"))  # the info panel's link
     window.viewport.finish_glide()
     assert window.viewport.plotter.camera.distance < far
+
+
+def test_wrapped_narration_is_not_cut_off(window, qapp):
+    text = " ".join(["The nerve runs under piriformis and down the back of the thigh."] * 4)
+    window.narration.show_step("A title", "", text, 1, 5)
+    qapp.processEvents()
+    label = window.narration.text
+    assert label.height() >= min(label.heightForWidth(label.width()), int(0.2 * window.height()))
+    assert label.height() > 2 * label.fontMetrics().lineSpacing()  # it grew past one line
+    assert window.narration.counter.text() == "Step 1 of 4"

@@ -18,7 +18,7 @@ def add_parser(sub, name: str) -> None:
     p = sub.add_parser(name, help="open the window (the default when no command is given)",
                        description="Open the Sciatic Atlas window.")
     p.add_argument("--scene", metavar="ID", help="open this scene (see `sciatic-atlas scenes`)")
-    p.add_argument("--step", type=int, default=None, metavar="N", help="go to step N (1 = the first)")
+    p.add_argument("--step", type=int, default=None, metavar="N", help="go to step N (0 = the scene's opening view, as in `render --step`)")
     p.add_argument("--side", choices=("both", "left", "right"), default=None, help="the patient's side to show")
     p.add_argument("--present", action="store_true", help="start presenting (full screen, large type)")
     p.add_argument("--dark", action="store_true", help="dark background")
@@ -44,9 +44,9 @@ def run(args) -> int:
     from sciatic_atlas.app.cli import UserError
     from sciatic_atlas.app.qt_launch import launch
 
-    if args.step is not None and args.step < 1:
-        raise UserError(f"bad --step {args.step}: steps count from 1")
-    status = launch(scene=args.scene, step=None if args.step is None else args.step - 1, side=args.side,
+    if args.step is not None and args.step < 0:
+        raise UserError(f"bad --step {args.step}: 0 is the opening view, then steps 1, 2, ...")
+    status = launch(scene=args.scene, step=args.step, side=args.side,
                     present=args.present, dark=args.dark, size=_size(args.size),
                     screenshot=args.screenshot, settings_file=args.settings, argv=sys.argv[:1])
     if args.screenshot is not None and status == 0:

@@ -64,12 +64,15 @@ class LayersPanel(QtWidgets.QWidget):
             for sub, ids in subgroups:
                 parent = top
                 if len(subgroups) > 1 or sub != group.lower():
-                    parent = QtWidgets.QTreeWidgetItem(top, [sub.replace("_", " ").capitalize()])
+                    text = sub.replace("_", " ")
+                    parent = QtWidgets.QTreeWidgetItem(top, [text[:1].upper() + text[1:]])
+                    parent.setToolTip(0, f"{group} › {text}")
                     parent.setFlags(flags)
                     parent.setCheckState(0, QtCore.Qt.Checked)
                     self.groups.append(parent)
                 for sid in ids:
-                    item = QtWidgets.QTreeWidgetItem(parent, [self.catalog.label(sid)])
+                    item = QtWidgets.QTreeWidgetItem(parent, [self.catalog.short_label(sid)])
+                    item.setToolTip(0, self.catalog.label(sid))  # names cut short by a narrow panel
                     item.setData(0, ID_ROLE, sid)
                     item.setFlags(flags)
                     item.setCheckState(0, QtCore.Qt.Checked)

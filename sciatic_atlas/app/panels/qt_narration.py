@@ -5,6 +5,16 @@ from __future__ import annotations
 from PyQt5 import QtCore, QtWidgets
 
 
+MAX_SHARE = 0.2  # the most of the window's height the title, or the text, may take
+
+
+def counter_text(step: int, n_steps: int) -> str:
+    """Return where the reader is: "Opening view (6 steps)" or "Step 2 of 6" (as ``render --step``)."""
+    if n_steps < 1:
+        return ""
+    return f"Opening view ({n_steps} step{'s' if n_steps != 1 else ''})" if step == 0 else f"Step {step} of {n_steps}"
+
+
 class NarrationPanel(QtWidgets.QFrame):
     """Shows what the open scene says at the current step and steps through it.
 
@@ -65,11 +75,28 @@ class NarrationPanel(QtWidgets.QFrame):
             heading = f"{title} — {step_title}"
         self.title.setText(heading)
         self.text.setText(text)
-        self.counter.setText(f"Step {step + 1} of {self.n_steps}" if self.n_steps > 1 else "")
+        self.counter.setText(counter_text(step, self.n_steps - 1))
         self.prev.setEnabled(step > 0)
         self.next.setEnabled(step < self.n_steps - 1)
         self.prev.setVisible(self.n_steps > 1)
         self.next.setVisible(self.n_steps > 1)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow (or shrink) the strip to the wrapped height of its text: nothing is cut off.
+
+        Each label may take up to :data:`MAX_SHARE` of the window's height, so a long
+        text on a small window never pushes the window larger than the screen.
+        """
+        cap = max(40, int(MAX_SHARE * self.window().height()))
+        for label in (self.title, self.text):
+            width = label.width() if label.width() > 50 else max(200, self.width() - 220)
+            label.setMinimumHeight(min(cap, label.heightForWidth(width)) if label.text() else 0)
+
+    def resizeEvent(self, event) -> None:
+        """Re-wrap the text to the new width."""
+        super().resizeEvent(event)
+        self.fit_height()
 
     def set_text_size(self, points: int) -> None:
         """Set the narration's type size (larger when presenting)."""

@@ -13,6 +13,11 @@ from PyQt5 import QtCore, QtGui, QtWidgets
 
 from sciatic_atlas.app.qt_utils import signals_blocked
 
+
+def step_count_text(n_steps: int) -> str:
+    """Return "6 steps" (the steps after the opening view, as `sciatic-atlas scenes` counts)."""
+    return f"{n_steps} step{'s' if n_steps != 1 else ''}" if n_steps else "1 view"
+
 ID_ROLE = QtCore.Qt.UserRole
 ERROR_ROLE = QtCore.Qt.UserRole + 1
 FREE_EXPLORE = ""  # the list entry for exploring without a scene
@@ -74,7 +79,7 @@ class ScenesPanel(QtWidgets.QWidget):
             self.list.addItem(free)
             for summary in summaries:
                 tags = " · ".join(AUDIENCE_NAMES.get(a, a) for a in summary.audience)
-                steps = f"{summary.n_steps} steps" if summary.n_steps > 1 else "1 view"
+                steps = step_count_text(summary.n_steps - 1)
                 item = QtWidgets.QListWidgetItem(f"{summary.title}\nfor {tags} · {steps}")
                 item.setData(ID_ROLE, summary.id)
                 item.setToolTip(summary.summary or summary.title)
