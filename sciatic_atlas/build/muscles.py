@@ -23,6 +23,7 @@ from sciatic_atlas.build import muscle_shape as shape
 from sciatic_atlas.build.model_map import SIDES, model_map, muscle_actuators
 from sciatic_atlas.build.muscle_bundle import bundle_surface, clip_below
 from sciatic_atlas.build.muscle_clearance import Obstacles, clear_of, lift, polydata, squash
+from sciatic_atlas.build.muscle_fan import fan_lines, fan_mesh
 from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def build(raw, part: BuildPart) -> BuildPart:
             if deeper:
                 obstacles.append((Obstacles(deeper), MUSCLE_CLEARANCE))
             verts, faces, anchors, centre, volume = _shape(
-                spec, muscles, bone, [obs for obs, _ in obstacles], raw.bodies, side)
+                spec, muscles, bone, [obs for obs, _ in obstacles], raw.bodies, side, part.meshes)
             if anchors is not None:
                 verts, _ = squash(verts, anchors, obstacles)
             verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
@@ -196,16 +197,27 @@ def _add_landmarks(out: BuildPart, base: str, side: str, sid: str, muscles) -> N
 
 
 def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bodies: dict,
-           side: str = "r"):
+           side: str = "r", meshes: dict | None = None):
     """Return (vertices, faces, anchors, centreline, volume mm^3) of one muscle.
 
     The surface is lifted off ``below`` but not yet cleared of it; ``anchors`` (or
     None for bundles) gives each vertex the skeleton point it was built around.
 
-    ``below`` holds the bone and the deeper muscles the belly is lifted off.
+    ``below`` holds the bone and the deeper muscles the belly is lifted off; ``meshes``
+    (the bones built so far) gives fans (``fan`` in the spec) their origin lines.
     """
     volume = sum(shape.belly_volume(m.max_force, spec.get("fibre_length", m.optimal_fibre_length),
                                     shape.path_length(m.path)) for m in muscles)
+    if spec.get("fan"):
+        origin, insertion, out_dir = fan_lines(spec, meshes, muscles, side)
+        fan = spec["fan"]
+        verts, faces, centre = fan_mesh(
+            origin, insertion, below, volume, clearance=float(fan.get("clearance", 1.0)),
+            pull=bool(fan.get("pull", True)), tendon=float(spec.get("tendon", (0, 0.12))[1]),
+            peak=float(spec.get("peak", 0.45)), thickness_max=float(spec.get("thickness_max", 40)),
+            bow=float(fan.get("bow", 0.0)), out_dir=out_dir,
+            origin_thickness=float(fan.get("origin_thickness", 0.2)))
+        return verts, faces, None, centre, volume
     if spec.get("bundle"):
         paths, weights, volume = _bundle_paths(spec, muscles, raw_bodies)
         surf = bundle_surface(paths, weights, volume, bone)

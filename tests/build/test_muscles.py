@@ -160,10 +160,11 @@ def test_sheet_muscles_are_wider_than_thick(built):
         mid = len(centre) // 2
         loops = list(_sections(part.meshes[sid], centre[mid - 3 : mid + 4]))
         assert loops, sid
-        for xy in loops:  # extent along the section's principal axes
-            xy = xy - xy.mean(axis=0)
-            axes = np.linalg.svd(xy, full_matrices=False)[2]
-            width, thick = np.ptp(xy @ axes[0]), np.ptp(xy @ axes[1])
+        for xy in loops:  # a curved slab: width = half the perimeter, thickness = area / width
+            x, y = xy[:, 0], xy[:, 1]
+            area = 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+            width = 0.5 * np.linalg.norm(np.diff(np.vstack([xy, xy[:1]]), axis=0), axis=1).sum()
+            thick = area / width
             assert width > 2.0 * thick, f"{sid}: section {width:.0f} x {thick:.0f} mm"
 
 
@@ -204,8 +205,8 @@ def test_shapes_are_deterministic(built):
     for base in ("longissimus", "gluteus_medius", "soleus"):
         spec = model_map()["muscles"][base]
         ms = [raw.muscles[a] for a in acts[f"{base}_r"]]
-        a = muscles._shape(spec, ms, bone, [bone], raw.bodies)
-        b = muscles._shape(spec, ms, bone, [bone], raw.bodies)
+        a = muscles._shape(spec, ms, bone, [bone], raw.bodies, "r", bone_part.meshes)
+        b = muscles._shape(spec, ms, bone, [bone], raw.bodies, "r", bone_part.meshes)
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]), base
 
 
@@ -264,3 +265,83 @@ def test_leg_muscles_arise_from_the_upper_leg(built):
                 "tibialis_posterior_l", "soleus_r"):
         top = part.meshes[sid].vertices[:, 2].max()
         assert top > fibula_top - 30.0, f"{sid} starts at z {top:.0f}, fibular head {fibula_top:.0f}"
+
+
+# ---- gluteal fans (Gray's Anatomy 42nd ed., ch. 79) -------------------------------------
+
+def _target_volume(raw, base: str, side: str = "r") -> float:
+    from sciatic_atlas.build.model_map import model_map, muscle_actuators
+    from sciatic_atlas.build.muscle_shape import path_length
+
+    spec = model_map()["muscles"][base]
+    acts = muscle_actuators(raw.muscles)[f"{base}_{side}"]
+    return sum(belly_volume(raw.muscles[a].max_force,
+                            spec.get("fibre_length", raw.muscles[a].optimal_fibre_length),
+                            path_length(raw.muscles[a].path)) for a in acts)
+
+
+def test_gluteus_medius_covers_the_upper_ilium_up_to_the_crest(built):
+    from scipy.spatial import cKDTree
+
+    from sciatic_atlas.build.muscle_fan import crest_part, iliac_crest
+
+    _, bone_part, part = built
+    crest = crest_part(iliac_crest(bone_part.meshes["hip_bone_r"].vertices, "r"), (0.15, 0.7))
+    gap = cKDTree(part.meshes["gluteus_medius_r"].vertices).query(crest)[0]
+    assert gap.max() < 15.0, f"crest to gluteus medius: up to {gap.max():.0f} mm"
+
+
+def test_gluteus_maximus_arises_from_psis_and_sacrum_and_keeps_its_volume(built):
+    from scipy.spatial import cKDTree
+
+    raw, bone_part, part = built
+    mesh = part.meshes["gluteus_maximus_r"]
+    tree = cKDTree(mesh.vertices)
+    hip = bone_part.meshes["hip_bone_r"].vertices
+    upper = hip[hip[:, 2] > raw.joints["hip_flexion_r"]["anchor"][2]]
+    psis = upper[np.argmax(upper[:, 1])]  # most posterior point of the ilium
+    assert tree.query(psis)[0] < 20.0
+    sacrum = bone_part.meshes["sacrum"].vertices
+    assert tree.query(sacrum)[0].min() < 8.0  # lies on the dorsal sacrum
+    volume = mesh_ops.signed_volume(mesh.vertices, mesh.faces)
+    target = _target_volume(raw, "gluteus_maximus")
+    assert 0.75 * target <= volume <= 1.2 * target, f"{volume / 1e3:.0f} of {target / 1e3:.0f} ml"
+    for base in ("gluteus_medius", "gluteus_minimus"):
+        m = part.meshes[f"{base}_r"]
+        got, want = mesh_ops.signed_volume(m.vertices, m.faces), _target_volume(raw, base)
+        assert 0.8 * want <= got <= 1.2 * want, f"{base}: {got / 1e3:.0f} of {want / 1e3:.0f} ml"
+
+
+def _first_hits(part, sids, starts, direction, length=400.0):
+    """Return, per ray, the distance to the first hit on each structure (inf if none)."""
+    from sciatic_atlas.build.muscle_clearance import polydata
+
+    out = np.full((len(starts), len(sids)), np.inf)
+    for j, sid in enumerate(sids):
+        surf = polydata(part.meshes[sid].vertices, part.meshes[sid].faces)
+        for i, p in enumerate(starts):
+            pts, _ = surf.ray_trace(p, p + length * direction)
+            if len(pts):
+                out[i, j] = np.linalg.norm(pts - p, axis=1).min()
+    return out
+
+
+def test_gluteal_layers_stack_deep_to_superficial(built):
+    _, _, part = built
+    # From the side (right side: lateral is -x) through the ilium: medius before minimus.
+    ys, zs = np.meshgrid(np.linspace(140, 200, 5), np.linspace(940, 1010, 5))
+    starts = np.c_[np.full(ys.size, -320.0), ys.ravel(), zs.ravel()]
+    hits = _first_hits(part, ["gluteus_medius_r", "gluteus_minimus_r"], starts,
+                       np.array([1.0, 0.0, 0.0]))
+    both = np.isfinite(hits).all(axis=1)
+    assert both.sum() >= 5
+    assert np.all(hits[both, 0] < hits[both, 1])
+    # From behind: maximus before medius and piriformis.
+    xs, zs = np.meshgrid(np.linspace(-130, -70, 5), np.linspace(930, 1030, 5))
+    starts = np.c_[xs.ravel(), np.full(xs.size, 450.0), zs.ravel()]
+    for deeper in ("gluteus_medius_r", "piriformis_r"):
+        hits = _first_hits(part, ["gluteus_maximus_r", deeper], starts,
+                           np.array([0.0, -1.0, 0.0]))
+        both = np.isfinite(hits).all(axis=1)
+        assert both.sum() >= 2, deeper
+        assert np.all(hits[both, 0] < hits[both, 1]), deeper
