@@ -166,6 +166,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if frame.overlays and not self.session.model.has_mesh("skin"):
             text = f"{text}\n\n⚠ {NO_SKIN_NOTE}" if text else f"⚠ {NO_SKIN_NOTE}"
             self.statusBar().showMessage(NO_SKIN_NOTE, 15000)
+        self.narration.set_dark(self.viewport.is_dark)
         self.narration.show_step(title, frame.title if scene else "", text, min(vs.step, n_steps - 1), n_steps)
         self.frame_shown.emit()
 

@@ -28,6 +28,7 @@ CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
 HOVER_DELAY_MS = 150  # pick for the hover name once the pointer rests this long
 GLIDE_MS = 650  # duration of a camera move between steps
 PEEL_OCCLUSION_RATIO = 0.1
+MIN_GLIDE_FRAMES = 10  # a glide with fewer frames than this stutters: cut to the view instead
 FLY_MARGIN = 0.6  # around a structure flown to: the structure and what lies about it
 
 
@@ -206,8 +207,18 @@ class QtViewport(QtWidgets.QFrame):
             self.plotter.interactor, "grabFramebuffer") else self.plotter.interactor.grab().toImage()
 
     # -- camera glide ---------------------------------------------------------------------------
+    @property
+    def can_glide(self) -> bool:
+        """True unless moving frames were measured too slow for a smooth glide."""
+        return self.moving_frame_ms is None or self.moving_frame_ms * MIN_GLIDE_FRAMES <= GLIDE_MS
+
+    moving_frame_ms: float | None = None  # smoothed time of a reduced-quality frame
+
     def _start_glide(self, start, target) -> None:
         self._glide_from, self._glide_to = start, target
+        if not self.can_glide:  # a slow renderer: cut straight to the new view
+            self.finish_glide()
+            return
         self._glide_start = time.perf_counter()
         self._set_fast(True)
         self._glide_timer.start()
@@ -218,7 +229,12 @@ class QtViewport(QtWidgets.QFrame):
 
     def _glide_frame(self, t: float) -> None:
         set_camera(self.plotter, camera_path.interpolate(self._glide_from, self._glide_to, t))
+        started = time.perf_counter()
         self.plotter.render()
+        ms = (time.perf_counter() - started) * 1000.0
+        self.moving_frame_ms = ms if self.moving_frame_ms is None else 0.5 * (self.moving_frame_ms + ms)
+        if not self.can_glide:
+            self.finish_glide()
 
     def finish_glide(self) -> None:
         """Jump to the end of a running camera glide and draw the full-quality frame."""

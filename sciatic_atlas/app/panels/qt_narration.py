@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt5 import QtCore, QtWidgets
+from PyQt5 import QtCore, QtGui, QtWidgets
 
 
 MAX_SHARE = 0.2  # the most of the window's height the title, or the text, may take
@@ -98,8 +98,28 @@ class NarrationPanel(QtWidgets.QFrame):
         super().resizeEvent(event)
         self.fit_height()
 
+    dark = False
+    points = 11
+
     def set_text_size(self, points: int) -> None:
         """Set the narration's type size (larger when presenting)."""
-        self.title.setStyleSheet(f"font-size:{round(points * 1.35)}pt; font-weight:600")
-        self.text.setStyleSheet(f"font-size:{points}pt")
-        self.counter.setStyleSheet(f"font-size:{max(9, points - 1)}pt; color:#666")
+        self.points = int(points)
+        self._style()
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the 3D view's background: light text on a dark strip under a dark scene."""
+        if bool(dark) != self.dark:
+            self.dark = bool(dark)
+            self._style()
+
+    def _style(self) -> None:
+        fg, muted, bg = ("#eeeeee", "#aaaaaa", "#1d1e22") if self.dark else ("#111111", "#666666", "")
+        self.setAutoFillBackground(bool(bg))
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), QtGui.QColor(bg or "#efefef"))
+        self.setPalette(palette) if bg else self.setPalette(QtWidgets.QApplication.palette(self))
+        points = self.points
+        self.title.setStyleSheet(f"font-size:{round(points * 1.35)}pt; font-weight:600; color:{fg}")
+        self.text.setStyleSheet(f"font-size:{points}pt; color:{fg}")
+        self.counter.setStyleSheet(f"font-size:{max(9, points - 1)}pt; color:{muted}")
+        self.fit_height()
