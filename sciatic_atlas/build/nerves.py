@@ -6,18 +6,24 @@ Runs after the bones, discs and muscles stages. It finds the landmarks
 :mod:`~sciatic_atlas.build.nerve_branches`, :mod:`~sciatic_atlas.build.nerve_variants`),
 smooths each path, pushes it out of bone and sweeps it into a tube
 (:mod:`~sciatic_atlas.build.nerve_geometry`). Centrelines run proximal to distal (mm).
+
+Like the muscles stage, it builds the right side and mirrors it for the left about the
+model's sagittal mirror plane (:func:`sciatic_atlas.build.muscles.mirror_plane`), so the
+two sides match; when the model's sides differ both are built.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
 from sciatic_atlas.anatomy.frame import SIDES
 from sciatic_atlas.build import nerve_branches, nerve_paths, nerve_plexus, nerve_variants
 from sciatic_atlas.build.landmarks import bone_vertices, find_landmarks
-from sciatic_atlas.build.model_map import bone_geoms
+from sciatic_atlas.build.model_map import bone_geoms, muscle_actuators
+from sciatic_atlas.build.muscles import mirror_plane
 from sciatic_atlas.build.nerve_context import NerveContext, NerveSpec
 from sciatic_atlas.build.nerve_geometry import BoneField, smooth_path, tube_mesh
 from sciatic_atlas.build.nerve_planes import TissueProbe, steer
@@ -117,8 +123,9 @@ def build(raw, part: BuildPart) -> BuildPart:
     view = BuildPart(meshes=part.meshes, landmarks={**part.landmarks, **out.landmarks},
                      centrelines=part.centrelines)
     field = bone_field(raw, part)
+    mid_x = mirror_plane(raw.muscles, muscle_actuators(raw.muscles))
     variant_specs = {}
-    for s in SIDES:
+    for s in ("r", "l") if mid_x is None else ("r",):
         c = NerveContext(raw, view, s)
         spine = {k: v for k, v in _spine_landmarks(c, view).items() if k not in view.landmarks}
         out.landmarks.update(spine)
@@ -136,7 +143,55 @@ def build(raw, part: BuildPart) -> BuildPart:
             extra = {"kind": spec.kind, **({"parent": spec.parent} if spec.parent else {}), **spec.extra}
             out.meshes[spec.sid] = BuiltMesh(verts, faces, "", extra)
             out.centrelines[spec.sid] = paths[spec.sid]
+    if mid_x is not None:
+        variant_specs["l"] = {option: [replace(spec, sid=left_id(spec.sid)) for spec in specs]
+                              for option, specs in variant_specs["r"].items()}
+        _mirror_left(out, mid_x)
     out.variants.update(nerve_variants.variants_record(variant_specs))
-    out.info["nerves"] = {"count": len(out.meshes), "clearance_mm": CLEARANCE}
+    out.info["nerves"] = {"count": len(out.meshes), "clearance_mm": CLEARANCE,
+                          "left": "built" if mid_x is None else f"mirrored from the right about x = {mid_x:.2f} mm"}
     log.info("built %d nerve meshes", len(out.meshes))
     return out
+
+
+def left_id(sid: str) -> str:
+    """Return the left-side id of right-side structure id ``sid`` (``_r`` or ``_r__...`` suffix)."""
+    head, sep, tail = sid.partition("__ba_")
+    if not head.endswith("_r"):
+        return sid
+    return head[:-2] + "_l" + sep + tail
+
+
+def mirrored(points: np.ndarray, mid_x: float) -> np.ndarray:
+    """Reflect points (mm) across the sagittal plane x = ``mid_x``."""
+    out = np.array(points, dtype=float, copy=True)
+    out[..., 0] = 2.0 * mid_x - out[..., 0]
+    return out
+
+
+def _left_value(value):
+    """Return a right-side extra value (id, list of ids) renamed for the left side."""
+    if isinstance(value, str):
+        return left_id(value)
+    if isinstance(value, list):
+        return [_left_value(v) for v in value]
+    return value
+
+
+def _mirror_left(out: BuildPart, mid_x: float) -> None:
+    """Add the left side to ``out``: the right side's meshes, centrelines and landmarks mirrored.
+
+    Meshes are reflected with their winding flipped (so they stay outward facing); ids in
+    ``extra`` (parent, supplies) are renamed; landmarks this stage found on the right replace
+    the left ones found the same way (the bones mirror each other to ~1 mm).
+    """
+    for sid in [k for k in out.meshes if left_id(k) != k]:
+        m = out.meshes[sid]
+        extra = {k: _left_value(v) for k, v in m.extra.items()}
+        out.meshes[left_id(sid)] = BuiltMesh(mirrored(m.vertices, mid_x), np.asarray(m.faces)[:, ::-1].copy(),
+                                             m.body, extra)
+        out.centrelines[left_id(sid)] = mirrored(out.centrelines[sid], mid_x)
+    for name in [k for k in out.landmarks if k.endswith("_r")]:
+        lm = out.landmarks[name]
+        out.landmarks[name[:-2] + "_l"] = Landmark(mirrored(lm.position, mid_x), "left", _left_value(lm.structure),
+                                                   f"{lm.how} (right side's, mirrored)")

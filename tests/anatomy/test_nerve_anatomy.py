@@ -176,3 +176,16 @@ def test_nerve_meshes_are_closed(model):
         edges = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
         _, counts = np.unique(edges, axis=0, return_counts=True)
         assert np.all(counts == 2), f"{sid} is not a closed 2-manifold"
+
+
+def test_left_nerves_mirror_the_right(model):
+    """The left nerve tree is the right one mirrored about the median plane (within 2 mm)."""
+    x0 = (model.landmark("hip_joint_centre_l")[0] + model.landmark("hip_joint_centre_r")[0]) / 2
+    right = [s for s in model.structure_ids if s.endswith("_r")
+             and model.structure_info(s).get("kind") in ("root", "nerve", "branch")]
+    assert len(right) >= 35
+    for sid in right:
+        mirror = model.centreline(sid[:-2] + "_l") * [-1.0, 1.0, 1.0] + [2 * x0, 0.0, 0.0]
+        line = model.centreline(sid)
+        gap = np.linalg.norm(line[:, None, :] - mirror[None, :, :], axis=2).min(axis=1)
+        assert gap.max() <= 2.0, f"{sid}: left differs from the mirrored right by {gap.max():.1f} mm"
