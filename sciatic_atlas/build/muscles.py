@@ -239,7 +239,9 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     s = shape.stations(tendon, length)
     centre = shape.smooth_curve(m.path, s)
     area = shape.area_profile(s, tendon, length, volume, force, peak)
-    aspect = float(spec.get("aspect", 1.3))
+    aspect = np.full(len(s), float(spec.get("aspect", 1.3)))
+    if "tendon_band" in spec:  # a flat distal tendon (calcaneal tendon): width x thickness mm
+        area, aspect = _tendon_band(s, tendon[1], area, aspect, *spec["tendon_band"])
     tang = shape.tangents(centre)
     if "thickness_axis" in spec:
         axis = np.asarray(spec["thickness_axis"], dtype=float)  # given for the right side
@@ -256,6 +258,22 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     rings = shape.spindle_rings(centre, tang, normal, area, aspect)
     verts, faces = _loft(rings)
     return verts, faces, _anchors(np.repeat(centre, rings.shape[1], axis=0), verts), centre, volume
+
+
+def _tendon_band(s: np.ndarray, distal: float, area: np.ndarray, aspect: np.ndarray,
+                 width: float, thick: float, width_end: float):
+    """Widen the distal tendon into a flat band ``width`` x ``thick`` mm, ``width_end`` at its end.
+
+    Over the distal tendon fraction the band's width grows linearly to ``width_end``;
+    the belly blends into it (the larger area wins), so only the tendon changes.
+    """
+    t = np.clip((s - (1.0 - distal)) / max(distal, 1e-6), 0.0, 1.0)
+    w = np.where(s >= 1.0 - distal, width + (width_end - width) * t, 0.0)
+    band = np.pi / 4.0 * w * thick
+    use = band > area
+    area = np.where(use, band, area)
+    aspect = np.where(use, np.maximum(w, 1e-6) / thick, aspect)
+    return area, aspect
 
 
 def _loft(rings: np.ndarray):
