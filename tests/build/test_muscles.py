@@ -345,3 +345,22 @@ def test_gluteal_layers_stack_deep_to_superficial(built):
         both = np.isfinite(hits).all(axis=1)
         assert both.sum() >= 2, deeper
         assert np.all(hits[both, 0] < hits[both, 1]), deeper
+
+
+def test_calcaneal_tendon_is_a_flat_band_and_the_gastrocnemius_heads_part(built):
+    from scipy.spatial import cKDTree
+
+    from sciatic_atlas.build.muscle_clearance import polydata
+
+    _, _, part = built
+
+    def section(sid, z):
+        m = part.meshes[sid]
+        return np.asarray(polydata(m.vertices, m.faces).slice(normal="z", origin=(0, 0, z)).points)
+
+    band = section("soleus_r", 150.0)  # above the heel
+    width, thick = np.ptp(band[:, 0]), np.ptp(band[:, 1])
+    assert width > 12.0 and 3.0 < thick < 9.0 and width > 2.0 * thick, (width, thick)
+    gap = cKDTree(section("gastrocnemius_medial_head_r", 390.0)).query(
+        section("gastrocnemius_lateral_head_r", 390.0))[0].min()
+    assert gap > 6.0, f"gastrocnemius heads {gap:.1f} mm apart"
