@@ -34,6 +34,7 @@ class NerveSpec:
     kind: str  # "root" | "nerve" | "branch" | "variant"
     parent: str = ""  # structure id of the nerve it arises from
     fixed: int = 0  # leading path points not pushed out of bone (root in its foramen)
+    pushed: bool = True  # False: runs in bony canals (roots in the spine), never pushed out of bone
     extra: dict = field(default_factory=dict)
     planes: list[Plane] = field(default_factory=list)  # tissue planes it is steered into
     pin: tuple[bool, bool] = (True, True)  # keep the first / last point where the planes apply

@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from sciatic_atlas.anatomy.frame import SIDES
-from sciatic_atlas.build import nerve_branches, nerve_paths, nerve_plexus, nerve_variants
+from sciatic_atlas.build import nerve_branches, nerve_paths, nerve_plexus, nerve_roots, nerve_variants
 from sciatic_atlas.build.landmarks import bone_vertices, find_landmarks
 from sciatic_atlas.build.model_map import bone_geoms, muscle_actuators
 from sciatic_atlas.build.muscles import mirror_plane
@@ -56,6 +56,8 @@ def build_path(spec: NerveSpec, field: BoneField, probe: TissueProbe | None = No
         s = np.linspace(0.0, 1.0, len(path))
         thick = np.interp(s, [sec.at for sec in spec.sections], [sec.thickness for sec in spec.sections])
         path = steer(path, spec.control, spec.planes, probe, thick / 2, pin=spec.pin)
+    if not spec.pushed:
+        return path
     half = min(min(sec.width, sec.thickness) for sec in spec.sections) / 2
     return field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2)
 
@@ -85,7 +87,7 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
         specs.append(spec)
         return paths[spec.sid]
 
-    for spec in nerve_plexus.roots(c):
+    for spec in [*nerve_roots.roots(c), *nerve_plexus.roots(c)]:
         add(spec)
     division = add(nerve_paths.sciatic(c))[-1]
     tib = add(nerve_paths.tibial(c, division))

@@ -71,7 +71,8 @@ def test_sciatic_tree_holds_its_branches_and_not_the_gluteal_nerves(kb):
             "medial_plantar_nerve", "lateral_plantar_nerve", "sural_nerve",
             "branch_tibial_nerve__semitendinosus"} <= tree
     assert not tree & {"superior_gluteal_nerve", "inferior_gluteal_nerve", "nerve_to_piriformis", "l5_ventral_ramus"}
-    assert _bases(kb, kb.expand("roots")) == {f"{r}_ventral_ramus" for r in ("l4", "l5", "s1", "s2", "s3")}
+    assert _bases(kb, kb.expand("roots")) == ({f"{r}_ventral_ramus" for r in ("l4", "l5", "s1", "s2", "s3")}
+                                              | {f"{r}_root" for r in ("l4", "l5", "s1")})
 
 
 def test_skeleton_groups(kb):

@@ -15,7 +15,7 @@ from sciatic_atlas.anatomy.paths import DATA_DIR
 
 SACRAL_PLEXUS_LEVELS = {"L4", "L5", "S1", "S2", "S3"}
 NERVES = (
-    "l4_ventral_ramus l5_ventral_ramus s1_ventral_ramus s2_ventral_ramus s3_ventral_ramus "
+    "l4_root l5_root s1_root l4_ventral_ramus l5_ventral_ramus s1_ventral_ramus s2_ventral_ramus s3_ventral_ramus "
     "lumbosacral_trunk sciatic_nerve tibial_nerve common_fibular_nerve superficial_fibular_nerve "
     "deep_fibular_nerve medial_plantar_nerve lateral_plantar_nerve sural_nerve superior_gluteal_nerve "
     "inferior_gluteal_nerve nerve_to_piriformis posterior_femoral_cutaneous_nerve"

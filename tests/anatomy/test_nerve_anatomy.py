@@ -23,6 +23,13 @@ def model():
     return nerve_model()
 
 
+def _inside(model, sid: str, points: np.ndarray) -> np.ndarray:
+    from sciatic_atlas.build.mesh_ops import SignedDistance
+
+    mesh = model.mesh(sid)
+    return SignedDistance(mesh.vertices, mesh.faces)(points) < 0.0
+
+
 def _closest_pair(a: np.ndarray, b: np.ndarray) -> tuple[int, int, float]:
     d = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)
     i, j = np.unravel_index(int(np.argmin(d)), d.shape)
@@ -164,6 +171,8 @@ def test_nerves_stay_out_of_bone(model):
         if info.get("kind") not in ("root", "nerve", "branch", "variant"):
             continue
         line = model.centreline(sid)[2 if info["kind"] == "root" else 0:]  # roots start in a foramen
+        if "passes_disc" in info:  # a root in the spine: only its course in the canal (the sacrum has no foramina)
+            line = line[_inside(model, "spinal_canal", line)]
         d, _ = field.distance(line)
         assert d.min() > -1.0, f"{sid} enters bone by {-d.min():.1f} mm"
 
@@ -189,3 +198,27 @@ def test_left_nerves_mirror_the_right(model):
         line = model.centreline(sid)
         gap = np.linalg.norm(line[:, None, :] - mirror[None, :, :], axis=2).min(axis=1)
         assert gap.max() <= 2.0, f"{sid}: left differs from the mirrored right by {gap.max():.1f} mm"
+
+
+@pytest.mark.parametrize("s", SIDES)
+@pytest.mark.parametrize(("root", "disc", "foramen"), [("l4", "disc_l3_l4", "foramen_l4_l5"),
+                                                     ("l5", "disc_l4_l5", "foramen_l5_s1"),
+                                                     ("s1", "disc_l5_s1", None)])
+def test_traversing_root_passes_behind_its_disc_in_the_canal(model, s, root, disc, foramen):
+    """A disc bulge catches the root below: L5 passes the L4/L5 disc, S1 the L5/S1 disc (Bogduk 2012)."""
+    from sciatic_atlas.build.mesh_ops import SignedDistance
+
+    sid = f"{root}_root_{s}"
+    if not model.has_mesh(sid):
+        pytest.skip(f"{sid} not built")
+    line = model.centreline(sid)
+    level = line[np.abs(line[:, 2] - model.landmark(disc)[2]) < 4.0]
+    assert len(level), f"{sid} does not reach the level of {disc}"
+    gap = SignedDistance(model.mesh(disc).vertices, model.mesh(disc).faces)(level)
+    assert 0.0 < gap.min() <= 8.0, f"{sid} is {gap.min():.1f} mm from {disc} (behind it: 0-8 mm)"
+    assert np.all(_inside(model, "spinal_canal", level)), f"{sid} leaves the canal at {disc}"
+    assert level[:, 1].mean() > model.landmark(disc)[1], "behind the disc"
+    if foramen is not None:
+        assert np.linalg.norm(line[-1] - model.landmark(f"{foramen}_{s}")) < 3.0, f"exits at {foramen}"
+    ramus = model.centreline(f"{root}_ventral_ramus_{s}")
+    assert np.linalg.norm(line[-1] - ramus[0]) < 3.0, "continues as its ventral ramus"
