@@ -11,12 +11,14 @@ weights and colours (:func:`paint`), trigger-point positions on their muscles
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import yaml
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
+from sciatic_atlas.anatomy.overlay_paint import Layer, Refined, composite, refine
 from sciatic_atlas.anatomy.paths import DATA_DIR
 from sciatic_atlas.anatomy.skin_regions import (
     SkinSurface,
@@ -28,9 +30,8 @@ from sciatic_atlas.anatomy.skin_regions import (
 
 KINDS = ("dermatome", "referral", "cutaneous_nerve")
 SKIN_RGB = (0.93, 0.79, 0.69)
-ESSENTIAL_ALPHA, SPILLOVER_ALPHA = 0.85, 0.5
-HATCH_PERIOD_MM = 14.0  # diagonal stripes mark spillover zones (readable without colour)
 REPORT_FRACTION = 0.15  # regions covered at least this much are named in summaries
+_REFINED: "weakref.WeakKeyDictionary[object, Refined]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -117,23 +118,45 @@ def zone_weights(surface: SkinSurface, overlay: Overlay, side: str) -> tuple[np.
     return essential, np.clip(spill - essential, 0.0, 1.0)
 
 
-def paint(model, overlay_ids, side: str | None = None, base_rgb=SKIN_RGB) -> np.ndarray:
-    """Return per-vertex RGB (N, 3, floats 0..1) of the skin with the overlays laid on it.
-
-    Overlays are composited in the given order; essential zones are solid, spillover
-    zones lighter and striped, so they stay apart without relying on colour alone.
-    """
+def layers(model, overlay_ids, side: str | None = None) -> list[Layer]:
+    """Return each overlay's colour and per-vertex (essential, spillover) weights on the skin."""
     surface = skin_surface(model)
     side = side or default_side()
-    rgb = np.tile(np.asarray(base_rgb, dtype=float), (len(surface.vertices), 1))
-    v = surface.vertices
-    hatch = 0.5 + 0.5 * (np.sin(2 * np.pi * (v[:, 0] + v[:, 1] + v[:, 2]) / HATCH_PERIOD_MM) > 0)
+    out = []
     for oid in overlay_ids:
         overlay = get_overlay(oid)
         essential, spill = zone_weights(surface, overlay, side)
-        alpha = np.maximum(ESSENTIAL_ALPHA * essential, SPILLOVER_ALPHA * spill * hatch)
-        rgb = rgb * (1 - alpha[:, None]) + np.asarray(overlay.colour)[None, :] * alpha[:, None]
-    return rgb
+        out.append(Layer(overlay.colour, essential, spill))
+    return out
+
+
+def refined_skin(model) -> Refined:
+    """Return (once per model) the skin split for painting (:func:`overlay_paint.refine`)."""
+    if model not in _REFINED:
+        surface = skin_surface(model)
+        _REFINED[model] = refine(surface.vertices, surface.faces)
+    return _REFINED[model]
+
+
+def paint(model, overlay_ids, side: str | None = None, base_rgb=SKIN_RGB, refined: bool = False) -> np.ndarray:
+    """Return per-vertex RGB (N, 3, floats 0..1) of the skin with the overlays laid on it.
+
+    Essential zones are solid, spillover zones a lighter tint with coarse stripes of the
+    full colour, and overlapping overlays are mixed in bands of each colour rather than
+    stacked (see :mod:`sciatic_atlas.anatomy.overlay_paint`), so none hides another.
+
+    Parameters
+    ----------
+    refined : bool
+        Paint the vertices of :func:`refined_skin` (straight-edged stripes) instead of
+        the skin's own.
+    """
+    found = layers(model, overlay_ids, side)
+    if not refined:
+        return composite(skin_surface(model).vertices, found, base_rgb)
+    fine = refined_skin(model)
+    found = [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover)) for lay in found]
+    return composite(fine.vertices, found, base_rgb)
 
 
 def trigger_points(model, overlay: Overlay, side: str | None = None) -> list[tuple[TriggerPoint, np.ndarray]]:

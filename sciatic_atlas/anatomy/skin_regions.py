@@ -33,6 +33,10 @@ from sciatic_atlas.anatomy.paths import DATA_DIR, REBUILD_HINT
 
 SPEC_KEYS = {"segments", "side", "aspect", "along", "foot_parts", "toe", "across", "feather"}
 FEATHER_DEFAULTS = {"aspect": 12.0, "along": 0.05, "toe": 0.3, "across": 0.06, "blur": 3}
+CORNER_FEATHERS = 2.5  # corner radius of a region, in feather widths
+WOBBLE_FEATHERS, WOBBLE_MM = 0.6, (170.0, 110.0)  # outline waviness: amplitude, wavelengths
+OPEN_END = 10.0  # an along range reaching a segment end is left open there
+SEGMENT_CHAIN = ("lower_back", "buttock", "thigh", "knee", "leg", "ankle", "foot")  # top to bottom
 SIDES = {"left": (1,), "right": (-1,), "both": (-1, 1)}
 
 
@@ -109,24 +113,52 @@ def skin_surface(model) -> SkinSurface:
     return surface
 
 
-def _ramp(x: np.ndarray, lo: float, hi: float, width: float) -> np.ndarray:
-    """Return 1 inside [lo, hi], falling smoothly to 0 over ``width`` outside it."""
-    if width <= 0:
-        return ((x >= lo) & (x <= hi)).astype(float)
-    below = np.clip((x - (lo - width)) / width, 0.0, 1.0)
-    above = np.clip(((hi + width) - x) / width, 0.0, 1.0)
-    t = np.minimum(below, above)
+def _smooth(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0.0, 1.0)
     return t * t * (3 - 2 * t)
 
 
-def _angular_ramp(a: np.ndarray, start: float, end: float, width: float) -> np.ndarray:
-    """Membership of angles ``a`` (deg) in the arc from ``start`` clockwise to ``end``."""
+def _interval_offset(x: np.ndarray, lo: float, hi: float, width: float) -> np.ndarray:
+    """Signed distance of ``x`` outside [lo, hi] in units of ``width`` (negative inside)."""
+    centre, half = 0.5 * (lo + hi), 0.5 * (hi - lo)
+    return (np.abs(x - centre) - half) / max(width, 1e-9)
+
+
+def _arc_offset(a: np.ndarray, start: float, end: float, width: float) -> np.ndarray:
+    """Signed distance (in ``width`` units) of angles ``a`` (deg) outside the arc start..end clockwise."""
     span = (end - start) % 360.0 or 360.0
-    rel = (a - start) % 360.0
-    # Distance outside the arc, measured the short way round to either end.
-    outside = np.where(rel <= span, 0.0, np.minimum(rel - span, 360.0 - rel))
-    t = np.clip(1.0 - outside / max(width, 1e-9), 0.0, 1.0)
-    return t * t * (3 - 2 * t)
+    rel = (a - start - 0.5 * span + 180.0) % 360.0 - 180.0  # -180..180 from the arc's middle
+    return (np.abs(rel) - 0.5 * span) / max(width, 1e-9)
+
+
+def _wobble(vertices: np.ndarray) -> np.ndarray:
+    """Return a smooth, fixed field in -1..1 over the skin (world mm) that waves region outlines.
+
+    Two long-wave sinusoids (:data:`WOBBLE_MM`): zone edges follow them by a fraction of a
+    feather width, so outlines wander gently like drawn ones instead of running ruler-straight.
+    """
+    v = np.asarray(vertices, dtype=float)
+    a = np.sin(2 * np.pi * (v @ np.array([0.3, 0.2, 0.93])) / WOBBLE_MM[0] + 0.7)
+    b = np.sin(2 * np.pi * (v @ np.array([-0.6, 0.7, 0.4])) / WOBBLE_MM[1] + 2.1)
+    return 0.5 * (a + b)
+
+
+def _rounded_box(offsets: list[np.ndarray], halves: list[float], wobble: np.ndarray | float = 0.0) -> np.ndarray:
+    """Membership (0..1) of a box with rounded corners, from per-axis signed offsets.
+
+    ``offsets`` are each axis's signed distance outside its interval in feather units
+    (see :func:`_interval_offset`), ``halves`` the intervals' half-widths in the same
+    units. Along a straight edge the membership falls from 1 to 0 over one feather width,
+    as a plain ramp would, shifted by ``wobble`` (-1..1) times :data:`WOBBLE_FEATHERS`; the corners are rounded with a radius of up to
+    :data:`CORNER_FEATHERS` feathers, half the narrowest interval at most, so zones have
+    the rounded outlines of the referral drawings rather than boxy corners.
+    """
+    if not offsets:
+        return 1.0
+    radius = min([CORNER_FEATHERS] + [0.5 * h for h in halves])
+    q = np.stack(offsets) + radius
+    outside = np.linalg.norm(np.maximum(q, 0.0), axis=0) + np.minimum(q.max(axis=0), 0.0) - radius
+    return _smooth(1.0 - np.maximum(outside + WOBBLE_FEATHERS * wobble, 0.0))
 
 
 def _pair(spec: dict, key: str) -> tuple[float, float]:
@@ -157,7 +189,8 @@ def validate_region_spec(spec: dict, surface: SkinSurface | None = None) -> None
                 raise ValueError(f"unknown {key} {bad}; known: {list(names)}")
 
 
-def region_weights(surface: SkinSurface, spec: dict, side: str | None = None) -> np.ndarray:
+def region_weights(surface: SkinSurface, spec: dict, side: str | None = None,
+                   closed: tuple[bool, bool] = (False, False)) -> np.ndarray:
     """Return per-vertex weights (0..1, soft-edged) of a region spec on the skin.
 
     Parameters
@@ -169,6 +202,11 @@ def region_weights(surface: SkinSurface, spec: dict, side: str | None = None) ->
         ``foot_parts``, ``toe``, ``across``, ``feather`` (see the module docstring).
     side : str, optional
         'left', 'right' or 'both'; overrides the spec's own ``side``.
+    closed : (bool, bool)
+        Whether the region ends at the upper / lower end of its segments when its
+        ``along`` range reaches them (no neighbouring region carries it on): it then
+        fades out within the segment with a rounded outline instead of being cut at the
+        segment's edge. :func:`union` works this out for a zone's specs.
 
     Returns
     -------
@@ -184,21 +222,59 @@ def region_weights(surface: SkinSurface, spec: dict, side: str | None = None) ->
     if "foot_parts" in spec:
         codes = [surface.foot_part_names.index(n) for n in spec["foot_parts"]]
         w *= np.isin(c["foot_part"], codes)
+    offsets, halves = [], []
     if "aspect" in spec:
-        w *= _angular_ramp(c["aspect"], *_pair(spec, "aspect"), feather["aspect"])
-    for key in ("along", "toe", "across"):
-        if key in spec:
-            w *= _ramp(c[key], *_pair(spec, key), feather[key])
+        start, end = _pair(spec, "aspect")
+        span = (end - start) % 360.0 or 360.0
+        if span < 360.0:
+            offsets.append(_arc_offset(c["aspect"], start, end, feather["aspect"]))
+            halves.append(0.5 * span / feather["aspect"])
+    on_limb = "segments" in spec and "foot_parts" not in spec
+    ranges = {key: _pair(spec, key) for key in ("along", "toe", "across") if key in spec}
+    if on_limb and any(closed):
+        lo, hi = ranges.get("along", (0.0, 1.0))
+        inset = feather["along"]
+        ranges["along"] = (inset if closed[0] and lo <= 0.0 else lo, 1.0 - inset if closed[1] and hi >= 1.0 else hi)
+    for key, (lo, hi) in ranges.items():
+        # A zone running on past a segment's end continues into the next segment:
+        # leave that end open, so the union of segments has no pinch at the joint.
+        lo, hi = (lo - OPEN_END if key == "along" and lo <= 0.0 else lo,
+                  hi + OPEN_END if key == "along" and hi >= 1.0 else hi)
+        offsets.append(_interval_offset(c[key], lo, hi, feather[key]))
+        halves.append(0.5 * (hi - lo) / feather[key])
+    w = w * _rounded_box(offsets, halves, _wobble(surface.vertices) if offsets and on_limb else 0.0)
     # Blur within the side only, so a region never bleeds across the midline.
     on_side = np.isin(c["side"], SIDES[side or spec.get("side", "both")])
     return np.clip(surface.blur(w, feather["blur"]), 0.0, 1.0) * on_side
 
 
+def _closed_ends(specs: list[dict], spec: dict) -> tuple[bool, bool]:
+    """Return whether ``spec``'s zone stops at the upper / lower end of its segments.
+
+    An end is open when a spec of the same zone covers the neighbouring segment of
+    :data:`SEGMENT_CHAIN` (a foot-part spec covers the foot).
+    """
+    names = spec.get("segments", [])
+    if "foot_parts" in spec or not names or any(n not in SEGMENT_CHAIN for n in names):
+        return False, False
+    covered = set()
+    for other in specs:
+        covered |= set(other.get("segments", [])) | ({"foot"} if "foot_parts" in other else set())
+    first, last = (SEGMENT_CHAIN.index(n) for n in (min(names, key=SEGMENT_CHAIN.index), max(names, key=SEGMENT_CHAIN.index)))
+    above = SEGMENT_CHAIN[first - 1] if first > 0 else None
+    below = SEGMENT_CHAIN[last + 1] if last + 1 < len(SEGMENT_CHAIN) else None
+    return above is not None and above not in covered, below is not None and below not in covered
+
+
 def union(surface: SkinSurface, specs: list[dict], side: str | None = None) -> np.ndarray:
-    """Return the soft union (per-vertex maximum) of several region specs."""
+    """Return the soft union (per-vertex maximum) of several region specs (one zone).
+
+    Where the zone ends at a segment's edge it fades out inside the segment with a
+    rounded outline (see ``closed`` of :func:`region_weights`).
+    """
     out = np.zeros(len(surface.vertices))
     for spec in specs:
-        out = np.maximum(out, region_weights(surface, spec, side))
+        out = np.maximum(out, region_weights(surface, spec, side, _closed_ends(specs, spec)))
     return out
 
 

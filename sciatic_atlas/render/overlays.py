@@ -13,13 +13,15 @@ plain colour and removes its decorations. The painting itself is NumPy in
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import replace
 
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkRenderingAnnotation import vtkLegendBoxActor
 
-from sciatic_atlas.anatomy.overlays import default_side, get_overlay, paint, trigger_marks
+from sciatic_atlas.anatomy.overlay_paint import spill_tint
+from sciatic_atlas.anatomy.overlays import default_side, get_overlay, paint, refined_skin, trigger_marks
 from sciatic_atlas.render import marks
 from sciatic_atlas.render.appearance import default_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
@@ -34,6 +36,7 @@ TRIGGER_RADIUS_MM = 6.0  # the dot on the skin
 DEEP_RADIUS_MM = 4.0  # the point in the muscle (seen through a translucent skin)
 LEGEND_FONT_PX = 14  # legend type height at scale 1 (pixels)
 LEGEND_MARGIN_PX = 12
+_PAINTED: "weakref.WeakKeyDictionary[object, pv.PolyData]" = weakref.WeakKeyDictionary()
 MIN_SKIN_OPACITY = 1.0  # a painted skin must be near-opaque to be read (the default skin is a veil)
 
 
@@ -49,12 +52,32 @@ def _skin_actor(plotter, model, actors: dict[str, StructureActor]) -> StructureA
     return item
 
 
+def _painted_skin(model) -> pv.PolyData:
+    """Return (once per model) the refined skin the overlays are painted on, with smooth normals.
+
+    The normals are the skin's own, interpolated, so the painted skin shades exactly like
+    the plain one.
+    """
+    if model not in _PAINTED:
+        fine = refined_skin(model)
+        cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(fine.faces, dtype=np.int32))
+        poly = pv.PolyData(fine.vertices.astype(np.float32), faces=cells)
+        normals = fine.lift(np.asarray(surface(model, "skin").point_normals, dtype=float))
+        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
+        poly.point_data["Normals"] = normals.astype(np.float32)
+        poly.point_data.active_normals_name = "Normals"
+        _PAINTED[model] = poly
+    return _PAINTED[model]
+
+
 def _clear(plotter, actors) -> None:
     for name in [n for n in plotter.renderer.actors if n.startswith(PREFIX)]:
         plotter.remove_actor(name, render=False, reset_camera=False)
     item = actors.get("skin")
     if item is not None:
         item.actor.mapper.scalar_visibility = False
+        if item.actor.mapper.GetInput() is not item.mesh:
+            item.actor.mapper.SetInputData(item.mesh)  # back to the plain skin
 
 
 def _add_trigger_mark(plotter, name: str, deep: np.ndarray, on_skin: np.ndarray) -> None:
@@ -78,14 +101,13 @@ def _add_trigger_mark(plotter, name: str, deep: np.ndarray, on_skin: np.ndarray)
 def legend_entries(overlays) -> list[tuple[str, tuple[float, float, float]]]:
     """Return the legend's ``(text, rgb)`` rows for ``overlays``: only what the skin really shows.
 
-    Spillover zones are painted as a paler, streaky wash of their overlay's colour (the
-    hatch is near the skin's vertex spacing, so it shows as streaks, not clean stripes).
+    Spillover zones are painted as a lighter tint of their overlay's colour crossed by
+    coarse diagonal stripes of the full colour; the swatch shows that tint.
     """
     rows = [(o.name, tuple(o.colour)) for o in overlays]
     spill = [o for o in overlays if o.spillover]
     if spill:
-        pale = tuple(0.55 + 0.45 * c for c in spill[0].colour)
-        rows.append(("paler, streaked = may spread here", pale))
+        rows.append(("paler, striped = may spread here", spill_tint(spill[0].colour)))
     if any(o.trigger_points for o in overlays):
         rows.append(("trigger point (over the muscle)", TRIGGER_RGB))
     return rows
@@ -188,12 +210,13 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
     overlays = [get_overlay(oid) for oid in overlay_ids]
     side = side or default_side()
     item = _skin_actor(plotter, model, actors)
-    # Colour the mapper's source: its dataset is a pipeline output that re-executes.
-    mesh = surface(model, "skin")
-    rgb = paint(model, overlay_ids, side, base_rgb=item.look.colour)
+    # The refined skin takes the paint (straight-edged stripes); the plain one comes back in _clear.
+    mesh = _painted_skin(model)
+    rgb = paint(model, overlay_ids, side, base_rgb=item.look.colour, refined=True)
     mesh.point_data[ARRAY] = np.round(rgb * 255).astype(np.uint8)
     mesh.Modified()
     mapper = item.actor.mapper
+    mapper.SetInputData(mesh)
     mapper.SetColorModeToDirectScalars()
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(ARRAY)

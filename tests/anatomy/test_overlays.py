@@ -121,3 +121,80 @@ def test_describe_lists_the_overlays(skin_model):
     ids = [entry["id"] for entry in described["overlay_summaries"]]
     assert ids == overlay_ids()
     assert all(entry["source"] for entry in described["overlay_summaries"])
+
+
+
+def test_overlapping_overlays_mix_and_a_lone_one_keeps_its_colour(skin_model, surface):
+    from sciatic_atlas.anatomy.overlay_paint import mix_weights
+    from sciatic_atlas.anatomy.overlays import layers, paint
+
+    ids = ["dermatome_l5", "skin_superficial_fibular"]
+    found = layers(skin_model, ids, "right")
+    shares, alpha = mix_weights(surface.vertices, found)
+    both = (found[0].essential > 0.95) & (found[1].essential > 0.95)
+    only_l5 = (found[0].essential > 0.95) & (found[1].essential + found[1].spillover < 1e-6)
+    assert both.sum() > 100 and only_l5.sum() > 20
+    assert (shares[both] > 0.1).all()  # both colours take part everywhere they overlap
+    assert (shares[both].argmax(axis=1) == 0).any() and (shares[both].argmax(axis=1) == 1).any()  # bands of each
+    mixed = paint(skin_model, ids, "right")
+    alone = [paint(skin_model, [oid], "right") for oid in ids]
+    for single in alone:
+        assert np.abs(mixed[both] - single[both]).max(axis=1).mean() > 0.05  # not just one of them on top
+    np.testing.assert_allclose(mixed[only_l5], alone[0][only_l5], atol=1e-9)
+
+
+def test_spillover_is_a_lighter_tint_with_coarse_stripes(skin_model, surface):
+    from sciatic_atlas.anatomy.overlay_paint import SPILL_PERIOD_MM
+    from sciatic_atlas.anatomy.overlays import layers, paint
+
+    (layer,) = layers(skin_model, ["referral_gluteus_minimus_posterior"], "right")
+    rgb = paint(skin_model, ["referral_gluteus_minimus_posterior"], "right")
+    spill = layer.spillover > 0.95
+    full = np.asarray(layer.colour)
+    lightness = rgb[spill].sum(axis=1)
+    assert lightness.max() - lightness.min() > 0.3  # stripes of full colour on a pale tint
+    pale = rgb[spill][lightness > np.percentile(lightness, 75)].mean(axis=0)
+    assert pale.sum() > 0.88 * full.sum() + 0.12 * 3 * 0.9  # lighter than the essential colour
+    assert SPILL_PERIOD_MM >= 4 * np.median(np.linalg.norm(
+        surface.vertices[surface.edges[:, 0]] - surface.vertices[surface.edges[:, 1]], axis=1))  # no moiré
+
+
+def _patch(segment="thigh"):
+    """A fine synthetic skin patch: aspect 90..270 deg by along 0..1 of one right-side segment."""
+    from sciatic_atlas.anatomy.skin_regions import SkinSurface
+
+    aspect, along = (g.ravel() for g in np.meshgrid(np.arange(90.0, 270.5, 1.0), np.linspace(0, 1, 201)))
+    n = len(aspect)
+    names = np.array(["lower_back", "abdomen", "groin", "buttock", "thigh", "knee", "leg", "ankle", "foot"])
+    coords = {"aspect": aspect, "along": along, "side": -np.ones(n), "segment_names": names,
+              "segment": np.full(n, list(names).index(segment)), "foot_part_names": np.array(["none"]),
+              "foot_part": np.zeros(n, int)}
+    vertices = np.c_[aspect, along * 400.0, np.zeros(n)]
+    return SkinSurface(vertices, np.zeros((0, 3), int), coords, np.zeros((0, 2), int), np.zeros(n, int), np.ones(n))
+
+
+def test_zone_outline_corners_are_rounded():
+    patch = _patch()
+    w = region_weights(patch, {"segments": ["thigh"], "aspect": [135, 225], "along": [0.3, 0.7],
+                               "feather": {"blur": 0}}, "right")
+    a, t = patch.coords["aspect"], patch.coords["along"]
+
+    def at(aspect, along):
+        return w[np.argmin(np.abs(a - aspect) + np.abs(t - along) * 100)]
+
+    assert at(180, 0.5) == 1.0 and at(180, 0.31) > 0.9 and at(140, 0.5) > 0.9  # edges stay put
+    assert at(136, 0.31) < 0.5  # the corner is cut round
+    assert at(180, 0.2) == 0.0 and at(120, 0.5) == 0.0  # and nothing outside spreads
+
+
+def test_a_zone_fades_out_inside_the_segment_where_it_stops():
+    from sciatic_atlas.anatomy.skin_regions import union
+
+    patch = _patch("buttock")
+    alone = union(patch, [{"segments": ["buttock"], "aspect": [135, 225], "feather": {"blur": 0}}], "right")
+    carried_on = union(patch, [{"segments": ["buttock"], "aspect": [135, 225], "feather": {"blur": 0}},
+                               {"segments": ["lower_back"], "aspect": [135, 225]}], "right")
+    top = patch.coords["along"] == 0.0
+    middle = top & (np.abs(patch.coords["aspect"] - 180) < 5)
+    assert alone[middle].max() < 0.1  # no lower-back part: the zone fades before the segment's top edge
+    assert carried_on[middle].min() == 1.0  # carried on above: no seam at the joint

@@ -6,7 +6,7 @@ import pyvista as pv
 
 from sciatic_atlas.anatomy.overlays import get_overlay, zone_weights
 from sciatic_atlas.anatomy.skin_regions import skin_surface
-from sciatic_atlas.render.overlays import apply_overlays
+from sciatic_atlas.render.overlays import LEGEND, apply_overlays
 from tests.skin_fixtures import skin_model  # noqa: F401  (a fixture)
 
 
@@ -42,7 +42,7 @@ def test_l5_paints_the_dorsum_of_the_right_foot_blue_and_clears(model, plotter):
     apply_overlays(plotter, model, ["dermatome_l5"], actors, side="right")
     assert "skin" in actors
     assert actors["skin"].actor.mapper.scalar_visibility
-    assert plotter.legend is not None
+    assert LEGEND in plotter.renderer.actors
     plotter.camera_position = [tuple(target + np.array([0, -150, 600])), tuple(target), (0, -1, 0)]
     painted = _pixel_of(plotter, target)
     assert painted[2] > painted[0] + 30  # Okabe-Ito blue, not skin beige
