@@ -50,12 +50,14 @@ TIBIAL_PLANES = [
     Plane((5, 6), _P, over=("soleus",), under=("tibialis_posterior", "tibia"),
           clear=("flexor_digitorum_longus", "flexor_hallucis_longus")),
 ]
-# The common fibular nerve follows the medial border of biceps femoris and crosses the
-# lateral head of gastrocnemius superficially to reach the back of the fibular head.
-COMMON_FIBULAR_PLANES = [
-    Plane((0, 3), _P, under=("gastrocnemius_lateral_head", "femur"),
-          clear=("biceps_femoris_long_head", "biceps_femoris_short_head", "soleus")),
-]
+# The common fibular nerve follows the medial border of biceps femoris, then passes between
+# the biceps tendon and the lateral head of gastrocnemius to the back of the fibular head;
+# it is kept clear of both, probing side to side (the built lateral head reaches as far
+# out as the fibula, so the nerve passes it laterally).
+def common_fibular_planes(c: NerveContext) -> list[Plane]:
+    """Return the common fibular nerve's plane: clear of biceps and the lateral head, side to side."""
+    return [Plane((1, 4), tuple(c.LAT), clear=("gastrocnemius_lateral_head", "biceps_femoris_long_head",
+                                               "biceps_femoris_short_head", "soleus"), window=30.0)]
 
 # Pooled mean width of the sciatic nerve at the lower margin of piriformis (15.55 mm) and
 # pooled mean distance of its division above the popliteal fossa (65.43 mm): Tomaszewski KA
@@ -263,8 +265,31 @@ def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
     low_z = mm[2] - 0.6 * (mm[2] - c.bone("foot_bones")[:, 2].min())
     end = (c.at_z(fdl, low_z) + c.at_z(fhl, low_z)) / 2 + c.MED * 3.0
     ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, arch, *leg, tunnel, end]
+    # Lower leg and tarsal tunnel: medial to FHL, between it and FDL, under the flexor
+    # retinaculum; the built FHL belly reaches the ankle, so these points are moved medially
+    # clear of it.
+    low_leg = c.at_z(tp, (leg[1][2] + tunnel[2]) / 2) + POST * 8.0
+    ctrl = [*ctrl[:6], low_leg, *ctrl[6:]]
+    for k in (6, 7, 8):
+        ctrl[k] = medial_of(c, ctrl[k], TIBIAL_DIAMETER / 2, ("flexor_hallucis_longus", "tibialis_posterior"))
     return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(TIBIAL_DIAMETER, 6.0), "nerve",
                      parent=f"sciatic_nerve_{c.s}", planes=TIBIAL_PLANES)
+
+
+def medial_of(c: NerveContext, point: np.ndarray, radius: float, bases: tuple[str, ...]) -> np.ndarray:
+    """Return ``point`` moved medially until a nerve of ``radius`` clears the structures ``bases``."""
+    for _ in range(3):
+        moved = False
+        for base in bases:
+            sid = c.probe.resolve(base)
+            iv = c.probe.intervals(sid, point, c.MED) if sid else np.zeros((0, 2))
+            hit = iv[(iv[:, 0] < radius + 1.0) & (iv[:, 1] > -radius - 1.0)]
+            if len(hit):
+                point = point + c.MED * (hit[:, 1].max() + radius + 1.0)
+                moved = True
+        if not moved:
+            break
+    return point
 
 
 def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
@@ -290,19 +315,36 @@ def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
     ]
 
 
+def round_fibular_neck(c: NerveContext, clearance: float) -> list[np.ndarray]:
+    """Return points (mm) on a spiral round the fibular neck: behind, lateral, then in front of it.
+
+    The neck's section (fibula vertices 25-45 mm below its apex) gives a centre and radius; the
+    points lie ``clearance`` mm outside it at 30, 60, 90 and 135 degrees from posterior towards
+    lateral and anterior, descending 10 mm (the nerve winds obliquely forward round the neck).
+    """
+    neck = c.lm("fibular_neck")
+    v = c.bone("fibula")
+    ring = v[np.abs(v[:, 2] - neck[2]) < 6]
+    centre = np.array([*ring[:, :2].mean(axis=0), neck[2]])
+    radius = float(np.linalg.norm((ring - centre)[:, :2], axis=1).max())
+    out = []
+    for deg in (30.0, 60.0, 90.0, 135.0):
+        a = np.radians(deg)
+        out.append(centre + (np.cos(a) * POST + np.sin(a) * c.LAT) * (radius + clearance) + DOWN * (deg / 135.0 * 10.0))
+    return out
+
+
 def common_fibular(c: NerveContext, d: np.ndarray) -> NerveSpec:
     """Return the common fibular nerve: from the division ``d`` along biceps, round the fibular neck."""
     knee = c.lm("knee_joint_centre")
-    head, neck = c.lm("fibular_head"), c.lm("fibular_neck")
+    head = c.lm("fibular_head")
     bf = c.actuator_path("bflh")
     tendon = c.at_z(bf, knee[2] + 20) + c.MED * 7.0 + ANT * 3.0  # medial border of biceps tendon
-    behind_head = head + POST * 9.0 + c.LAT * 3.0
-    behind_head[2] = (head[2] + neck[2]) / 2 + 4
-    lateral_neck = neck + c.LAT * 5.0 + POST * 1.0
-    front = neck + c.LAT * 4.0 + ANT * 9.0 + DOWN * 8.0
-    ctrl = [d, (d + tendon) / 2 + c.LAT * 4.0, tendon, behind_head, lateral_neck, front]
+    spiral = round_fibular_neck(c, COMMON_FIBULAR_DIAMETER / 2 + 2.0)
+    behind_head = spiral[0] + UP * max(8.0, (head[2] - spiral[0][2]) / 2) + POST * 3.0 + c.LAT * 3.0
+    ctrl = [d, (d + tendon) / 2 + c.LAT * 4.0, tendon, behind_head, *spiral[1:]]
     return NerveSpec(f"common_fibular_nerve_{c.s}", ctrl, round_sections(COMMON_FIBULAR_DIAMETER, 5.0),
-                     "nerve", parent=f"sciatic_nerve_{c.s}", planes=COMMON_FIBULAR_PLANES)
+                     "nerve", parent=f"sciatic_nerve_{c.s}", planes=common_fibular_planes(c))
 
 
 def fibular_branches(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
@@ -343,11 +385,14 @@ def sural(c: NerveContext, tibial_path: np.ndarray) -> NerveSpec:
         calf.append(np.array([(a[0] + b[0]) / 2, max(a[1], b[1]) + 14, z]))
     achilles = c.actuator_path("soleus")[-1]
     beside = np.array([achilles[0], achilles[1], lm[2] + 60]) + c.LAT * 16 + ANT * 4
-    behind = lm + POST * 12 + DOWN * 8
+    # Behind the fibular tendons (which groove the back of the malleolus), then round below
+    # the malleolus onto the lateral border of the foot.
+    behind = lm + POST * 20 + c.LAT * 4 + DOWN * 4
+    below = lm + POST * 6 + c.LAT * 7 + DOWN * 22
     mt5 = c.actuator_path("perbrev")[-1]
     end = mt5 + c.LAT * 6 + ANT * 28 + DOWN * 4
-    ctrl = [start, calf[0], calf[1], beside, behind, mt5 + c.LAT * 7 + POST * 5, end]
+    ctrl = [start, calf[0], calf[1], beside, behind, below, mt5 + c.LAT * 7 + POST * 5, end]
     # Between the heads of gastrocnemius, then superficial to soleus and the fibulares.
-    planes = [Plane((1, 4), _P, under=(*GASTROCNEMIUS, "soleus"), clear=("fibularis_brevis", "fibularis_longus"))]
+    planes = [Plane((1, 5), _P, under=(*GASTROCNEMIUS, "soleus", "fibularis_brevis", "fibularis_longus"))]
     return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(3.5, 2.5), "nerve", parent=f"tibial_nerve_{c.s}",
                      planes=planes)
