@@ -169,14 +169,15 @@ def grid_normals(grid: np.ndarray, away_from: np.ndarray) -> np.ndarray:
 
 
 def thickness_shape(n_along: int, n_across: int, tendon: float, peak: float,
-                    origin: float = 0.2) -> np.ndarray:
+                    origin: float = 0.2, across_peak: float = 0.5) -> np.ndarray:
     """Return the (V, U) relative thickness: 1 mid-sheet, thin at the edges and the tendon.
 
     Along the fibres it rises from ``origin`` (fleshy origin) to 1 at ``peak`` and falls
-    to 0.15 over the distal ``tendon`` fraction; across, it thins to ``EDGE`` at the borders.
+    to 0.15 over the distal ``tendon`` fraction; across, it thins to ``EDGE`` at the
+    borders and is thickest at ``across_peak`` (0 = the first fibre line, 1 = the last).
     """
     v = np.linspace(0.0, 1.0, n_along)
-    u = np.linspace(0.0, 1.0, n_across)
+    u = np.linspace(0.0, 1.0, n_across) ** (np.log(0.5) / np.log(across_peak))
     rise = origin + (1.0 - origin) * np.sin(0.5 * np.pi * np.clip(v / peak, 0, 1))
     fall_start = 1.0 - tendon
     fall = np.clip((v - peak) / max(fall_start - peak, 1e-6), 0, 1)
@@ -202,7 +203,8 @@ def _rings(grid: np.ndarray, normals: np.ndarray, thick: np.ndarray) -> np.ndarr
 def fan_mesh(origin: np.ndarray, insertion: np.ndarray, base: list[Obstacles], volume: float,
              clearance: float, pull: bool, tendon: float = 0.12, peak: float = 0.45,
              thickness_max: float = 40.0, bow: float = 0.0, out_dir: np.ndarray | None = None,
-             origin_thickness: float = 0.2):
+             origin_thickness: float = 0.2, start: np.ndarray | None = None,
+             across_peak: float = 0.5):
     """Return (vertices, faces, centreline) of a fan between an origin and an insertion line.
 
     Parameters
@@ -221,16 +223,24 @@ def fan_mesh(origin: np.ndarray, insertion: np.ndarray, base: list[Obstacles], v
         How far (mm) the starting fibre lines bulge along ``out_dir`` mid-way.
     origin_thickness : float
         Thickness at the origin line relative to mid-sheet (fleshy origins are thick).
+    start : (N_ALONG, N_ACROSS, 3) array, optional
+        First guess of the fibre lines (a sheet wrapped around a bone); it is draped
+        onto whatever surface is nearest, without the ``out_dir`` facing test.
+    across_peak : float
+        Where across the fan the sheet is thickest (0 = first fibre line, 1 = last).
     """
     v = np.linspace(0.0, 1.0, N_ALONG)[:, None, None]
-    grid = origin[None] + v * (insertion - origin)[None]
-    if bow and out_dir is not None:
-        grid = grid + bow * np.sin(np.pi * v) * out_dir
-    grid = drape(grid, base, clearance, pull, facing=out_dir)
+    if start is not None:
+        grid = drape(start, base, clearance, pull, facing=None)
+    else:
+        grid = origin[None] + v * (insertion - origin)[None]
+        if bow and out_dir is not None:
+            grid = grid + bow * np.sin(np.pi * v) * out_dir
+        grid = drape(grid, base, clearance, pull, facing=out_dir)
     inside = np.mean(np.vstack([origin, insertion]), axis=0)
     centre_of_base = inside - (out_dir if out_dir is not None else 0.0) * 50.0
     normals = grid_normals(grid, centre_of_base)
-    rel = thickness_shape(N_ALONG, N_ACROSS, tendon, peak, origin_thickness)
+    rel = thickness_shape(N_ALONG, N_ACROSS, tendon, peak, origin_thickness, across_peak)
     scale = 10.0
     for _ in range(3):  # the volume is close to linear in the thickness scale
         thick = np.minimum(rel * scale, thickness_max)

@@ -24,6 +24,7 @@ from sciatic_atlas.build.model_map import SIDES, model_map, muscle_actuators
 from sciatic_atlas.build.muscle_bundle import bundle_surface, clip_below
 from sciatic_atlas.build.muscle_clearance import Obstacles, clear_of, lift, polydata, squash
 from sciatic_atlas.build.muscle_fan import fan_lines, fan_mesh
+from sciatic_atlas.build.muscle_wrap import wrap_lines
 from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
 
 log = logging.getLogger(__name__)
@@ -208,15 +209,21 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     """
     volume = sum(shape.belly_volume(m.max_force, spec.get("fibre_length", m.optimal_fibre_length),
                                     shape.path_length(m.path)) for m in muscles)
-    if spec.get("fan"):
-        origin, insertion, out_dir = fan_lines(spec, meshes, muscles, side)
-        fan = spec["fan"]
+    if spec.get("fan") or spec.get("wrap"):
+        start = None
+        if spec.get("wrap"):
+            origin, insertion, start, out_dir = wrap_lines(spec, meshes, side)
+            fan = spec["wrap"]
+        else:
+            origin, insertion, out_dir = fan_lines(spec, meshes, muscles, side)
+            fan = spec["fan"]
         verts, faces, centre = fan_mesh(
             origin, insertion, below, volume, clearance=float(fan.get("clearance", 1.0)),
             pull=bool(fan.get("pull", True)), tendon=float(spec.get("tendon", (0, 0.12))[1]),
             peak=float(spec.get("peak", 0.45)), thickness_max=float(spec.get("thickness_max", 40)),
             bow=float(fan.get("bow", 0.0)), out_dir=out_dir,
-            origin_thickness=float(fan.get("origin_thickness", 0.2)))
+            origin_thickness=float(fan.get("origin_thickness", 0.2)), start=start,
+            across_peak=float(fan.get("across_peak", 0.5)))
         return verts, faces, None, centre, volume
     if spec.get("bundle"):
         paths, weights, volume = _bundle_paths(spec, muscles, raw_bodies)

@@ -364,3 +364,21 @@ def test_calcaneal_tendon_is_a_flat_band_and_the_gastrocnemius_heads_part(built)
     gap = cKDTree(section("gastrocnemius_medial_head_r", 390.0)).query(
         section("gastrocnemius_lateral_head_r", 390.0))[0].min()
     assert gap > 6.0, f"gastrocnemius heads {gap:.1f} mm apart"
+
+
+def test_vasti_wrap_the_femur_and_keep_their_volume(built):
+    from sciatic_atlas.build.muscle_wrap import ShaftFrame
+
+    raw, bone_part, part = built
+    femur = bone_part.meshes["femur_r"]
+    frame = ShaftFrame(femur.vertices, femur.faces, "r")
+    for base in ("vastus_lateralis", "vastus_medialis", "vastus_intermedius"):
+        m = part.meshes[f"{base}_r"]
+        got, want = mesh_ops.signed_volume(m.vertices, m.faces), _target_volume(raw, base)
+        assert 0.8 * want <= got <= 1.2 * want, f"{base}: {got / 1e3:.0f} of {want / 1e3:.0f} ml"
+    # Wrapped on the shaft, not a spindle standing off it: within 65 mm of the shaft's
+    # centre (a spindle of the same volume reached 77 mm), and it reaches the bone.
+    v = part.meshes["vastus_lateralis_r"].vertices
+    shaft = (v[:, 2] > frame.height(0.3)) & (v[:, 2] < frame.height(0.8))
+    r = frame.to_cylinder(v[shaft])[:, 2]
+    assert r.max() < 65.0 and r.min() < 25.0, (r.min(), r.max())
