@@ -273,6 +273,8 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
                     work.visible[sid] = False
                 else:
                     work.opacity[sid] = FADE_OPACITY
+    if work.overlays and "skin" in work.visible:
+        work.visible["skin"] = True  # a pain map is painted on the skin: it is shown with it
     styles = {sid: StructureStyle(colour=work.colour.get(sid), opacity=work.opacity.get(sid),
                                   visible=visible, highlight=sid in highlighted)
               for sid, visible in work.visible.items()}

@@ -198,3 +198,17 @@ def test_a_zone_fades_out_inside_the_segment_where_it_stops():
     middle = top & (np.abs(patch.coords["aspect"] - 180) < 5)
     assert alone[middle].max() < 0.1  # no lower-back part: the zone fades before the segment's top edge
     assert carried_on[middle].min() == 1.0  # carried on above: no seam at the joint
+
+
+def test_a_pain_map_step_shows_the_skin_in_the_scene_state(skin_model):
+    from pathlib import Path
+
+    from sciatic_atlas.scenes.load import load_scene
+    from sciatic_atlas.scenes.resolve import resolve_state
+
+    scene = load_scene(Path(__file__).parents[2] / "scenes" / "06-calves.yaml")
+    steps = [i for i, step in enumerate(scene.steps, start=1) if step.overlays]
+    assert steps
+    for index in [0, *steps]:
+        state = resolve_state(scene, index, model=skin_model)
+        assert state.styles["skin"].visible == bool(state.overlays)  # the layers tree ticks Skin with a pain map
