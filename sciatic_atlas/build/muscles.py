@@ -260,11 +260,32 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     normal = shape.thickness_dirs(tang, toward)
     half_thick = np.sqrt(area / np.pi / aspect)
     centre = _smooth_lift(centre, normal, half_thick + BONE_CLEARANCE, below)
+    if "join_below" in spec and len(below) > 1:  # the tendon ends on a deeper muscle's back
+        centre = _join(centre, below[-1], float(spec["join_below"]), half_thick)
     tang = shape.tangents(centre)
     normal = shape.thickness_dirs(tang, normal)
     rings = shape.spindle_rings(centre, tang, normal, area, aspect)
     verts, faces = _loft(rings)
     return verts, faces, _anchors(np.repeat(centre, rings.shape[1], axis=0), verts), centre, volume
+
+
+def _join(centre: np.ndarray, onto: Obstacles, z_join: float, half_thick: np.ndarray,
+          ramp: float = 80.0) -> np.ndarray:
+    """Lay the centreline below ``z_join`` (mm) onto the surface of ``onto``.
+
+    Over ``ramp`` mm below ``z_join`` the centre moves sideways (x) to its insertion's
+    x and onto the nearest surface point plus half its own thickness, so the tendon
+    ends fused on the deeper muscle's superficial face, beside the other heads that
+    share the insertion (the gastrocnemius heads on the soleus: one calcaneal tendon).
+    """
+    w = np.clip((z_join - centre[:, 2]) / ramp, 0.0, 1.0)
+    w = w * w * (3.0 - 2.0 * w)
+    w[-1] = 0.0  # the insertion stays on the calcaneus
+    moved = centre.copy()
+    moved[:, 0] += 0.7 * w * (centre[-1, 0] - centre[:, 0])
+    _, q, n = onto.nearest(moved)
+    target = q + n * half_thick[:, None]
+    return moved + w[:, None] * (target - moved)
 
 
 def _tendon_band(s: np.ndarray, distal: float, area: np.ndarray, aspect: np.ndarray,

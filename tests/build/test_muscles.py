@@ -382,3 +382,22 @@ def test_vasti_wrap_the_femur_and_keep_their_volume(built):
     shaft = (v[:, 2] > frame.height(0.3)) & (v[:, 2] < frame.height(0.8))
     r = frame.to_cylinder(v[shaft])[:, 2]
     assert r.max() < 65.0 and r.min() < 25.0, (r.min(), r.max())
+
+
+def test_gastrocnemius_tendons_join_the_soleus_band(built):
+    from sciatic_atlas.build.muscle_clearance import polydata
+
+    _, _, part = built
+
+    def section(sid, z):
+        m = part.meshes[sid]
+        return np.asarray(polydata(m.vertices, m.faces).slice(normal="z", origin=(0, 0, z)).points)
+
+    for z in (280.0, 240.0, 200.0, 160.0):  # from mid-calf down: one calcaneal tendon
+        band = section("soleus_r", z)
+        for head in ("gastrocnemius_medial_head_r", "gastrocnemius_lateral_head_r"):
+            tendon = section(head, z)
+            gap = tendon[:, 1].min() - band[:, 1].max()  # +y is posterior
+            assert gap < 3.0, f"{head} z {z:.0f}: {gap:.1f} mm behind the soleus band"
+            x = tendon[:, 0].mean()
+            assert band[:, 0].min() - 2.0 <= x <= band[:, 0].max() + 2.0, f"{head} z {z:.0f}"
