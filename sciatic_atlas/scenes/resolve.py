@@ -22,6 +22,10 @@ from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, Scene
 
 log = logging.getLogger(__name__)
 
+# A compression placed at one landmark is drawn this long along the nerve (mm): long enough
+# to see on a root 4 mm thick, short enough to stay at the level it names.
+MIN_MARK_MM = 14.0
+
 FADE_OPACITY = 0.12
 HIDDEN_UNLESS_SHOWN = ("skin", "spinal_canal")  # they would cover everything else
 SIDES = ("left", "right", "both")
@@ -145,10 +149,13 @@ class _Resolver:
             return None
         points = [self.model.landmark(name) for name in names]
         seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
-        arc = np.concatenate([[0.0], np.cumsum(seg)]) / max(seg.sum(), 1e-9)
+        length = max(float(seg.sum()), 1e-9)
+        arc = np.concatenate([[0.0], np.cumsum(seg)]) / length
         fractions = sorted(float(arc[np.argmin(np.linalg.norm(path - p, axis=1))]) for p in points)
-        if fractions[1] - fractions[0] < 0.01:  # both landmarks project to one spot: mark a short span
-            fractions = [max(0.0, fractions[0] - 0.01), min(1.0, fractions[1] + 0.01)]
+        half = MIN_MARK_MM / 2.0 / length
+        if fractions[1] - fractions[0] < 2 * half:  # landmarks project to about one spot: mark a short span
+            mid = (fractions[0] + fractions[1]) / 2.0
+            fractions = [max(0.0, mid - half), min(1.0, mid + half)]
         return fractions[0], fractions[1]
 
     def apply(self, work: _Work, layer: Changes, base: bool) -> None:

@@ -70,8 +70,8 @@ def test_compression_scenes_mark_the_right_nerve_and_compressor():
     expected = {("piriformis", "compression"): ("piriformis_r", "sciatic_nerve_r"),
                 ("hamstrings", "tuberosity"): ("biceps_femoris_long_head_r", "sciatic_nerve_r"),
                 ("calves", "soleal-arch"): ("soleus_r", "tibial_nerve_r"),
-                ("spine", "l4-l5"): ("disc_l4_l5", "spinal_canal"),
-                ("spine", "l5-s1"): ("disc_l5_s1", "spinal_canal"),
+                ("spine", "l4-l5"): ("disc_l4_l5", "l5_root_r"),
+                ("spine", "l5-s1"): ("disc_l5_s1", "s1_root_r"),
                 ("spine", "degeneration"): ("vertebra_l5", "l5_ventral_ramus_r"),
                 ("beyond-the-buttock", "fibular-neck"): ("fibula_r", "common_fibular_nerve_r")}
     model = load_model()
