@@ -15,7 +15,8 @@ import logging
 import weakref
 
 import numpy as np
-import vtk
+from vtkmodules.vtkCommonCore import reference
+from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +37,14 @@ class RayPicker:
     def __init__(self, plotter, actors: dict):
         self._plotter = weakref.proxy(plotter)
         self._actors = actors
-        self._locators: dict[str, vtk.vtkStaticCellLocator] = {}  # structure id -> locator
+        self._locators: dict[str, vtkStaticCellLocator] = {}  # structure id -> locator
 
-    def _locator(self, structure_id: str) -> vtk.vtkStaticCellLocator:
+    def _locator(self, structure_id: str) -> vtkStaticCellLocator:
         """Return the locator of a structure's drawn mesh (rebuilt only if the mesh changed)."""
         dataset = self._actors[structure_id].actor.GetMapper().GetInput()
         locator = self._locators.get(structure_id)
         if locator is None or locator.GetDataSet() is not dataset:
-            locator = vtk.vtkStaticCellLocator()
+            locator = vtkStaticCellLocator()
             locator.SetDataSet(dataset)
             locator.BuildLocator()
             self._locators[structure_id] = locator
@@ -72,8 +73,8 @@ class RayPicker:
         """Return ``(distance along the ray 0..1, structure id)`` of every visible hit, nearest first."""
         p0, p1 = self.ray(x, y)
         found = []
-        t, point, pcoords = vtk.reference(0.0), [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
-        sub_id, cell_id = vtk.reference(0), vtk.reference(0)
+        t, point, pcoords = reference(0.0), [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
+        sub_id, cell_id = reference(0), reference(0)
         for sid, item in self._actors.items():
             if not item.actor.visibility or item.actor.prop.opacity <= 0.02:
                 continue

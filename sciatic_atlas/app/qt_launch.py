@@ -105,7 +105,7 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
     app.setApplicationName("Sciatic Atlas")
     progress = LoadingProgress(app, visible=screenshot is None)
     progress(1, "Reading the model")
-    session = Session.load(progress)
+    session = Session.load(progress, defer_scenes=True)  # the library is read after the first frame
     check_scene(session, scene, step)
     qsettings = QtCore.QSettings(str(settings_file), QtCore.QSettings.IniFormat) if settings_file else None
     settings = Settings(qsettings)
@@ -114,7 +114,7 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
     try:
         if screenshot is None:
             window.restore_settings()
-            if scene is None and settings.last_scene in session.scenes:
+            if scene is None and settings.last_scene and settings.last_scene in session.scenes:
                 scene, step = settings.last_scene, settings.last_step if step is None else step
         if screenshot is not None or not window.settings.q.contains("window/geometry"):
             window.resize(*size)

@@ -22,6 +22,7 @@ from sciatic_atlas.app.panels.qt_search import SearchBox
 from sciatic_atlas.app.panels.qt_toolbar import DisplayBar, ViewBar
 from sciatic_atlas.app.qt_errors import show_error
 from sciatic_atlas.app.qt_viewport import QtViewport
+from sciatic_atlas.app.search import SearchIndex
 from sciatic_atlas.app.view_state import ViewState
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class MainWindow(QtWidgets.QMainWindow):
         column.addWidget(self.viewport, 1)
         column.addWidget(self.narration)
         self.setCentralWidget(central)
-        self.search = SearchBox(session.search_index())
+        self.search = SearchBox(SearchIndex([]))  # filled with the scene library, see _show_library
         self.scenes = ScenesPanel()
         self.layers = LayersPanel(self.view_state, session.catalog)
         self.info = InfoPanel(self.view_state, session.catalog, session.knowledge)
@@ -87,8 +88,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_toolbars()
         self.hover_label = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.hover_label)
-        self.scenes.set_library(session.scene_summaries(), session.broken)
         self._connect()
+        if session.scenes_loaded:
+            self._show_library()
+        else:  # parse the scene library once the first frame is on screen
+            self.viewport.frame_drawn.connect(self._library_after_first_frame)
         self._present_layout: QtCore.QByteArray | None = None
         QtWidgets.QApplication.instance().installEventFilter(self)
 
@@ -204,15 +208,23 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             QtWidgets.QToolTip.hideText()
 
+    def _library_after_first_frame(self) -> None:
+        self.viewport.frame_drawn.disconnect(self._library_after_first_frame)
+        QtCore.QTimer.singleShot(0, self._show_library)
+
+    def _show_library(self) -> None:
+        """List the scene library (reading it if not yet read) and make it searchable."""
+        self.scenes.set_library(self.session.scene_summaries(), self.session.broken)
+        self.search.set_index(self.session.search_index())
+        self.scenes.mark_current(self.view_state.scene_id)
+
     def reload_scenes(self) -> None:
         """Read the scene library again and show it (errors included)."""
         self.session.reload_scenes()
-        self.scenes.set_library(self.session.scene_summaries(), self.session.broken)
-        self.search.set_index(self.session.search_index())
+        self._show_library()
         if self.view_state.scene_id not in self.session.scenes:
             self.view_state.open_scene(None)
         else:
-            self.scenes.mark_current(self.view_state.scene_id)
             self.refresh(move_camera=False)
 
     # -- presentation -----------------------------------------------------------------------------

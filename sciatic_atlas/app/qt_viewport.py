@@ -19,6 +19,7 @@ from PyQt5 import QtCore, QtGui, QtWidgets
 from sciatic_atlas.app import camera_path
 from sciatic_atlas.app.picking import RayPicker
 from sciatic_atlas.app.viewport_decor import SideLabels, orientation_cube
+from sciatic_atlas.render import lod
 from sciatic_atlas.render.apply import apply_camera, apply_state
 from sciatic_atlas.render.cameras import set_camera
 
@@ -71,6 +72,9 @@ class QtViewport(QtWidgets.QFrame):
         self._glide_timer.timeout.connect(self._on_glide_tick)
         self._hover_timer = QtCore.QTimer(self, singleShot=True, interval=HOVER_DELAY_MS)
         self._hover_timer.timeout.connect(self._on_hover_timeout)
+        # Coarse copies for moving frames are made in idle time, a few structures a tick.
+        self._lod_timer = QtCore.QTimer(self, interval=0)
+        self._lod_timer.timeout.connect(self._prepare_coarse)
         self._decorate()
         self._observe_interaction()
 
@@ -115,9 +119,12 @@ class QtViewport(QtWidgets.QFrame):
             # Overlays are painted on the skin; assets built without it still show the rest.
             log.warning("no skin mesh in the assets: overlays %s not drawn", ", ".join(shown.overlays))
             shown = replace(shown, overlays=())
-        start = camera_path.pose_of(self.plotter.camera)
+        start = camera_path.pose_of(self.plotter.renderer.camera)
         first = not self.actors
+        lod.set_moving(self.actors, False)  # restyle and repaint the full meshes' mappers
         apply_state(self.plotter, shown, self.model, self.actors, camera=False, render=False)
+        lod.set_moving(self.actors, self._fast)
+        self._lod_timer.start()
         # Stop peeling once fewer than 10 % of the pixels change: on a CPU renderer this
         # halves a still frame with no difference a viewer can see (issue 6, benchmarks).
         self.plotter.renderer.SetOcclusionRatio(PEEL_OCCLUSION_RATIO)
@@ -125,7 +132,7 @@ class QtViewport(QtWidgets.QFrame):
         if move_camera:
             apply_camera(self.plotter, shown.camera, shown.side, self.actors)
             if glide and not first:
-                target = camera_path.pose_of(self.plotter.camera)
+                target = camera_path.pose_of(self.plotter.renderer.camera)
                 set_camera(self.plotter, start)
                 self._start_glide(start, target)
                 return
@@ -157,10 +164,10 @@ class QtViewport(QtWidgets.QFrame):
 
     def go_to(self, camera_spec, side: str, glide: bool = True) -> None:
         """Move the camera to ``camera_spec`` (a named view or explicit camera) for ``side``."""
-        start = camera_path.pose_of(self.plotter.camera)
+        start = camera_path.pose_of(self.plotter.renderer.camera)
         apply_camera(self.plotter, camera_spec, side, self.actors)
         if glide:
-            target = camera_path.pose_of(self.plotter.camera)
+            target = camera_path.pose_of(self.plotter.renderer.camera)
             set_camera(self.plotter, start)
             self._start_glide(start, target)
         else:
@@ -180,7 +187,7 @@ class QtViewport(QtWidgets.QFrame):
             return False
         bounds = np.asarray(item.actor.GetBounds(), float).reshape(3, 2)
         corners = np.array([[x, y, z] for x in bounds[0] for y in bounds[1] for z in bounds[2]])
-        camera = self.plotter.camera
+        camera = self.plotter.renderer.camera
         direction = np.asarray(camera.position, float) - np.asarray(camera.focal_point, float)
         width, height = self.plotter.window_size
         target = fit_camera(corners, direction, camera.up, aspect=width / max(height, 1),
@@ -250,15 +257,27 @@ class QtViewport(QtWidgets.QFrame):
         return self._glide_timer.isActive()
 
     # -- level of detail ------------------------------------------------------------------------
+    @property
+    def coarse_ready(self) -> bool:
+        """True when every drawn structure has its moving-frame copy (or needs none)."""
+        return not self._lod_timer.isActive()
+
+    def _prepare_coarse(self) -> None:
+        if lod.prepare(self.model, self.actors, budget=4):
+            self._lod_timer.stop()
+
     def _set_fast(self, fast: bool) -> None:
         """Switch between a cheap frame (while moving) and full quality.
 
         On a CPU renderer depth peeling of the translucent muscles and anti-aliasing
-        cost most of a frame; while the camera moves neither is missed (issue 6).
+        cost most of a frame, and the full meshes' triangles most of the rest; while the
+        camera moves none of them is missed, so it draws coarse copies without either
+        (issue 6).
         """
         if fast == self._fast:
             return
         self._fast = fast
+        lod.set_moving(self.actors, fast)
         renderer = self.plotter.renderer
         if fast:
             self._quality = (renderer.GetUseDepthPeeling(), renderer.GetUseFXAA(), renderer.GetUseOIT())
@@ -313,7 +332,7 @@ class QtViewport(QtWidgets.QFrame):
     # -- clean-up ---------------------------------------------------------------------------------
     def close_plotter(self) -> None:
         """Stop the timers and release the plotter's render window."""
-        for timer in (self._glide_timer, self._hover_timer, self._wheel_timer):
+        for timer in (self._glide_timer, self._hover_timer, self._wheel_timer, self._lod_timer):
             timer.stop()
         self.actors.clear()
         self.plotter.close()

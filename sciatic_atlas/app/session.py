@@ -60,25 +60,34 @@ class Session:
         The built model.
     knowledge : Knowledge or None
         The knowledge base (names, facts); ``None`` names structures from their ids.
-    scenes : dict of str to Scene
-        The scene library, by id.
-    broken : list of SceneError
+    scenes : dict of str to Scene, optional
+        The scene library, by id. ``None`` reads it from ``scenes_folder`` when first
+        needed (the window draws its first frame before parsing the library).
+    broken : list of SceneError, optional
         Scene files that failed to load, each with every issue found.
+    scenes_folder : Path, optional
+        Where a deferred library is read from (default: the shipped scenes).
     """
 
-    def __init__(self, model, knowledge, scenes: dict, broken: list):
+    def __init__(self, model, knowledge, scenes: dict | None = None, broken: list | None = None,
+                 scenes_folder: Path | None = None):
         self.model = model
         self.knowledge = knowledge
-        self.scenes = dict(scenes)
-        self.broken = list(broken)
+        self._scenes_folder = scenes_folder
+        self._library = None if scenes is None else (dict(scenes), list(broken or []))
         self.catalog = Catalog(model, knowledge)
         self._base: dict[tuple, SceneState] = {}
         self._search: SearchIndex | None = None
 
     # -- loading ------------------------------------------------------------------------------
     @classmethod
-    def load(cls, progress: Progress = _quiet, scenes_folder: Path | None = None) -> Session:
+    def load(cls, progress: Progress = _quiet, scenes_folder: Path | None = None,
+             defer_scenes: bool = False) -> Session:
         """Load the model, the knowledge base and the scene library, reporting progress.
+
+        ``defer_scenes`` leaves the scene library (about half a second of YAML parsing)
+        to its first use: the window opens on free exploring and lists the scenes
+        after its first frame.
 
         Raises
         ------
@@ -86,23 +95,45 @@ class Session:
             If the model or the knowledge base cannot be read (the message names the fix).
         """
         from sciatic_atlas.anatomy.model import load_model
-        from sciatic_atlas.scenes.load import load_library
 
         progress(5, "Reading the model")
         model = load_model()
         progress(15, "Reading the knowledge base")
-        knowledge = _load_knowledge()
-        progress(25, "Reading the scene library")
-        scenes, broken = load_library(scenes_folder)
-        for error in broken:
-            log.warning("scene file not loaded: %s", error)
-        return cls(model, knowledge, scenes, broken)
+        session = cls(model, _load_knowledge(), scenes_folder=scenes_folder)
+        if not defer_scenes:
+            progress(25, "Reading the scene library")
+            session.scenes  # noqa: B018 - reads the library now
+        return session
+
+    @property
+    def scenes(self) -> dict:
+        """The scene library, by id (read on first use)."""
+        return self._scene_library()[0]
+
+    @property
+    def broken(self) -> list:
+        """Scene files that failed to load (read on first use)."""
+        return self._scene_library()[1]
+
+    @property
+    def scenes_loaded(self) -> bool:
+        """True once the scene library has been read."""
+        return self._library is not None
+
+    def _scene_library(self) -> tuple[dict, list]:
+        if self._library is None:
+            self.reload_scenes(self._scenes_folder)
+        return self._library
 
     def reload_scenes(self, scenes_folder: Path | None = None) -> None:
         """Read the scene library again (after a file was fixed)."""
         from sciatic_atlas.scenes.load import load_library
 
-        self.scenes, self.broken = load_library(scenes_folder)
+        self._scenes_folder = scenes_folder or self._scenes_folder
+        scenes, broken = load_library(self._scenes_folder)
+        for error in broken:
+            log.warning("scene file not loaded: %s", error)
+        self._library = (scenes, broken)
         self._base.clear()
         self._search = None
 

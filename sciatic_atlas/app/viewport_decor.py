@@ -11,7 +11,8 @@ a student looking from behind and a therapist looking from the front both see
 from __future__ import annotations
 
 import numpy as np
-import vtk
+from vtkmodules.vtkRenderingAnnotation import vtkAnnotatedCubeActor
+from vtkmodules.vtkRenderingCore import vtkTextActor
 
 # The body direction at a screen edge: world axis and sign -> text. +x is the patient's left.
 EDGE_TEXT = {(0, 1): "Patient's LEFT", (0, -1): "Patient's RIGHT",
@@ -47,9 +48,9 @@ def screen_edges(position, focal_point, up) -> tuple[str, str]:
     return EDGE_TEXT[(axis, -sign)], EDGE_TEXT[(axis, sign)]
 
 
-def orientation_cube() -> vtk.vtkAnnotatedCubeActor:
+def orientation_cube() -> vtkAnnotatedCubeActor:
     """Return a cube whose faces name the patient's directions (L/R, A/P, S/I)."""
-    cube = vtk.vtkAnnotatedCubeActor()
+    cube = vtkAnnotatedCubeActor()
     for face, text in (("XPlus", "L"), ("XMinus", "R"), ("YPlus", "P"), ("YMinus", "A"),
                        ("ZPlus", "S"), ("ZMinus", "I")):
         getattr(cube, f"Set{face}FaceText")(text)
@@ -80,7 +81,7 @@ class SideLabels:
         self._plotter = plotter
         self._actors = []
         for name, x, justify in zip(EDGE_NAMES, (0.012, 0.988), ("Left", "Right")):
-            actor = vtk.vtkTextActor()
+            actor = vtkTextActor()
             coordinate = actor.GetPositionCoordinate()
             coordinate.SetCoordinateSystemToNormalizedViewport()
             coordinate.SetValue(x, 0.5)

@@ -155,12 +155,17 @@ def view_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0,
 
 
 def set_camera(plotter, pose: CameraPose, zoom: float = 1.0) -> None:
-    """Put ``pose`` on ``plotter``'s camera (no render)."""
-    camera = plotter.camera
+    """Put ``pose`` on ``plotter``'s camera (no render).
+
+    The renderer's camera is used directly: PyVista's ``plotter.camera`` resets an unset
+    camera first, and a Qt plotter renders that reset (two wasted frames at start-up).
+    """
+    camera = plotter.renderer.camera
     camera.position = pose.position
     camera.focal_point = pose.focal_point
     camera.up = pose.up
     camera.view_angle = pose.view_angle
     if zoom != 1.0:
         camera.zoom(zoom)
+    camera.is_set = True
     plotter.renderer.reset_camera_clipping_range()

@@ -63,6 +63,10 @@ class StructureActor:
     actor: pv.Actor
     mesh: pv.PolyData  # what the actor draws (mm, world frame)
     look: Look | None = None
+    mapper: pv.DataSetMapper | None = None  # the full mesh's mapper
+    coarse: pv.PolyData | None = None  # decimated copy drawn while the camera moves (render/lod.py)
+    coarse_mapper: pv.DataSetMapper | None = None
+    has_coarse_state: bool = False  # True once set_coarse was called (coarse may stay None)
 
     @property
     def points(self) -> np.ndarray:
@@ -77,26 +81,32 @@ class StructureActor:
         ``replace_existing=False`` skips looking for an actor of that name already on the
         plotter (a scan of all actors); pass it only when the caller knows there is none.
         """
-        mapper = pv.DataSetMapper(mesh)
-        if BELLY in mesh.point_data:
-            # Own copy of the point colours (the cached surface is shared by plotters).
-            mesh = mesh.copy(deep=False)
-            mesh.point_data[RGB_ARRAY] = blend(mesh.point_data[BELLY], look.colour)
-            mapper = pv.DataSetMapper(mesh)
-            mapper.SetScalarModeToUsePointFieldData()
-            mapper.SelectColorArray(RGB_ARRAY)
-            mapper.SetColorModeToDirectScalars()
-            mapper.scalar_visibility = True
-        else:
-            mapper.scalar_visibility = False
+        mesh, mapper = _coloured_mapper(mesh, look)
         # A mapper and actor made here rather than by add_mesh: add_mesh's generic set-up
         # (lookup tables, normals checks) cost ~2 ms per structure, 0.3 s for the model.
         actor = pv.Actor(mapper=mapper)
         plotter.add_actor(actor, name=structure_id, reset_camera=False, render=False, pickable=True,
                           remove_existing_actor=replace_existing)
-        item = cls(structure_id, actor, mesh)
+        item = cls(structure_id, actor, mesh, mapper=mapper)
         item.set_look(look)
         return item
+
+    def set_coarse(self, coarse: pv.PolyData | None) -> None:
+        """Keep ``coarse`` (a decimated copy of the mesh, or None) to draw while moving."""
+        self.has_coarse_state = True
+        if coarse is not None:
+            self.coarse, self.coarse_mapper = _coloured_mapper(coarse, self.look)
+
+    def show_coarse(self, coarse: bool) -> None:
+        """Draw the coarse copy (True) or the full mesh (False); no-op without a copy.
+
+        A mapper whose input was replaced (the painted skin of an overlay) keeps drawing it.
+        """
+        if self.coarse_mapper is None or self.mapper is None:
+            return
+        target = self.coarse_mapper if coarse and self.mapper.GetInput() is self.mesh else self.mapper
+        if self.actor.GetMapper() is not target:
+            self.actor.SetMapper(target)
 
     def set_look(self, look: Look) -> None:
         """Restyle the existing actor (colour, opacity, material, visibility)."""
@@ -104,10 +114,11 @@ class StructureActor:
             return
         prop = self.actor.prop
         prop.color = look.colour
-        mesh = self.mesh
-        if RGB_ARRAY in mesh.point_data and (self.look is None or self.look.colour != look.colour):
-            mesh.point_data[RGB_ARRAY][:] = blend(mesh.point_data[BELLY], look.colour)
-            mesh.Modified()
+        if self.look is None or self.look.colour != look.colour:
+            for mesh in (self.mesh, self.coarse):
+                if mesh is not None and RGB_ARRAY in mesh.point_data:
+                    mesh.point_data[RGB_ARRAY][:] = blend(mesh.point_data[BELLY], look.colour)
+                    mesh.Modified()
         prop.opacity = look.opacity
         prop.ambient = look.ambient
         prop.diffuse = look.diffuse
@@ -120,3 +131,20 @@ class StructureActor:
     def detach(self, plotter) -> None:
         """Remove the actor from ``plotter``."""
         plotter.remove_actor(self.actor, render=False, reset_camera=False)
+
+
+def _coloured_mapper(mesh: pv.PolyData, look: Look) -> tuple[pv.PolyData, pv.DataSetMapper]:
+    """Return the mesh to draw and its mapper: a muscle's gets its own belly/tendon colours."""
+    if BELLY not in mesh.point_data:
+        mapper = pv.DataSetMapper(mesh)
+        mapper.scalar_visibility = False
+        return mesh, mapper
+    # Own copy of the point colours (the cached surface is shared by plotters).
+    mesh = mesh.copy(deep=False)
+    mesh.point_data[RGB_ARRAY] = blend(mesh.point_data[BELLY], look.colour)
+    mapper = pv.DataSetMapper(mesh)
+    mapper.SetScalarModeToUsePointFieldData()
+    mapper.SelectColorArray(RGB_ARRAY)
+    mapper.SetColorModeToDirectScalars()
+    mapper.scalar_visibility = True
+    return mesh, mapper
