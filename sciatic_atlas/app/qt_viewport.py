@@ -145,12 +145,15 @@ class QtViewport(QtWidgets.QFrame):
 
         return self.state is not None and is_dark(self.state.background)
 
-    side_labels_size = 11
+    side_labels_size = side_labels_default = 11
 
     def set_text_size(self, points: int) -> None:
-        """Set the size of the text drawn in the view (side labels)."""
+        """Set the size of the text drawn in the view (side labels, legend; structure labels
+        at the next :meth:`show_state`)."""
+        from sciatic_atlas.render.marks import set_text_scale
         from sciatic_atlas.render.overlays import place_legend
 
+        set_text_scale(self.plotter, points / self.side_labels_default)
         self.side_labels_size = int(points)
         self.side_labels.set_style(self.side_labels_size, self.is_dark)
         place_legend(self.plotter, scale=points / 11.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
+import weakref
 
 import numpy as np
 import pyvista as pv
@@ -164,10 +165,22 @@ def draw_labels(plotter, model, labels, actors) -> set[str]:
     return {f"{name}-points", f"{name}-labels"}
 
 
+_TEXT_SCALE: "weakref.WeakKeyDictionary[object, float]" = weakref.WeakKeyDictionary()
+
+
+def set_text_scale(plotter, scale: float) -> None:
+    """Scale the text this module draws on ``plotter`` (1 normal; larger when presenting).
+
+    Takes effect at the next :func:`~sciatic_atlas.render.apply.apply_state`.
+    """
+    _TEXT_SCALE[plotter.renderer] = float(scale)
+
+
 def font_sizes(plotter) -> tuple[int, int, int]:
-    """Return (title, narration, label) font sizes scaled to the window height."""
-    height = plotter.window_size[1]
-    return max(10, round(height / 62)), max(8, round(height / 78)), max(8, round(height / 60))
+    """Return (title, narration, label) font sizes scaled to the window height and text scale."""
+    height, scale = plotter.window_size[1], _TEXT_SCALE.get(plotter.renderer, 1.0)
+    return tuple(round(scale * max(least, height / per_point))
+                 for least, per_point in ((10, 62), (8, 78), (8, 60)))
 
 
 def _wrap(plotter, value: str, size: int) -> str:

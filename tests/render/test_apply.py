@@ -140,3 +140,16 @@ def test_a_structure_shown_later_gets_its_actor_then(plotter, toy_model):
     apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
     assert "femur_r" in plotter.renderer.actors
     assert same_hue(pixel(plotter, (-100, 40, 0)), GREEN)
+
+
+def test_text_scale_enlarges_the_labels_for_presenting(plotter):
+    from sciatic_atlas.render import marks
+
+    normal = marks.font_sizes(plotter)
+    marks.set_text_scale(plotter, 18 / 11)
+    try:
+        large = marks.font_sizes(plotter)
+    finally:
+        marks.set_text_scale(plotter, 1.0)
+    assert all(b >= round(a * 1.5) for a, b in zip(normal, large))
+    assert marks.font_sizes(plotter) == normal
