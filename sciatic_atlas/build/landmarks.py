@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # Hamstring origins share the ischial tuberosity (Standring, Gray's Anatomy 42nd ed., ch. 80).
 _HAMSTRING_ORIGINS = ("bflh-P1", "semiten-P1", "semimem-P1")
+# mm medial of the greater sciatic notch's bony edge where the foramen is open.
+FORAMEN_INSET = 4.0
 
 
 def bone_vertices(raw, part, structure_id: str) -> np.ndarray:
@@ -109,7 +111,8 @@ def _side_landmarks(raw, part, s: str, x0: float) -> dict[str, Landmark]:
         "(piri-P2) in the greater sciatic foramen")
 
     add("piriformis_lower_border", piriformis_lower_border(raw, part, s, notch), f"piriformis_{s}",
-        "inferior surface of piriformis where its path crosses the greater sciatic notch")
+        "lowest point of the inferior surface of piriformis where its path crosses the greater sciatic "
+        "notch, over the open foramen (medial of the notch's bony edge)")
 
     top = fibula[np.argmax(fibula[:, 2])]
     head_band = fibula[fibula[:, 2] > top[2] - 12]
@@ -136,9 +139,12 @@ def _side_landmarks(raw, part, s: str, x0: float) -> dict[str, Landmark]:
 def piriformis_lower_border(raw, part, s: str, notch: np.ndarray) -> np.ndarray:
     """Return the lower border of piriformis (mm) at the greater sciatic notch.
 
-    Uses the built piriformis mesh when the muscles stage made one (its lowest vertex within
-    12 mm of the plane through the notch across the muscle path), else the model path point at the
-    notch lowered by a belly half-thickness estimated from the muscle volume (PCSA x fibre length).
+    Uses the built piriformis mesh when the muscles stage made one: its lowest vertex within
+    12 mm of the plane through the notch across the muscle path and over the foramen, i.e. at
+    least ``FORAMEN_INSET`` mm medial of the notch's bony edge (lateral of it the muscle lies
+    behind the ischium, not over the opening the sciatic nerve leaves by). Without a mesh: the
+    model path point at the notch lowered by a belly half-thickness estimated from the muscle
+    volume (PCSA x fibre length).
     """
     path = raw.muscles[f"piri_{s}"].path
     # Path point nearest the notch, on the segment sacrum -> trochanter.
@@ -151,6 +157,8 @@ def piriformis_lower_border(raw, part, s: str, notch: np.ndarray) -> np.ndarray:
         axis = path[-1] - path[0]
         axis /= np.linalg.norm(axis)
         sl = v[np.abs((v - on_path) @ axis) < 12]
+        over = sl[(sl[:, 0] - notch[0]) * lateral_sign(s) < -FORAMEN_INSET]
+        sl = over if len(over) else sl
         if len(sl):
             return sl[np.argmin(sl[:, 2])]
     m = raw.muscles[f"piri_{s}"]

@@ -98,21 +98,29 @@ def piriformis_front(c: NerveContext, near: np.ndarray) -> np.ndarray:
 def sciatic_exit(c: NerveContext) -> dict[str, np.ndarray]:
     """Return the key points of the sciatic nerve's gluteal course (mm).
 
-    ``formation``: on the pelvic (anterior) surface of piriformis medial to the notch;
-    ``exit``: just below the piriformis lower border in the greater sciatic foramen;
-    ``spine``: lateral of the ischial spine on the posterior ischium; ``it_gt``: a third of
-    the way from the ischial tuberosity to the greater trochanter, on quadratus femoris.
+    ``formation``: on the pelvic (anterior) surface of piriformis, medial of the notch's bony
+    edge (over the open foramen); ``cross``: below the piriformis lower border, above the
+    ischial spine, where the nerve passes back through the infrapiriform part of the greater
+    sciatic foramen; ``exit``: behind the foramen, below the lower border, just lateral of the
+    spine; ``spine``: lateral of the ischial spine on the posterior ischium; ``it_gt``: a
+    third of the way from the ischial tuberosity to the greater trochanter, on quadratus
+    femoris.
     """
     plb, notch = c.lm("piriformis_lower_border"), c.lm("greater_sciatic_notch")
     it, gt, spine = c.lm("ischial_tuberosity"), c.lm("greater_trochanter"), c.lm("ischial_spine")
     half = SCIATIC_THICKNESS / 2
-    exit_ = plb + DOWN * (half + 2.0)
-    formation = piriformis_front(c, notch) + ANT * (half + 1.0) + c.MED * 10.0 + UP * 2.0
+    # The foramen is open above the spine; lateral of it the ischium's posterior border rises
+    # to the notch, so the nerve passes back medially, then turns laterally over the ischium.
+    over_spine = np.array([spine[0], spine[1], plb[2]])
+    cross = over_spine + c.MED * 4.0 + ANT * 14.0 + DOWN * (half + 3.0)
+    exit_ = over_spine + c.LAT * 2.0 + POST * 1.0 + DOWN * (half + 7.0)
+    formation = piriformis_front(c, notch) + ANT * (half + 1.0) + c.MED * 16.0 + UP * 2.0
     at_spine = spine + c.LAT * 14.0 + POST * (half + 4.0)
     at_spine[2] = (spine[2] + exit_[2]) / 2
     it_gt = it + (gt - it) / 3.0
     it_gt[1] = max(it[1], gt[1]) + half + 6.0  # on quadratus femoris, behind both bones
-    return {"formation": formation, "exit": exit_, "notch": notch, "spine": at_spine, "it_gt": it_gt}
+    return {"formation": formation, "cross": cross, "exit": exit_, "notch": notch, "spine": at_spine,
+            "it_gt": it_gt}
 
 
 # The thigh plane probed across the back of the femur to place the sciatic nerve: deep to
@@ -229,9 +237,8 @@ def sciatic_thigh(c: NerveContext) -> list[np.ndarray]:
 def sciatic(c: NerveContext) -> NerveSpec:
     """Return the sciatic nerve: formation in the pelvis to the division above the knee."""
     g = sciatic_exit(c)
-    # In front of the lower border, then out below it (the band hugs the muscle's pelvic face).
-    under = g["exit"] + ANT * 9.0 + c.MED * 4.0
-    ctrl = [g["formation"], under, g["exit"], g["spine"], g["it_gt"], *sciatic_thigh(c)]
+    # Down the muscle's pelvic face, back through the foramen below its lower border.
+    ctrl = [g["formation"], g["cross"], g["exit"], g["spine"], g["it_gt"], *sciatic_thigh(c)]
     w = SCIATIC_WIDTH_AT_PIRIFORMIS
     # Wide axis in the coronal plane: vertical where the roots stack on piriformis, turning
     # to transverse as the band descends in the buttock.

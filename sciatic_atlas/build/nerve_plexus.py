@@ -118,7 +118,10 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
     gmin, gmed = c.muscle_line("gluteus_minimus"), c.muscle_line("gluteus_medius")
     between = [(c.at_fraction(gmin, f) + c.at_fraction(gmed, f)) / 2 for f in (0.35, 0.65)]
     tfl = c.at_fraction(c.muscle_line("tensor_fasciae_latae"), 0.12)
-    sup = [start, above, between[0] + UP * 8, between[1] + UP * 6 + ANT * 10, tfl]
+    # Out through the suprapiriform foramen: under the notch's upper (iliac) border, over
+    # the upper border of piriformis, medial of the notch's lateral edge.
+    inlet = g["notch"] + c.MED * 6.0 + POST * 5.0 + UP * 9.0
+    sup = [start, inlet, above, between[0] + UP * 8, between[1] + UP * 6 + ANT * 10, tfl]
     # Inferior gluteal: below piriformis medial to the sciatic nerve, into gluteus maximus.
     below = g["exit"] + c.MED * 14.0 + POST * 2.0
     gmax = c.muscle_line("gluteus_maximus")
@@ -142,8 +145,8 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
     return [
         NerveSpec(f"superior_gluteal_nerve_{s}", sup, round_sections(4.0, 3.0), "nerve",
                   parent=f"lumbosacral_trunk_{s}", extra={"roots": ["L4", "L5", "S1"]},
-                  planes=[Plane((0, 1), tuple(POST), clear=("piriformis",)),
-                          Plane((1, 3), tuple(unit(POST + c.LAT)), over=("gluteus_medius",),
+                  planes=[Plane((0, 2), tuple(UP), over=("hip_bone",), under=("piriformis",), window=20.0),
+                          Plane((2, 4), tuple(unit(POST + c.LAT)), over=("gluteus_medius",),
                                 under=("gluteus_minimus", "hip_bone"))]),
         NerveSpec(f"inferior_gluteal_nerve_{s}", inf, round_sections(4.0, 3.0), "nerve",
                   parent=f"sciatic_nerve_{s}", extra={"roots": ["L5", "S1", "S2"]},
