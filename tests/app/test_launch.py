@@ -140,3 +140,18 @@ def test_user_fixable_errors_are_shown_as_they_are():
     from sciatic_atlas.app.qt_errors import user_message
 
     assert user_message(AtlasDataError("missing mesh file x.npz: rebuild it")) == "missing mesh file x.npz: rebuild it"
+
+
+def test_a_deferred_scene_library_is_listed_and_searchable_after_the_first_frame(
+        x_display, tmp_path, qtbot, session):
+    from sciatic_atlas.app.session import Session
+
+    own = Session(session.model, session.knowledge)  # the library is read when first needed
+    window = make_window(own, tmp_path / "s.ini")
+    qtbot.addWidget(window)
+    assert not own.scenes_loaded
+    window.show()
+    window.open(None)
+    qtbot.waitUntil(lambda: own.scenes_loaded and window.scenes.list.count() >= 1 + len(own.scenes),
+                    timeout=10000)
+    assert any(hit.kind == "scene" for hit in window.search.update_hits("piriformis"))
