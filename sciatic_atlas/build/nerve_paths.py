@@ -45,9 +45,9 @@ SCIATIC_PLANES = [
 ]
 TIBIAL_PLANES = [
     Plane((0, 2), _P, over=HAMSTRINGS, under=("femur",), clear=(*GASTROCNEMIUS, "biceps_femoris_short_head")),
-    Plane((2, 5), _P, over=(*GASTROCNEMIUS, "soleus"), under=("tibialis_posterior", "tibia"),
+    Plane((2, 6), _P, over=(*GASTROCNEMIUS, "soleus"), under=("tibialis_posterior", "tibia"),
           clear=("flexor_digitorum_longus", "flexor_hallucis_longus")),
-    Plane((5, 6), _P, over=("soleus",), under=("tibialis_posterior", "tibia"),
+    Plane((6, 7), _P, over=("soleus",), under=("tibialis_posterior", "tibia"),
           clear=("flexor_digitorum_longus", "flexor_hallucis_longus")),
 ]
 # The common fibular nerve follows the medial border of biceps femoris, then passes between
@@ -261,26 +261,54 @@ def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
     between = (gm[0] + gl[0]) / 2  # between the gastrocnemius heads (their origins)
     knee_y = max(c.bone_back("femur", knee[2] + 12), c.bone_back("tibia", knee[2] - 8))
     fossa = np.array([between[0], knee_y + 9.0, knee[2]])
+    # The nerve crosses the popliteal vessels from lateral to medial: in the fossa beside the
+    # lateral head's inner border, then under the medial head's lateral border below it.
+    lat_edge = head_edge(c, "gastrocnemius_lateral_head", knee[2])
+    if lat_edge is not None:
+        fossa[0] = lat_edge + c.MED[0] * (TIBIAL_DIAMETER / 2 + 1.5)
     soleus = c.actuator_path("soleus")[0]  # origin: the soleal line / arch
     tp = c.actuator_path("tibpost")
     arch_z = soleus[2] - 12.0
     arch = c.at_z(tp, arch_z) + POST * 9.0
+    # Below the fossa, deep to the heads: under the medial head's lateral border, 50 mm below
+    # the joint line (the heads of the built model meet only lower down).
+    under = fossa + (arch - fossa) * min(1.0, 50.0 / max(fossa[2] - arch[2], 1.0))
+    med_edge = head_edge(c, "gastrocnemius_medial_head", under[2])
+    if med_edge is not None:
+        under[0] = med_edge + c.LAT[0] * 1.0
     leg = [c.at_z(tp, z) + POST * 8.0 for z in (arch_z - 80, arch_z - 170)]
     mm = c.lm("medial_malleolus")
     fdl, fhl = c.actuator_path("fdl"), c.actuator_path("fhl")
     tunnel = (c.at_z(fdl, mm[2]) + c.at_z(fhl, mm[2])) / 2 + POST * 3.0
     low_z = mm[2] - 0.6 * (mm[2] - c.bone("foot_bones")[:, 2].min())
     end = (c.at_z(fdl, low_z) + c.at_z(fhl, low_z)) / 2 + c.MED * 3.0
-    ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, arch, *leg, tunnel, end]
     # Lower leg and tarsal tunnel: medial to FHL, between it and FDL, under the flexor
     # retinaculum; the built FHL belly reaches the ankle, so these points are moved medially
     # clear of it.
     low_leg = c.at_z(tp, (leg[1][2] + tunnel[2]) / 2) + POST * 8.0
-    ctrl = [*ctrl[:6], low_leg, *ctrl[6:]]
-    for k in (6, 7, 8):
+    ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, under, arch, *leg, low_leg, tunnel, end]
+    for k in (7, 8, 9):
         ctrl[k] = medial_of(c, ctrl[k], TIBIAL_DIAMETER / 2, ("flexor_hallucis_longus", "tibialis_posterior"))
     return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(TIBIAL_DIAMETER, 6.0), "nerve",
                      parent=f"sciatic_nerve_{c.s}", planes=TIBIAL_PLANES)
+
+
+def head_edge(c: NerveContext, base: str, z: float, half: float = 5.0) -> float | None:
+    """Return the x (mm) of the inner border of a gastrocnemius head at height ``z``.
+
+    The border facing the other head: the most medial vertex of the lateral head, the most
+    lateral one of the medial head (built mesh vertices within ``half`` mm of ``z``); None
+    when the muscles stage built no such head.
+    """
+    mesh = c.part.meshes.get(f"{base}_{c.s}")
+    if mesh is None:
+        return None
+    v = np.asarray(mesh.vertices, float)
+    sl = v[np.abs(v[:, 2] - z) < half]
+    if not len(sl):
+        return None
+    lat = (sl[:, 0] - c.x0) * c.LAT[0]
+    return float(sl[np.argmin(lat) if "lateral" in base else np.argmax(lat), 0])
 
 
 def medial_of(c: NerveContext, point: np.ndarray, radius: float, bases: tuple[str, ...]) -> np.ndarray:
