@@ -37,6 +37,7 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def run(args) -> int:
+    from sciatic_atlas.scenes.checks import hidden_label_warnings
     from sciatic_atlas.scenes.errors import SceneError
     from sciatic_atlas.scenes.load import load_scene
 
@@ -51,7 +52,7 @@ def run(args) -> int:
                 print(issue)
             continue
         if not args.quiet:
-            for warning in scene.warnings:
+            for warning in (*scene.warnings, *hidden_label_warnings(scene)):
                 print(warning, file=sys.stderr)
             print(f"ok  {path}  ({scene.id}: {scene.step_count - 1} steps)")
     if not args.quiet or bad:
