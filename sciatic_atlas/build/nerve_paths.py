@@ -40,8 +40,9 @@ SCIATIC_PLANES = [
           clear=("piriformis", "gluteus_minimus", "gluteus_medius", "adductor_magnus")),
     Plane((4, 5), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
           clear=("semitendinosus", "semimembranosus", *THIGH_CLEAR[:-1])),
-    # Below: the probed thigh course (thigh_course), nudged where the spline cuts a corner.
-    Plane((5, 99), _P, over=HAMSTRINGS, under=("adductor_magnus", "femur"), clear=THIGH_CLEAR),
+    # Below: the probed thigh course (thigh_course), nudged (6 mm at most) where the spline
+    # cuts a corner.
+    Plane((5, 99), _P, over=HAMSTRINGS, under=("adductor_magnus", "femur"), clear=THIGH_CLEAR, nudge=6.0),
 ]
 TIBIAL_PLANES = [
     Plane((0, 2), _P, over=HAMSTRINGS, under=("femur",), clear=(*GASTROCNEMIUS, "biceps_femoris_short_head")),
@@ -132,6 +133,7 @@ THIGH_ENOUGH = 8.0  # mm of free gap beyond which a wider gap scores no better
 THIGH_PREFERENCE = 0.15  # gap (mm) given up per mm away from the preferred line
 THIGH_ON_ADDUCTOR = 8.0  # gap (mm) given up to lie on adductor magnus rather than beside it
 THIGH_STRAIGHT = 0.3  # gap (mm) given up per mm of sideways step between probed levels
+THIGH_BEND = 0.6  # gap (mm) given up per mm of change in sideways step (a bend of the course)
 
 
 def thigh_candidates(c: NerveContext, z: float) -> list[tuple[float, np.ndarray]]:
@@ -153,7 +155,8 @@ def thigh_candidates(c: NerveContext, z: float) -> list[tuple[float, np.ndarray]
     lo_x, hi_x = sorted((bf[0], sm[0]))
     half_w, half_t = THIGH_WIDTH / 2, THIGH_THICKNESS / 2
     out = []
-    # The whole nerve first; where none fits (crowded muscles), its centre line alone.
+    # The whole nerve; and its centre line alone (at a cost), so that a straight course exists
+    # where a crowded level leaves no gap for the whole width right under the course above.
     for radius, edges, penalty in ((half_t, half_w * 0.8, 0.0), (1.0, 0.0, THIGH_ENOUGH)):
         for x in np.arange(lo_x - THIGH_SEARCH, hi_x + THIGH_SEARCH + 0.1, 3.0):
             centre = np.array([x, y0, z])
@@ -163,32 +166,38 @@ def thigh_candidates(c: NerveContext, z: float) -> list[tuple[float, np.ndarray]
                 p = centre + POST * (a + min(3.0, (b - a) / 2))
                 cost = penalty - min(b - a, THIGH_ENOUGH) + THIGH_PREFERENCE * abs(x - pref)
                 out.append((cost - THIGH_ON_ADDUCTOR * _lies_on(c, "adductor_magnus", p), p))
-        if out:
-            return out
-    return [(3 * THIGH_ENOUGH, np.array([pref, y0, z]))]
-    return out
+    return out or [(3 * THIGH_ENOUGH, np.array([pref, y0, z]))]
 
 
 def thigh_course(c: NerveContext, zs) -> list[np.ndarray]:
     """Return the sciatic nerve's points at heights ``zs`` (top down): the cheapest smooth course.
 
-    Dynamic programming over :func:`thigh_candidates`: each level's cost plus
-    ``THIGH_STRAIGHT`` per mm of sideways step from the level above, so the nerve takes the
-    free gaps without zig-zagging between them.
+    Dynamic programming over :func:`thigh_candidates` (state: the candidates at two successive
+    levels): each level's cost plus ``THIGH_STRAIGHT`` per mm of sideways step from the level
+    above and ``THIGH_BEND`` per mm of change of that step, so the nerve takes the free gaps
+    without drifting across the thigh between them.
     """
     levels = [thigh_candidates(c, z) for z in zs]
-    total = [cost for cost, _ in levels[0]]
+    xs = [np.array([p[0] for _, p in lv]) for lv in levels]
+    # State: (candidate at the level above, candidate here); a step costs its sideways length
+    # and the change of sideways step from the one above (a bend), so the course runs straight.
+    total = np.array([cost for cost, _ in levels[1]])[None, :] + THIGH_STRAIGHT * np.abs(
+        xs[1][None, :] - xs[0][:, None]) + np.array([cost for cost, _ in levels[0]])[:, None]
     back = []
-    for prev, cur in zip(levels[:-1], levels[1:]):
-        step = [[total[i] + THIGH_STRAIGHT * abs(p[0] - q[0]) for i, (_, p) in enumerate(prev)] for _, q in cur]
-        back.append([int(np.argmin(row)) for row in step])
-        total = [cost + min(row) for (cost, _), row in zip(cur, step)]
-    k = int(np.argmin(total))
-    picks = [k]
+    for k in range(2, len(levels)):
+        step = xs[k][None, :] - xs[k - 1][:, None]  # (j, l)
+        prev = xs[k - 1][None, :] - xs[k - 2][:, None]  # (i, j)
+        # cand[i, j, l]: total to (i, j) plus the step j -> l and its bend.
+        cand = (total[:, :, None] + THIGH_STRAIGHT * np.abs(step)[None, :, :]
+                + THIGH_BEND * np.abs(step[None, :, :] - prev[:, :, None]))
+        back.append(np.argmin(cand, axis=0))  # (j, l) -> best i
+        total = cand.min(axis=0) + np.array([cost for cost, _ in levels[k]])[None, :]
+    j, l = np.unravel_index(int(np.argmin(total)), total.shape)
+    picks = [l, j]
     for ptr in reversed(back):
-        k = ptr[k]
-        picks.append(k)
-    return [levels[i][j][1] for i, j in enumerate(reversed(picks))]
+        j, l = int(ptr[j, l]), j
+        picks.append(j)
+    return [levels[i][k][1] for i, k in enumerate(reversed(picks))]
 
 
 def thigh_point(c: NerveContext, z: float) -> np.ndarray:

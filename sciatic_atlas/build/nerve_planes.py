@@ -33,6 +33,8 @@ class Plane:
     (base ids, the side suffix is added) superficial to the nerve; ``under``: structures deep
     to it; ``clear``: structures it must not enter. ``window`` (mm): only structure parts this
     close along the probe line count (a far part of a muscle is not part of this plane).
+    ``nudge`` (mm): the most a path point is moved in this plane (None: no limit), for a course
+    already placed by probing, where a local fold of a muscle surface must not pull it away.
     """
 
     span: tuple[int, int]
@@ -41,6 +43,7 @@ class Plane:
     under: tuple[str, ...] = ()
     clear: tuple[str, ...] = ()
     window: float = 40.0
+    nudge: float | None = None
 
 
 class TissueProbe:
@@ -210,6 +213,8 @@ def steer(path: np.ndarray, control: list[np.ndarray], planes: list[Plane], prob
     if pin[1]:
         taper = np.minimum(taper, ramp[::-1])
     dirs = np.array([planes[o].direction if o >= 0 else (0.0, 0.0, 0.0) for o in owner], float)
+    limit = np.array([np.inf if o < 0 or planes[o].nudge is None else planes[o].nudge for o in owner])
+    moved = np.zeros(k)
     for _ in range(iterations):
         t = np.array([required_offset(probe, planes[o], path[i], radius[i]) if o >= 0 else 0.0
                       for i, o in enumerate(owner)])
@@ -219,6 +224,8 @@ def steer(path: np.ndarray, control: list[np.ndarray], planes: list[Plane], prob
         sm = gaussian_filter1d(t, 2.0, mode="nearest")
         t = np.where(np.abs(t) > np.abs(sm), t, sm)
         t = gaussian_filter1d(t, 1.0, mode="nearest") * taper
+        t = np.clip(moved + t, -limit, limit) - moved
+        moved += t
         path += t[:, None] * dirs
     return path
 

@@ -94,3 +94,19 @@ def test_leg_nerves_have_no_sharp_kinks(model, nerve):
     t /= np.linalg.norm(t, axis=1)[:, None]
     turn = np.degrees(np.arccos(np.clip((t[:-1] * t[1:]).sum(axis=1), -1.0, 1.0)))
     assert turn.max() <= 45.0, f"{nerve} turns {turn.max():.0f} degrees at {line[int(turn.argmax()) + 1].round()}"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_runs_straight_down_the_thigh(model, s):
+    """On adductor magnus behind the femur the nerve runs straight down: no sideways swing.
+
+    (A course chasing the widest gap between the built muscles swung 30 mm towards the
+    midline and back within 100 mm of height in the lower thigh.)
+    """
+    pts = _thigh(model, s)
+    pts = pts[np.argsort(pts[:, 2])]
+    z = np.arange(pts[0, 2], pts[-1, 2] - 30.0, 5.0)
+    x = np.interp(z, pts[:, 2], pts[:, 0])
+    drift = np.abs(np.interp(z + 30.0, pts[:, 2], pts[:, 0]) - x)
+    assert drift.max() < 8.0, f"swings {drift.max():.0f} mm sideways within 30 mm at z {z[drift.argmax()]:.0f}"
+    assert np.ptp(pts[:, 0]) < 20.0, f"drifts {np.ptp(pts[:, 0]):.0f} mm across the thigh"
