@@ -107,8 +107,10 @@ def styled_look(base: Look, style: StructureStyle) -> Look:
         hl = appearance()["highlight"]
         t = float(hl["blend"]) if style.colour is None else 0.0
         colour = tuple((1 - t) * c + t * h for c, h in zip(look.colour, hl["colour"]))
-        look = replace(look, colour=colour, opacity=max(look.opacity, float(hl["min_opacity"])),
-                       ambient=max(look.ambient, float(hl["ambient"])))
+        # Opaque unless the scene asked for an opacity: a highlight drawn see-through bands into
+        # rings under depth peeling, but a scene may still want the nerve seen through it.
+        opacity = max(look.opacity, float(hl["min_opacity"])) if style.opacity is None else look.opacity
+        look = replace(look, colour=colour, opacity=opacity, ambient=max(look.ambient, float(hl["ambient"])))
     return look
 
 

@@ -94,7 +94,7 @@ def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], 
             styles[target] = style
     for mark in state.compressions:
         base = styles.get(mark.compressor, default_style(model, mark.compressor))
-        styles[mark.compressor] = replace(base, visible=True, highlight=True)
+        styles[mark.compressor] = replace(base, visible=True, highlight=True, opacity=None)  # drawn opaque
     missing = [sid for sid in styles if not model.has_mesh(sid)]
     if missing:
         log.warning("no mesh for %s: not drawn", ", ".join(sorted(missing)))

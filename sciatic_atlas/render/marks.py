@@ -207,7 +207,12 @@ def draw_text(plotter, title: str, text: str, dark: bool) -> set[str]:
                                         ("text", text, "lower_left", text_size)):
         if value:
             full = f"{PREFIX}{name}"
-            plotter.add_text(_wrap(plotter, value, size), position=position, font_size=size,
-                             color=colour, name=full, render=False)
+            actor = plotter.add_text(_wrap(plotter, value, size), position=position, font_size=size,
+                                     color=colour, name=full, render=False)
+            # A backing box keeps the words readable where they cross the anatomy.
+            spec = appearance()["labels"]
+            prop = actor.GetTextProperty()
+            prop.SetBackgroundColor(*((0.08, 0.08, 0.10) if dark else spec["box_colour"]))
+            prop.SetBackgroundOpacity(spec["box_opacity"])
             names.add(full)
     return names
