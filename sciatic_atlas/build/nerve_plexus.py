@@ -116,17 +116,19 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
     start = j + (g["formation"] - j) * 0.55
     above = at_notch + UP * (r + 5.0) + ANT * 2.0
     gmin, gmed = c.muscle_line("gluteus_minimus"), c.muscle_line("gluteus_medius")
-    between = [(c.at_fraction(gmin, f) + c.at_fraction(gmed, f)) / 2 for f in (0.35, 0.65)]
+    between = (c.at_fraction(gmin, 0.5) + c.at_fraction(gmed, 0.5)) / 2
     tfl = c.at_fraction(c.muscle_line("tensor_fasciae_latae"), 0.12)
     # Out through the suprapiriform foramen: under the notch's upper (iliac) border, over
     # the upper border of piriformis, medial of the notch's lateral edge.
-    inlet = g["notch"] + c.MED * 6.0 + POST * 5.0 + UP * 9.0
-    sup = [start, inlet, above, between[0] + UP * 8, between[1] + UP * 6 + ANT * 10, tfl]
+    inlet = g["notch"] + c.MED * 6.0 + POST * 5.0 + UP * 12.0
+    # Then one sweep forward and laterally between the two muscles to tensor fasciae latae
+    # (one control point there: the nerve curves round, it does not turn corners).
+    sup = [start, inlet, (above + between) / 2 + UP * 4, between + UP * 6 + ANT * 4, tfl]
     # Inferior gluteal: below piriformis medial to the sciatic nerve, into gluteus maximus.
     below = g["exit"] + c.MED * 14.0 + POST * 2.0
     gmax = c.muscle_line("gluteus_maximus")
     into_gmax = c.at_fraction(gmax, 0.35)
-    inf = [g["formation"] + c.MED * 8 + UP * 2, below, below + POST * 14 + DOWN * 4, into_gmax]
+    inf = [g["formation"] + c.MED * 8 + UP * 2, below, below + POST * 8 + c.LAT * 4 + DOWN * 2, into_gmax]
     # Nerve to piriformis: from S1/S2 onto the muscle's anterior surface.
     s12 = (c.sacral_foramen(1) + c.sacral_foramen(2)) / 2 + ANT * 6
     belly = c.at_fraction(piri, 0.3)

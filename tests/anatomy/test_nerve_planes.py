@@ -110,3 +110,19 @@ def test_sciatic_runs_straight_down_the_thigh(model, s):
     drift = np.abs(np.interp(z + 30.0, pts[:, 2], pts[:, 0]) - x)
     assert drift.max() < 8.0, f"swings {drift.max():.0f} mm sideways within 30 mm at z {z[drift.argmax()]:.0f}"
     assert np.ptp(pts[:, 0]) < 20.0, f"drifts {np.ptp(pts[:, 0]):.0f} mm across the thigh"
+
+
+@pytest.mark.parametrize("nerve", ["superior_gluteal_nerve", "inferior_gluteal_nerve"])
+def test_gluteal_nerves_curve_without_corners(model, nerve):
+    """Between the gluteal muscles a nerve sweeps round: no corner over any 15 mm of its course.
+
+    The angle between successive 15 mm chords stays under 55 degrees (a staircase of
+    horizontal and vertical runs turned about 75 degrees within 15 mm).
+    """
+    line = model.centreline(f"{nerve}_r")
+    step = np.median(np.linalg.norm(np.diff(line, axis=0), axis=1))
+    w = max(1, int(round(15.0 / step)))
+    chord = line[w:] - line[:-w]
+    chord /= np.linalg.norm(chord, axis=1)[:, None]
+    turn = np.degrees(np.arccos(np.clip((chord[:-w] * chord[w:]).sum(axis=1), -1.0, 1.0)))
+    assert turn.max() < 55.0, f"{nerve} turns {turn.max():.0f} degrees at {line[int(turn.argmax()) + w].round()}"
