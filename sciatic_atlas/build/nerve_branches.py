@@ -65,10 +65,27 @@ def muscular_branches(c: NerveContext, paths: dict[str, np.ndarray]) -> list[Ner
         # Leave the parent at its point nearest the motor point, but not from its first 5%.
         k0 = max(1, len(parent) // 20)
         i = k0 + int(np.argmin(np.linalg.norm(parent[k0:] - target, axis=1)))
-        start = parent[min(i, len(parent) - 2)]
-        bend = start + (target - start) * 0.5
-        bend[2] = max(bend[2], (start[2] + target[2]) / 2)
-        out.append(NerveSpec(branch_id(nerve, muscle, c.s), [start, bend, target],
+        i = min(i, len(parent) - 2)
+        start = parent[i]
+        out.append(NerveSpec(branch_id(nerve, muscle, c.s), [start, _lead(parent, i, target), target],
                              round_sections(diameter, diameter * 0.7), "branch",
                              parent=f"{nerve}_{c.s}", extra={"supplies": f"{muscle}_{c.s}"}))
     return out
+
+
+def _lead(parent: np.ndarray, i: int, target: np.ndarray) -> np.ndarray:
+    """Return the branch's middle control point: a little way down the parent, a quarter across.
+
+    A muscular branch leaves its parent at an acute angle, running distally beside it before it
+    turns into the muscle (about 35 degrees at the take-off), rather than as a rung at right
+    angles: ``LEAD`` of the branch's length along the parent's distal direction at ``i``, plus
+    ``ACROSS`` of the way to ``target``.
+    """
+    start = parent[i]
+    tangent = parent[min(i + 2, len(parent) - 1)] - parent[max(i - 2, 0)]
+    tangent /= max(float(np.linalg.norm(tangent)), 1e-9)
+    length = float(np.linalg.norm(target - start))
+    return start + tangent * LEAD * length + (target - start) * ACROSS
+
+
+LEAD, ACROSS = 0.35, 0.25  # fractions of the branch length (see _lead)

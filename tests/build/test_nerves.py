@@ -57,3 +57,18 @@ def test_branch_ids_follow_the_convention():
     assert ("common_fibular_nerve", "biceps_femoris_short_head") in supplied
     assert ("tibial_nerve", "biceps_femoris_long_head") in supplied
     assert not any(m.startswith("gluteus") and n.startswith(("tibial", "common_fibular")) for n, m in supplied)
+
+
+def test_muscular_branch_leaves_its_parent_at_an_acute_angle():
+    """A branch to a muscle beside its parent runs distally first, not out as a right-angled rung."""
+    from sciatic_atlas.build.nerve_branches import _lead
+
+    parent = np.column_stack([np.zeros(60), np.zeros(60), 600.0 - 3.0 * np.arange(60)])  # straight down
+    i = 30
+    target = parent[i] + [40.0, 0.0, 0.0]  # the motor point straight out to the side
+    branch = smooth_path(np.array([parent[i], _lead(parent, i, target), target]), step=3.0)
+    first = branch[2] - branch[0]
+    takeoff = np.degrees(np.arccos(abs(first @ [0.0, 0.0, -1.0]) / np.linalg.norm(first)))
+    assert 15.0 < takeoff < 50.0
+    assert first[2] < 0, "runs distally beside the parent first"
+    assert np.allclose(branch[0], parent[i]) and np.allclose(branch[-1], target, atol=0.5)
