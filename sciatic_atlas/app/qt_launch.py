@@ -126,7 +126,7 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
         warm_meshes(session, window.view_state, progress)
         progress(95, "Drawing")
         window.show()
-        window.open(scene, step or 0)
+        window.open(scene, step or 0, side)
         progress.close()
         if present:
             window.view_state.set_present(True)

@@ -65,6 +65,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session = session
         self.settings = settings
         self.view_state = ViewState()
+        self.preferred_side = self.view_state.side  # for free exploring (saved); a scene shows its own
+        self._side_asked: str | None = None  # a side given to open() (the --side option) wins over the scene's
         self.setWindowTitle("Sciatic Atlas")
         self.setObjectName("sciaticAtlas")
         self.viewport = QtViewport(session.model, self)
@@ -135,7 +137,7 @@ class MainWindow(QtWidgets.QMainWindow):
         vs = self.view_state
         vs.connect("scene", self._on_scene_change)
         vs.connect("step", lambda _step: self.refresh(move_camera=True))
-        vs.connect("side", lambda _side: self.refresh(move_camera=True))
+        vs.connect("side", self._on_side_change)
         vs.connect("view", lambda _view: self.refresh(move_camera=True))
         for name in ("overrides", "peel", "selected", "background"):
             vs.connect(name, lambda _value: self.refresh(move_camera=False))
@@ -174,11 +176,32 @@ class MainWindow(QtWidgets.QMainWindow):
         self.narration.show_step(title, frame.title if scene else "", text, min(vs.step, n_steps - 1), n_steps)
         self.frame_shown.emit()
 
-    def open(self, scene_id: str | None, step: int = 0) -> None:
-        """Open a scene (``None``: explore freely) at ``step``."""
-        self.view_state.open_scene(scene_id, step)
+    def open(self, scene_id: str | None, step: int = 0, side: str | None = None) -> None:
+        """Open a scene (``None``: explore freely) at ``step``, on ``side`` (default: the scene's own)."""
+        self._side_asked = side
+        try:
+            self.view_state.open_scene(scene_id, step)
+        finally:
+            self._side_asked = None
+
+    def _on_side_change(self, side: str) -> None:
+        if self.view_state.scene_id is None:
+            self.preferred_side = side  # the preference is for free exploring; a scene brings its own side
+        self.refresh(move_camera=True)
+
+    def _apply_scene_side(self, scene_id: str | None) -> None:
+        """Show the side a scene is written for (or, exploring freely, the preferred side), quietly.
+
+        The side buttons are updated here; no "side" signal, so the scene is drawn once.
+        """
+        scene = self.session.scenes.get(scene_id) if scene_id else None
+        side = self._side_asked or (scene.side if scene is not None else self.preferred_side)
+        if side != self.view_state.side:
+            self.view_state.side = side
+            self.display_bar._on_side_change(side)
 
     def _on_scene_change(self, scene_id: str | None) -> None:
+        self._apply_scene_side(scene_id)
         self.scenes.mark_current(scene_id)
         self.refresh(move_camera=True, glide=self.viewport.state is not None)
         self.scene_opened.emit(scene_id)
@@ -303,7 +326,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def restore_settings(self) -> None:
         """Restore layout and preferences from the settings."""
         self.settings.restore_window(self)
-        self.view_state.side = self.settings.side
+        self.view_state.side = self.preferred_side = self.settings.side
         self.view_state.background = self.settings.background
         self.display_bar._on_side_change(self.view_state.side)
         self.display_bar._on_background_change(self.view_state.background)
@@ -314,7 +337,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.view_state.set_present(False)
         self.settings.save_window(self)
         self.settings.save_position(self.view_state.scene_id, self.view_state.step)
-        self.settings.save_preferences(self.view_state.side, self.view_state.background)
+        self.settings.save_preferences(self.preferred_side, self.view_state.background)
         self.settings.sync()
         QtWidgets.QApplication.instance().removeEventFilter(self)
         self.viewport.close_plotter()

@@ -66,9 +66,9 @@ def window(main_window, qtbot):
     if vs.present:
         vs.set_present(False)
     vs.select(None)
-    vs.set_side("both")
-    vs.set_background("light")
     vs.open_scene(None)
+    vs.set_side("both")  # exploring freely: this is also the preferred side again
+    vs.set_background("light")
     main_window.viewport.finish_glide()
     return main_window
 

@@ -72,8 +72,10 @@ def test_layout_last_scene_and_preferences_are_remembered(x_display, session, tm
     qtbot.addWidget(first)
     first.resize(1000, 700)
     first.show()
+    first.open(None)
+    first.view_state.set_side("left")  # the preference is set while exploring freely
     first.open(scene_id, 1)
-    first.view_state.set_side("left")
+    first.view_state.set_side("right")  # inside a scene: this scene only, not remembered
     first.view_state.set_background("dark")
     first.close()
     second = make_window(session, ini)
