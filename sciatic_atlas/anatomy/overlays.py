@@ -64,6 +64,12 @@ def _rgb(hex_colour: str) -> tuple[float, float, float]:
 
 
 @functools.cache
+def _overlay_file() -> dict:
+    """Return the parsed ``data/overlays.yaml`` (read once)."""
+    return yaml.safe_load((DATA_DIR / "overlays.yaml").read_text())
+
+
+@functools.cache
 def load_overlays() -> dict[str, Overlay]:
     """Return the overlay catalogue (``data/overlays.yaml``) keyed by overlay id.
 
@@ -72,7 +78,7 @@ def load_overlays() -> dict[str, Overlay]:
     AtlasDataError
         When an overlay lacks a source, has an unknown kind or an invalid region spec.
     """
-    data = yaml.safe_load((DATA_DIR / "overlays.yaml").read_text())
+    data = _overlay_file()
     out = {}
     for oid, entry in data["overlays"].items():
         try:
@@ -100,7 +106,7 @@ def overlay_ids() -> list[str]:
 
 def default_side() -> str:
     """Return the side overlays are painted on unless a scene says otherwise."""
-    return yaml.safe_load((DATA_DIR / "overlays.yaml").read_text()).get("default_side", "right")
+    return _overlay_file().get("default_side", "right")
 
 
 def get_overlay(overlay_id: str) -> Overlay:

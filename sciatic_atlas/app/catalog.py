@@ -13,11 +13,11 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
+from sciatic_atlas.anatomy.ids import SIDE_NAMES, side_of
 from sciatic_atlas.render.appearance import kind_of, layer_of
 
 log = logging.getLogger(__name__)
 
-SIDE_NAMES = {"l": "left", "r": "right"}
 NERVE_KINDS = ("root", "nerve", "branch")
 MUSCLE_LAYERS = ("superficial", "middle", "deep")
 _LAYER_WORDS = {"intermediate": "middle", "superficial": "superficial", "deep": "deep", "middle": "middle"}
@@ -52,16 +52,6 @@ class Entry:
     def label(self) -> str:
         """Return the name with the patient's side, e.g. ``"Piriformis (right)"``."""
         return self.name if self.side == "midline" else f"{self.name} ({self.side})"
-
-
-def side_of(structure_id: str) -> str:
-    """Return ``'left'``, ``'right'`` or ``'midline'`` from the id's suffix.
-
-    A variant mesh (``sciatic_nerve_r__ba_b``) takes the side of the structure it replaces.
-    """
-    structure_id = structure_id.split("__")[0] if "__" in structure_id and not structure_id.startswith(
-        "branch_") else structure_id
-    return SIDE_NAMES.get(structure_id.rsplit("_", 1)[-1], "midline") if "_" in structure_id else "midline"
 
 
 def variant_meshes(model) -> dict[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from sciatic_atlas.anatomy.ids import side_of
 from sciatic_atlas.render import cameras, marks, quality
 from sciatic_atlas.render.appearance import default_look, default_style, kind_of, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
@@ -23,14 +24,7 @@ from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
 log = logging.getLogger(__name__)
 
-_SIDE_RE = re.compile(r"_(l|r)(?:__|$)")
 HIDDEN_BY_DEFAULT = ("skin", "canal")  # kinds drawn only when a scene asks for them
-
-
-def structure_side(structure_id: str) -> str:
-    """Return 'left', 'right' or 'midline' from a structure id's suffix."""
-    match = _SIDE_RE.search(structure_id)
-    return {"l": "left", "r": "right"}[match.group(1)] if match else "midline"
 
 
 def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:
@@ -61,7 +55,7 @@ def default_state(model, view: str = "posterior", side: str = "both") -> SceneSt
     for sid in model.structure_ids:
         if sid in variant_ids:
             continue
-        own = structure_side(sid)
+        own = side_of(sid)
         visible = (shown == "both" or own in ("midline", shown)) and \
             kind_of(sid, model.structure_info(sid)) not in HIDDEN_BY_DEFAULT and \
             (only is None or only.search(sid) is not None) and \

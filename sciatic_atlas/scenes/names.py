@@ -30,11 +30,6 @@ def base_id(name: str) -> str:
     return name[:-2] if name[-2:] in SIDE_SUFFIXES else name
 
 
-def side_of(name: str) -> str:
-    """Return ``"right"``, ``"left"`` or ``"midline"`` from a sided id's suffix."""
-    return SIDE_SUFFIXES.get(name[-2:], "midline")
-
-
 @dataclass(frozen=True)
 class NameSet:
     """The valid names of one kind; ``names=None`` means they cannot be checked (``why``)."""

@@ -17,7 +17,8 @@ import numpy as np
 
 from sciatic_atlas.scenes.errors import SceneError
 from sciatic_atlas.scenes.model import Changes, Compression, Scene
-from sciatic_atlas.scenes.names import SIDE_SUFFIXES, base_id, side_of, variant_options
+from sciatic_atlas.anatomy.ids import side_of
+from sciatic_atlas.scenes.names import SIDE_SUFFIXES, base_id, variant_options
 from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, SceneState, StructureStyle
 
 log = logging.getLogger(__name__)
