@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
+from sciatic_atlas.build.nerve_figures import sciatic_figure
 from sciatic_atlas.build.nerve_geometry import Section
 from sciatic_atlas.build.nerve_planes import Plane
 from sciatic_atlas.build.nerve_thigh import HAMSTRINGS, THIGH_CLEAR, THIGH_THICKNESS, THIGH_WIDTH, thigh_course
@@ -56,12 +57,9 @@ def common_fibular_planes(c: NerveContext) -> list[Plane]:
     return [Plane((1, 4), tuple(c.LAT), clear=("gastrocnemius_lateral_head", "biceps_femoris_long_head",
                                                "biceps_femoris_short_head", "soleus"), window=30.0)]
 
-# Pooled mean width of the sciatic nerve at the lower margin of piriformis (15.55 mm) and
-# pooled mean distance of its division above the popliteal fossa (65.43 mm): Tomaszewski KA
-# et al., Surgical anatomy of the sciatic nerve: a meta-analysis, J Orthop Res
-# 2016;34:1820-27, doi:10.1002/jor.23186.
-SCIATIC_WIDTH_AT_PIRIFORMIS = 15.55
-DIVISION_ABOVE_KNEE = 65.43
+# Published width at piriformis and division height above the knee (data/nerve_figures.yaml).
+SCIATIC_WIDTH_AT_PIRIFORMIS = sciatic_figure("width_at_piriformis_mm")
+DIVISION_ABOVE_KNEE = sciatic_figure("division_above_knee_mm")
 # Thickness of the flat band in the buttock, and thigh/leg diameters (Standring ch. 80: the
 # sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half).
 SCIATIC_THICKNESS = 6.0

@@ -14,18 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec
+from sciatic_atlas.build.nerve_figures import variant_options
 from sciatic_atlas.build.nerve_geometry import Section
 from sciatic_atlas.build.nerve_paths import SCIATIC_THICKNESS, SCIATIC_WIDTH_AT_PIRIFORMIS, sciatic_exit, sciatic_thigh
 from sciatic_atlas.build.nerve_plexus import piriformis_radius
-
-TOMASZEWSKI = ("Tomaszewski KA et al. Surgical anatomy of the sciatic nerve: a meta-analysis. "
-               "J Orthop Res 2016;34(10):1820-27, doi:10.1002/jor.23186 (45 studies, 7068 limbs)")
-SMOLL = ("Smoll NR. Variations of the piriformis and sciatic nerve with clinical consequence: a "
-         "review. Clin Anat 2010;23(1):8-17, doi:10.1002/ca.20893 (18 studies, 6062 limbs: "
-         "any anomaly 16.9%)")
-# Per-type pooled prevalence for types C and D is not given in the abstracts checked; the
-# two meta-analyses bound them: all types other than A and B together are 5.0% (Tomaszewski).
-OTHER_TYPES_BOUND = round(1.0 - 0.852 - 0.098, 3)
 
 DIVISION_WIDTH, DIVISION_THICKNESS = 10.0, 5.5
 
@@ -92,19 +84,4 @@ def variants_record(sides: dict[str, dict[str, list[NerveSpec]]]) -> dict:
     def replaces(option: str) -> dict[str, list[str]]:
         return {f"sciatic_nerve_{s}": [spec.sid for spec in by_opt[option]] for s, by_opt in sorted(sides.items())}
 
-    return {"sciatic_path": {
-        "default": "a",
-        "source": "Beaton LE, Anson BJ. Anat Rec 1937;70:1-5 (classification)",
-        "options": {
-            "a": {"label": "Type A: undivided nerve below piriformis (usual)", "prevalence": 0.852,
-                  "prevalence_range": [0.831, 0.852], "source": f"{TOMASZEWSKI}; {SMOLL}", "replaces": {}},
-            "b": {"label": "Type B: common fibular division through piriformis, tibial division below",
-                  "prevalence": 0.098, "source": TOMASZEWSKI, "replaces": replaces("b")},
-            "c": {"label": "Type C: common fibular division above piriformis, tibial division below",
-                  "prevalence": None, "prevalence_upper_bound": OTHER_TYPES_BOUND,
-                  "source": f"{TOMASZEWSKI} (types other than A and B together: 5.0%)", "replaces": replaces("c")},
-            "d": {"label": "Type D: undivided nerve through piriformis",
-                  "prevalence": None, "prevalence_upper_bound": OTHER_TYPES_BOUND,
-                  "source": f"{TOMASZEWSKI} (types other than A and B together: 5.0%)", "replaces": replaces("d")},
-        },
-    }}
+    return {"sciatic_path": variant_options(replaces)}
