@@ -154,10 +154,17 @@ class ViewState:
         self._emit("overrides", None)
 
     def reset_overrides(self) -> None:
-        """Drop every user change of visibility, opacity, isolation and peel."""
+        """Drop every user change of visibility, opacity, isolation and peel.
+
+        Emits one event, so listeners that redraw on both do it once: ``peel`` when the
+        peel depth changed (its listeners also redraw), else ``overrides``.
+        """
+        peeled = self.peel != 0
         self._clear_overrides()
-        self._emit("overrides", None)
-        self._emit("peel", 0)
+        if peeled:
+            self._emit("peel", 0)
+        else:
+            self._emit("overrides", None)
 
     def _clear_overrides(self) -> None:
         self.visibility = {}

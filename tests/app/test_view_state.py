@@ -82,3 +82,15 @@ def test_opacity_is_clamped_and_disconnect_stops_callbacks():
     state.disconnect("peel", seen.append)
     state.set_peel(1)
     assert seen == []
+
+
+def test_show_all_emits_one_event_so_the_window_redraws_once():
+    state = ViewState()
+    seen = record(state, "overrides", "peel")
+    state.set_peel(2)
+    state.reset_overrides()
+    assert seen == [("peel", 2), ("peel", 0)] and state.peel == 0
+    state.set_opacity(["piriformis_r"], 0.5)
+    seen.clear()
+    state.reset_overrides()
+    assert seen == [("overrides", None)] and state.opacity == {}
