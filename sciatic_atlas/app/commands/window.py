@@ -42,6 +42,11 @@ def _size(text: str) -> tuple[int, int]:
 
 def run(args) -> int:
     from sciatic_atlas.app.cli import UserError
+    from sciatic_atlas.app.display import HEADLESS_HINT, display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise UserError(f"{problem}; {HEADLESS_HINT}")
     from sciatic_atlas.app.qt_launch import launch
 
     if args.step is not None and args.step < 0:
