@@ -44,6 +44,9 @@ def _section(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, float
     start = body.mean(0)
     ray = RayCaster(vertices, faces)
     back = ray.hits(start, start + np.array([0.0, 90.0, 0.0]))
+    if len(back) == 0:  # the ray slipped through an edge (VTK 9.7.1): the body's back instead
+        log.warning("canal: backward ray met no bone; using the vertebral body's back")
+        back = np.array([body[:, 1].max() - start[1]])
     wall = back[0]
     depth = back[1] - wall if len(back) > 1 else 2 * DEFAULT_HALF_DEPTH
     half_depth = float(np.clip(depth / 2, 6.5, 9.0))

@@ -35,6 +35,7 @@ N_ACROSS = 33  # fibre lines across a fan
 N_ALONG = 26  # stations from origin to insertion
 RING = 2 * (N_ACROSS - 1)  # ring vertices: along the deep face and back along the superficial
 EDGE = 0.2  # thickness at the free edges, as a fraction of the mid-sheet thickness
+PINNED_ORIGIN = 0.15  # fraction of a fan's fibre length over which its origin row is held (drape)
 
 
 def resample(points: np.ndarray, n: int) -> np.ndarray:
@@ -128,16 +129,23 @@ def _nearest(points: np.ndarray, base: list[Obstacles]):
 
 def drape(grid: np.ndarray, base: list[Obstacles], clearance: float, pull: bool,
           facing: np.ndarray | None = None, reach: float = 28.0, rounds: int = 10,
-          sigma: float = 1.6) -> np.ndarray:
+          sigma: float = 1.6, pinned: float = 0.0) -> np.ndarray:
     """Lay a (V, U, 3) grid of fibre lines on ``base``: pushed out of it, optionally pulled on.
 
     Every round each grid point that is closer than ``clearance`` (or, with ``pull``,
     within ``reach`` of a surface that faces ``facing``, not the far side of a plate)
     moves toward its nearest surface point + ``clearance`` along the outward normal; the moves are low-passed over the grid so the sheet stays smooth.
     A last push without smoothing leaves every point at least ``clearance`` out.
+
+    ``pinned`` (a fraction of the fibre length) holds the origin row where it was given:
+    the attachment does not slide, and the draping eases in over that first fraction.
+    Without it the origin drifted with the nearest-surface search, up to 17 mm off the
+    iliac crest for gluteus medius, by an amount that changed with the scipy/VTK release.
     """
     g = np.array(grid, dtype=float)
     shape = g.shape
+    v = np.linspace(0.0, 1.0, shape[0])
+    free = np.sin(0.5 * np.pi * np.clip(v / pinned, 0.0, 1.0)) if pinned > 0 else np.ones_like(v)
     for _ in range(rounds):
         d, q, n = _nearest(g.reshape(-1, 3), base)
         move = d < clearance
@@ -145,7 +153,7 @@ def drape(grid: np.ndarray, base: list[Obstacles], clearance: float, pull: bool,
             faces_out = np.ones(len(d), bool) if facing is None else n @ facing > 0.0
             move |= np.isfinite(d) & (d < reach) & faces_out
         delta = np.where(move[:, None], q + n * clearance - g.reshape(-1, 3), 0.0)
-        g += gaussian_filter(delta.reshape(shape), (sigma, sigma, 0), mode="nearest")
+        g += gaussian_filter(delta.reshape(shape), (sigma, sigma, 0), mode="nearest") * free[:, None, None]
     # Last lift: each point's shortfall, spread to its neighbours (a max filter, then a
     # blur) so the sheet clears ``base`` without the creases a point-wise push leaves.
     d, _, n = _nearest(g.reshape(-1, 3), base)
@@ -236,7 +244,7 @@ def fan_mesh(origin: np.ndarray, insertion: np.ndarray, base: list[Obstacles], v
         grid = origin[None] + v * (insertion - origin)[None]
         if bow and out_dir is not None:
             grid = grid + bow * np.sin(np.pi * v) * out_dir
-        grid = drape(grid, base, clearance, pull, facing=out_dir)
+        grid = drape(grid, base, clearance, pull, facing=out_dir, pinned=PINNED_ORIGIN)
     inside = np.mean(np.vstack([origin, insertion]), axis=0)
     centre_of_base = inside - (out_dir if out_dir is not None else 0.0) * 50.0
     normals = grid_normals(grid, centre_of_base)
