@@ -316,3 +316,19 @@ def test_every_team_landmark_is_explained(kb):
         assert kb.structure(info.structure).side == info.side
     assert kb.landmarks["fibular_neck_l"].structure == "fibula_l"
     assert "common fibular" in kb.landmarks["fibular_neck_l"].summary.text
+
+
+def test_the_sciatic_width_taught_is_the_width_the_model_is_built_to(kb):
+    """One sourced figure for the sciatic's width: the text and the built band agree."""
+    import re
+
+    import yaml as _yaml
+
+    figures = _yaml.safe_load((DATA_DIR / "nerve_figures.yaml").read_text())["sciatic"]
+    built = figures["width_at_piriformis_mm"]
+    texts = [f.text for f in kb.facts("sciatic_nerve_r")]
+    stated = [float(m) for t in texts for m in re.findall(r"(\d+(?:\.\d+)?) mm wide", t)]
+    assert stated and all(abs(w - built["value"]) < 0.1 for w in stated), (stated, built)
+    size = kb.facts("sciatic_nerve_r", "size")
+    assert size and size[0].source.id == built["source"]
+    assert not any(re.search(r"about 2 cm wide", t) for t in texts)
