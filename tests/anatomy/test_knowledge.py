@@ -330,5 +330,5 @@ def test_the_sciatic_width_taught_is_the_width_the_model_is_built_to(kb):
     stated = [float(m) for t in texts for m in re.findall(r"(\d+(?:\.\d+)?) mm wide", t)]
     assert stated and all(abs(w - built["value"]) < 0.1 for w in stated), (stated, built)
     size = kb.facts("sciatic_nerve_r", "size")
-    assert size and size[0].source.id == built["source"]
+    assert size and size[0].source == built["source"]
     assert not any(re.search(r"about 2 cm wide", t) for t in texts)
