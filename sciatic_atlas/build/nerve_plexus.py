@@ -82,21 +82,39 @@ def roots(c: NerveContext) -> list[NerveSpec]:
     # Over the sacro-iliac joint: 92% of the half-width, halfway down to the formation.
     z_si = (j[2] + formation[2]) / 2 + 8.0
     over_si = _sacral_front(c, 0.92 * _half_width(c, z_si), z_si) + ANT * 7.0
-    joins = {"trunk": formation + UP * 9.0 + c.MED * 3.0, 1: formation + UP * 4.5 + c.MED * 6.0,
-             2: formation + c.MED * 7.0, 3: formation + DOWN * 4.5 + c.MED * 6.0}
-    out.append(NerveSpec(f"lumbosacral_trunk_{s}", [j, over_si, joins["trunk"], formation],
+    out.append(NerveSpec(f"lumbosacral_trunk_{s}", [j, over_si, formation + UP * 9.0 + c.MED * 3.0, formation],
                          round_sections(6.5, 7.0), "root", extra={"roots": ["L4", "L5"]},
                          planes=ROOT_PLANES(3)))
     for level in (1, 2, 3):
-        f = c.sacral_foramen(level)
-        out_of = f + ANT * 6.0 + c.LAT * 7.0  # the rami splay out of the foramina
-        join = joins[level]
-        mid = out_of + (join - out_of) * 0.55 + ANT * 3.0
         name = f"s{level}"
-        out.append(NerveSpec(f"{name}_ventral_ramus_{s}", [f, out_of, mid, join, formation],
+        out.append(NerveSpec(f"{name}_ventral_ramus_{s}", sacral_ramus(c, level, formation),
                              round_sections(RAMUS_DIAMETER[name]), "root", fixed=1, extra={"root": name.upper()},
                              planes=ROOT_PLANES(4)))
     return out
+
+
+def sacral_ramus(c: NerveContext, level: int, formation: np.ndarray) -> list[np.ndarray]:
+    """Return the control points (mm) of the S``level`` ventral ramus, foramen to formation.
+
+    Out of its anterior foramen, splayed laterally over piriformis, joining the band one
+    below the other (S1 highest) just medial of where the sciatic nerve forms.
+    """
+    f = c.sacral_foramen(level)
+    out_of = f + ANT * 6.0 + c.LAT * 7.0  # the rami splay out of the foramina
+    join = formation + {1: UP * 4.5 + c.MED * 6.0, 2: c.MED * 7.0, 3: DOWN * 4.5 + c.MED * 6.0}[level]
+    mid = out_of + (join - out_of) * 0.55 + ANT * 3.0
+    return [f, out_of, mid, join, formation]
+
+
+def _on_ramus(c: NerveContext, level: int, formation: np.ndarray) -> np.ndarray:
+    """Return where a branch of the plexus leaves the S``level`` ramus: between its bend and its join.
+
+    Branches such as the inferior gluteal and posterior femoral cutaneous nerves arise from
+    the plexus itself, medial of the sciatic band (Gray's 42e ch. 79; Moore 9e), not from the
+    sciatic trunk.
+    """
+    _, _, mid, join, _ = sacral_ramus(c, level, formation)
+    return mid + 0.4 * (join - mid)
 
 
 def ROOT_PLANES(last: int) -> list[Plane]:  # noqa: N802 (reads as a constant)
@@ -128,7 +146,7 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
     below = g["exit"] + c.MED * 14.0 + POST * 2.0
     gmax = c.muscle_line("gluteus_maximus")
     into_gmax = c.at_fraction(gmax, 0.35)
-    inf = [g["formation"] + c.MED * 8 + UP * 2, below, below + POST * 8 + c.LAT * 4 + DOWN * 2, into_gmax]
+    inf = [_on_ramus(c, 1, g["formation"]), below, below + POST * 8 + c.LAT * 4 + DOWN * 2, into_gmax]
     # Nerve to piriformis: from S1/S2 onto the muscle's anterior surface.
     s12 = (c.sacral_foramen(1) + c.sacral_foramen(2)) / 2 + ANT * 6
     belly = c.at_fraction(piri, 0.3)
@@ -137,7 +155,7 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
     # superficial to the hamstrings under the fascia lata.
     it, knee = c.lm("ischial_tuberosity"), c.lm("knee_joint_centre")
     bf, st = c.actuator_path("bflh"), c.actuator_path("semiten")
-    pfcn = [g["formation"] + c.MED * 4 + DOWN * 4, g["exit"] + c.MED * 8 + POST * 6,
+    pfcn = [_on_ramus(c, 2, g["formation"]), g["exit"] + c.MED * 8 + POST * 6,
             g["it_gt"] + POST * 14 + c.MED * 4]
     for f in (0.25, 0.55, 0.85):
         z = it[2] - f * (it[2] - knee[2])
@@ -151,12 +169,12 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
                           Plane((2, 4), tuple(unit(POST + c.LAT)), over=("gluteus_medius",),
                                 under=("gluteus_minimus", "hip_bone"))]),
         NerveSpec(f"inferior_gluteal_nerve_{s}", inf, round_sections(4.0, 3.0), "nerve",
-                  parent=f"sciatic_nerve_{s}", extra={"roots": ["L5", "S1", "S2"]},
+                  parent=f"s1_ventral_ramus_{s}", extra={"roots": ["L5", "S1", "S2"]},
                   planes=[Plane((0, 2), tuple(POST), over=("gluteus_maximus",), clear=("piriformis",))]),
         NerveSpec(f"nerve_to_piriformis_{s}", to_piri, round_sections(2.5, 2.0), "nerve",
                   parent=f"s1_ventral_ramus_{s}", extra={"roots": ["S1", "S2"]}),
         NerveSpec(f"posterior_femoral_cutaneous_nerve_{s}", pfcn, round_sections(3.0, 2.0), "nerve",
-                  parent=f"sciatic_nerve_{s}", extra={"roots": ["S1", "S2", "S3"]}, pin=(True, False),
+                  parent=f"s2_ventral_ramus_{s}", extra={"roots": ["S1", "S2", "S3"]}, pin=(True, False),
                   planes=[Plane((1, 5), tuple(POST), over=("gluteus_maximus",), clear=("piriformis",),
                                 under=("biceps_femoris_long_head", "semitendinosus", "semimembranosus",
                                        "adductor_magnus"))]),

@@ -222,3 +222,21 @@ def test_traversing_root_passes_behind_its_disc_in_the_canal(model, s, root, dis
         assert np.linalg.norm(line[-1] - model.landmark(f"{foramen}_{s}")) < 3.0, f"exits at {foramen}"
     ramus = model.centreline(f"{root}_ventral_ramus_{s}")
     assert np.linalg.norm(line[-1] - ramus[0]) < 3.0, "continues as its ventral ramus"
+
+
+@pytest.mark.parametrize("nerve, ramus", [("inferior_gluteal_nerve", "s1_ventral_ramus"),
+                                          ("posterior_femoral_cutaneous_nerve", "s2_ventral_ramus")])
+@pytest.mark.parametrize("s", ["r", "l"])
+def test_plexus_branches_arise_from_the_plexus_not_the_sciatic_trunk(model, nerve, ramus, s):
+    """The inferior gluteal and posterior femoral cutaneous nerves come from the sacral plexus.
+
+    (Moore 9e, gluteal region nerves; Gray's 42e ch. 79.) They were built as branches of the
+    sciatic trunk, starting beside its formation.
+    """
+    record = model.record["structures"][f"{nerve}_{s}"]
+    assert record["parent"] == f"{ramus}_{s}"
+    start = model.centreline(f"{nerve}_{s}")[0]
+    on_ramus = np.linalg.norm(model.centreline(f"{ramus}_{s}") - start, axis=1).min()
+    off_trunk = np.linalg.norm(model.centreline(f"sciatic_nerve_{s}") - start, axis=1).min()
+    assert on_ramus < 3.0, f"starts {on_ramus:.1f} mm from its ramus"
+    assert off_trunk > 12.0, f"starts {off_trunk:.1f} mm from the sciatic trunk"
