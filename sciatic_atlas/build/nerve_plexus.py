@@ -59,6 +59,28 @@ def ala_junction(c: NerveContext) -> np.ndarray:
     return _sacral_front(c, 0.55 * _half_width(c, z), z) + ANT * 6.0
 
 
+def _clear_of_disc(c: NerveContext, points: list[np.ndarray], disc: str, diameter: float) -> list[np.ndarray]:
+    """Return a ramus' control points, the inner ones moved lateral of the disc below its foramen.
+
+    A ramus leaves its foramen and runs forward and down across the posterolateral surface of
+    the disc, outside it (Gray's 42e, ch. 79). A first point is added level with the foramen,
+    just lateral of the disc's edge; every inner point at the disc's height is kept that far
+    out (half the ramus' diameter plus 2.5 mm beyond the disc's widest point near it).
+    """
+    v = np.asarray(c.part.meshes[disc].vertices, dtype=float)
+    reach = 0.5 * diameter + 2.5
+
+    def outside(p: np.ndarray) -> np.ndarray:
+        near = v[np.abs(v[:, 2] - p[2]) < 6.0]
+        if not len(near):
+            return p
+        edge = max(c.lateral_offset(q) for q in near)
+        return p + c.LAT * max(0.0, edge + reach - c.lateral_offset(p))
+
+    first = outside(points[0] + ANT * 2.0 + DOWN * 2.0)
+    return [points[0], first, *(outside(p) for p in points[1:-1]), points[-1]]
+
+
 def roots(c: NerveContext) -> list[NerveSpec]:
     """Return the ventral rami L4-S3 and the lumbosacral trunk of this side.
 
@@ -73,8 +95,9 @@ def roots(c: NerveContext) -> list[NerveSpec]:
     s = c.s
     out = []
     f45, f5s = c.foramen("l4", "l5"), c.foramen("l5", "s1")
-    l4 = [f45, f45 + c.LAT * 8 + ANT * 14 + DOWN * 12, (f45 + j) / 2 + c.LAT * 4 + ANT * 10, j]
-    l5 = [f5s, f5s + c.LAT * 6 + ANT * 16 + DOWN * 6, j]
+    l4 = _clear_of_disc(c, [f45, f45 + c.LAT * 8 + ANT * 14 + DOWN * 12,
+                            (f45 + j) / 2 + c.LAT * 4 + ANT * 10, j], "disc_l4_l5", RAMUS_DIAMETER["l4"])
+    l5 = _clear_of_disc(c, [f5s, f5s + c.LAT * 6 + ANT * 16 + DOWN * 6, j], "disc_l5_s1", RAMUS_DIAMETER["l5"])
     out.append(NerveSpec(f"l4_ventral_ramus_{s}", l4, round_sections(RAMUS_DIAMETER["l4"]), "root",
                          fixed=1, extra={"root": "L4"}))
     out.append(NerveSpec(f"l5_ventral_ramus_{s}", l5, round_sections(RAMUS_DIAMETER["l5"]), "root",

@@ -240,3 +240,21 @@ def test_plexus_branches_arise_from_the_plexus_not_the_sciatic_trunk(model, nerv
     off_trunk = np.linalg.norm(model.centreline(f"sciatic_nerve_{s}") - start, axis=1).min()
     assert on_ramus < 3.0, f"starts {on_ramus:.1f} mm from its ramus"
     assert off_trunk > 12.0, f"starts {off_trunk:.1f} mm from the sciatic trunk"
+
+
+@pytest.mark.parametrize("ramus, disc", [("l4_ventral_ramus", "disc_l4_l5"), ("l5_ventral_ramus", "disc_l5_s1")])
+@pytest.mark.parametrize("s", ["r", "l"])
+def test_ventral_ramus_crosses_the_disc_outside_it(model, ramus, disc, s):
+    """A ventral ramus crosses the posterolateral surface of the disc below its foramen.
+
+    (Gray's 42e ch. 79.) The L4 ramus ran through the L4/5 disc and L5 through L5/S1, up
+    to 3 mm inside. The nerve's surface may touch the disc, not enter it.
+    """
+    from sciatic_atlas.build.mesh_ops import SignedDistance
+    from sciatic_atlas.build.nerve_plexus import RAMUS_DIAMETER
+
+    mesh = model.mesh(disc)
+    line = model.centreline(f"{ramus}_{s}")
+    depth = SignedDistance(mesh.vertices, mesh.faces)(line)
+    radius = 0.5 * RAMUS_DIAMETER[ramus[:2]]
+    assert depth.min() > radius - 0.5, f"{ramus}_{s} centre {depth.min():.1f} mm from {disc} (radius {radius})"
