@@ -46,3 +46,5 @@ def scenes_dir() -> Path:
 
 
 REBUILD_HINT = "rebuild it with `pip install -e .[build] && sciatic-atlas build-assets`"
+DATA_HINT = ("it is a bundled data file: restore it from the source (`git checkout sciatic_atlas/data`) "
+             "or reinstall the package (`pip install --force-reinstall sciatic-atlas`)")

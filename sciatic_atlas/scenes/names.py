@@ -18,7 +18,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
-from sciatic_atlas.anatomy.paths import DATA_DIR, assets_dir
+from sciatic_atlas.anatomy.paths import DATA_DIR, DATA_HINT, assets_dir
 
 log = logging.getLogger(__name__)
 
@@ -117,17 +117,22 @@ def landmark_names(model) -> NameSet:
     return NameSet("landmark", frozenset(_sided_and_base(model.landmarks)))
 
 
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{exc.__class__.__name__}: {text[:160]}" if text else exc.__class__.__name__
+
+
 def view_names(path: Path | None = None) -> NameSet:
     """Return the named camera views of ``data/views.yaml``."""
     path = path or DATA_DIR / "views.yaml"
     try:
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        return NameSet("view", None, f"cannot read {path.name} ({exc.__class__.__name__})")
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: not UTF-8
+        return NameSet("view", None, f"cannot read {path} ({_short(exc)}): {DATA_HINT}")
     if isinstance(record, dict) and isinstance(record.get("views"), dict):
         record = record["views"]
     if not isinstance(record, dict) or not record:
-        return NameSet("view", None, f"{path.name} holds no views")
+        return NameSet("view", None, f"{path} holds no views: {DATA_HINT}")
     return NameSet("view", frozenset(str(k) for k in record))
 
 
