@@ -165,6 +165,19 @@ def read_text(path: Path) -> str:
                                 "save the file as UTF-8 text", line, column) from None
 
 
+def validate_data(data: dict, context: dict | None = None) -> scene_model.Scene:
+    """Validate plain YAML/JSON data exactly as the published JSON Schema reads it.
+
+    The model's numbers and switches are strict (``true`` is not a number, ``'0.5'`` is
+    not a zoom, ``'yes'`` is not a switch), so what validates is what the schema allows.
+
+    Raises
+    ------
+    pydantic.ValidationError
+    """
+    return scene_model.Scene.model_validate(data, context=context)
+
+
 def parse_scene(text: str, file: str = "<scene>", catalog: Catalog | None = None,
                 folder: Path | None = None) -> scene_model.Scene:
     """Validate the YAML ``text`` of one scene; raise :class:`SceneError` with all issues."""
@@ -182,7 +195,7 @@ def parse_scene(text: str, file: str = "<scene>", catalog: Catalog | None = None
     context: dict = {"catalog": catalog}
     scene = None
     try:
-        scene = scene_model.Scene.model_validate(tree.data, context=context)
+        scene = validate_data(tree.data, context)
     except ValidationError as exc:
         issues.extend(_issues_from_validation(exc, tree, file))
     if scene is not None:

@@ -61,11 +61,12 @@ class Catalog:
     variants: dict[str, frozenset[str]] | None = None
     variants_why: str = ""
     hidden_by_default: frozenset[str] = field(default_factory=frozenset)
+    nerves: NameSet | None = None  # None: a compression's nerve is checked as a structure name only
 
-    def kind(self, kind: str) -> NameSet:
-        """Return the :class:`NameSet` of ``kind`` ('structure', 'landmark', 'view', 'overlay')."""
+    def kind(self, kind: str) -> NameSet | None:
+        """Return the :class:`NameSet` of ``kind`` ('structure', 'landmark', 'view', 'overlay', 'nerve')."""
         return {"structure": self.structures, "landmark": self.landmarks,
-                "view": self.views, "overlay": self.overlays}[kind]
+                "view": self.views, "overlay": self.overlays, "nerve": self.nerves}[kind]
 
 
 def _sided_and_base(ids) -> set[str]:
@@ -108,6 +109,19 @@ def structure_names(knowledge, model) -> NameSet:
     if not names:
         return NameSet("structure or group", None, "neither the knowledge base nor the model could be read")
     return NameSet("structure or group", frozenset(names))
+
+
+NERVE_KINDS = ("nerve", "branch", "root")
+
+
+def nerve_names(knowledge) -> NameSet:
+    """Return the names a compression may squeeze: nerves, their branches and roots (sided and base)."""
+    if knowledge is None or not hasattr(knowledge, "of_kind"):
+        return NameSet("nerve", None, "the knowledge base could not be read")
+    ids = knowledge.of_kind(*NERVE_KINDS)
+    if not ids:
+        return NameSet("nerve", None, "the knowledge base lists no nerves")
+    return NameSet("nerve", frozenset(_sided_and_base(ids)))
 
 
 def landmark_names(model) -> NameSet:
@@ -192,6 +206,7 @@ def build_catalog(knowledge=None, model=None, views_file: Path | None = None) ->
         variants=variants,
         variants_why=why,
         hidden_by_default=variant_meshes,
+        nerves=nerve_names(knowledge),
     )
 
 
