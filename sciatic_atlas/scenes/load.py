@@ -265,6 +265,12 @@ def load_library(folder: str | Path | None = None,
         except SceneError as exc:
             errors.append(exc)
             continue
+        except Exception as exc:  # noqa: BLE001 - one file must never hide the others, whatever goes wrong
+            log.error("reading the scene %s failed", path, exc_info=True)
+            errors.append(SceneError.single(path, f"cannot read this scene ({type(exc).__name__}: {str(exc)[:120]})",
+                                            "check the file with `sciatic-atlas validate`; if it looks right, "
+                                            "report this as a bug", 1, 1))
+            continue
         if scene.id in scenes:
             errors.append(SceneError.single(path, f"scene id '{scene.id}' is already used by {scenes[scene.id].path.name}",
                                             "give each scene its own id", 1, 1))

@@ -109,10 +109,11 @@ def _scene_state(path: Path, step: str, side: str | None, model):
     if path.is_file():
         scene = load_scene(path)
     else:
-        scenes, _ = load_library()
+        scenes, broken = load_library()
         if str(path) not in scenes:
+            unread = f"; {len(broken)} broken scene file(s) not read: {', '.join(e.file for e in broken)}" if broken else ""
             raise UserError(f"no scene file '{path}' and no library scene with that id "
-                            f"(library: {', '.join(scenes) or 'empty'})")
+                            f"(library: {', '.join(scenes) or 'empty'}{unread}; check them with `sciatic-atlas validate`)")
         scene = scenes[str(path)]
     return resolve_state(scene, step=_parse_step(step), side=side, model=model)
 
