@@ -11,7 +11,10 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PACKAGE_DIR / "data"
+DATA_ENV = "SCIATIC_ATLAS_DATA"
+# ``$SCIATIC_ATLAS_DATA`` names another data folder (read once, at import): for tests that
+# corrupt a copy of the data, and for trying edited data without touching the package.
+DATA_DIR = Path(os.environ.get(DATA_ENV) or PACKAGE_DIR / "data")
 
 
 def _first_existing(*candidates: Path) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.paths import scenes_dir
 from sciatic_atlas.scenes import model as scene_model
 from sciatic_atlas.scenes.errors import SceneError, SceneIssue
@@ -256,6 +257,11 @@ def load_library(folder: str | Path | None = None,
         Scene id -> scene, in file (lecture) order.
     errors : list of SceneError
         One per broken file (including a second file reusing an id).
+
+    Raises
+    ------
+    AtlasDataError
+        When the bundled knowledge base cannot be read (no scene can be checked).
     """
     scenes: dict[str, scene_model.Scene] = {}
     errors: list[SceneError] = []
@@ -265,6 +271,8 @@ def load_library(folder: str | Path | None = None,
         except SceneError as exc:
             errors.append(exc)
             continue
+        except AtlasDataError:
+            raise  # the bundled data is broken, not this scene: said once, by the caller
         except Exception as exc:  # noqa: BLE001 - one file must never hide the others, whatever goes wrong
             log.error("reading the scene %s failed", path, exc_info=True)
             errors.append(SceneError.single(path, f"cannot read this scene ({type(exc).__name__}: {str(exc)[:120]})",

@@ -81,11 +81,9 @@ def _try_knowledge():
     except ImportError as exc:
         log.debug("knowledge base not available: %s", exc)
         return None
-    try:
-        return load_knowledge()
-    except AtlasDataError as exc:
-        log.warning("knowledge base unreadable, checking structure names against the model only: %s", exc)
-        return None
+    # A broken knowledge file is reported as itself, once: checking scenes against half the
+    # names would blame every valid scene for it.
+    return load_knowledge()
 
 
 def _try_model():
@@ -189,13 +187,13 @@ def build_catalog(knowledge=None, model=None, views_file: Path | None = None) ->
     Parameters
     ----------
     knowledge : Knowledge, optional
-        The knowledge base (default: :func:`load_knowledge` if available).
+        The knowledge base (default: :func:`load_knowledge`).
     model : AnatomyModel, optional
         The built model (default: :func:`load_model`).
     views_file : Path, optional
         The views data file (default: ``data/views.yaml``).
     """
-    knowledge = knowledge if knowledge is not None else _try_knowledge()
+    knowledge = knowledge if knowledge is not None else _try_knowledge()  # AtlasDataError when broken
     model = model if model is not None else _try_model()
     variants, variant_meshes, why = variant_options(model)
     return Catalog(
