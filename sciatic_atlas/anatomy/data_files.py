@@ -114,7 +114,13 @@ def read_npz(path: Path, names: tuple[str, ...], hint: str = REBUILD_HINT,
     if not path.is_file():
         raise AtlasDataError(f"missing file {path}: {hint}")
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                raise AtlasDataError(f"corrupt file {path} (not a .npz archive: the start is damaged): {hint}")
+    except OSError as exc:
+        raise AtlasDataError(f"cannot read {path} ({exc.strerror or exc}): {hint}") from None
+    try:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:  # closed even when np.load fails
             missing = [n for n in names if n not in data.files]
             if missing:
                 raise AtlasDataError(f"corrupt file {path} (no {', '.join(missing)} array): {hint}")
