@@ -66,6 +66,7 @@ def _check_anchor(value: str, info: ValidationInfo) -> str:
 
 _NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 Identifier = Annotated[str, Field(min_length=1, max_length=80, pattern=_NAME_PATTERN)]
+_NAME_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _NAME_PATTERN}  # for shorthands
 StructureName = Annotated[Identifier, AfterValidator(_check_name("structure"))]
 LandmarkName = Annotated[Identifier, AfterValidator(_check_name("landmark"))]
 ViewName = Annotated[Identifier, AfterValidator(_check_name("view"))]
@@ -163,7 +164,7 @@ class Metadata(_Frozen):
 class CameraModel(_Frozen):
     """A named view (``data/views.yaml``) or an explicit camera in mm, world frame."""
 
-    model_config = ConfigDict(json_schema_extra=_string_shorthand("view", {"type": "string"}))
+    model_config = ConfigDict(json_schema_extra=_string_shorthand("view", _NAME_SCHEMA))
 
     view: ViewName | None = None
     position: Vec3 | None = None
@@ -235,7 +236,7 @@ class Isolate(_Frozen):
     """Show only these structures; the others are hidden or faded."""
 
     model_config = ConfigDict(json_schema_extra=_string_shorthand(
-        "structures", {"type": "array", "items": {"type": "string"}}))
+        "structures", {"type": "array", "items": _NAME_SCHEMA, "minItems": 1, "maxItems": MAX_NAMES}))
 
     structures: NameList = Field(min_length=1)
     others: Literal["hide", "fade"] = "hide"
@@ -254,7 +255,7 @@ class Compression(_Frozen):
     compression with that ``id`` defined earlier in the scene.
     """
 
-    model_config = ConfigDict(json_schema_extra=_string_shorthand("ref", {"type": "string"}))
+    model_config = ConfigDict(json_schema_extra=_string_shorthand("ref", _NAME_SCHEMA))
 
     id: Identifier | None = None
     ref: Identifier | None = Field(None, description="the id of a compression defined earlier")
