@@ -136,6 +136,9 @@ def run(args) -> int:
     if args.scene is not None:
         _parse_step(args.step)
     _headless_window()
+    from sciatic_atlas.app.lazy_imports import HEAVY_AND_SELDOM_USED, defer
+
+    defer(*HEAVY_AND_SELDOM_USED)  # start-up speed: pyplot is imported by pyvista, not used here
     from dataclasses import replace
 
     from sciatic_atlas.anatomy.model import load_model
