@@ -123,10 +123,23 @@ def bench_validate_steps(n: int) -> list[Result]:
     return rows
 
 
+def bench_soak(n: int, switches: int = 300) -> list[Result]:
+    """The bounded soak (``benchmarks/soak.py``): scene switches on one plotter, rendered each time."""
+    import json
+
+    out = subprocess.run([sys.executable, str(HERE / "soak.py"), "--switches", str(switches), "--render", "--json"],
+                         capture_output=True, text=True, check=True, env={**os.environ, **SOURCE_ENV, **HEADLESS})
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return [Result(f"soak: memory after {r['switches']} rendered scene switches ({r['states']} states)",
+                   r["rss_end"], "MB", target=r["rss_warm"] + 25.0, baseline=r["rss_warm"],
+                   note=f"baseline: after one warm-up cycle; actors {r['actors_warm']} -> {r['actors_end']}, "
+                        f"Python objects {r['objects_warm']} -> {r['objects_end']}; {r['seconds']:.0f} s")]
+
+
 def register(registry: dict) -> None:
     """Add this file's section to ``benchmarks/run.py``."""
     registry[SECTION] = {"cli_render": bench_cli_render, "cli_parts": bench_cli_parts,
-                         "validate_steps": bench_validate_steps}
+                         "validate_steps": bench_validate_steps, "soak": bench_soak}
 
 
 if __name__ == "__main__":
@@ -138,6 +151,7 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     start = time.perf_counter()
-    results = [*bench_cli_render(args.repeat), *bench_cli_parts(args.repeat), *bench_validate_steps(args.repeat)]
+    results = [*bench_cli_render(args.repeat), *bench_cli_parts(args.repeat), *bench_validate_steps(args.repeat),
+               *bench_soak(args.repeat)]
     print("\n".join(table(results)))
     print(f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
