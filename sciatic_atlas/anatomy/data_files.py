@@ -100,10 +100,11 @@ def read_json(path: Path, hint: str = REBUILD_HINT) -> Any:
 
 
 def read_npz(path: Path, names: tuple[str, ...], hint: str = REBUILD_HINT,
-             every: bool = False) -> dict[str, np.ndarray]:
+             every: bool = False, kind: str = "file") -> dict[str, np.ndarray]:
     """Return the named arrays (numbers or text) of a ``.npz`` file; with ``every``, all of its arrays.
 
-    Object arrays are refused (never unpickled), and so are missing names.
+    Object arrays are refused (never unpickled), and so are missing names. ``kind``
+    names the file in messages ("mesh file").
 
     Raises
     ------
@@ -112,27 +113,27 @@ def read_npz(path: Path, names: tuple[str, ...], hint: str = REBUILD_HINT,
     """
     path = Path(path)
     if not path.is_file():
-        raise AtlasDataError(f"missing file {path}: {hint}")
+        raise AtlasDataError(f"missing {kind} {path}: {hint}")
     try:
         with open(path, "rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
-                raise AtlasDataError(f"corrupt file {path} (not a .npz archive: the start is damaged): {hint}")
+                raise AtlasDataError(f"corrupt {kind} {path} (not a .npz archive: the start is damaged): {hint}")
     except OSError as exc:
         raise AtlasDataError(f"cannot read {path} ({exc.strerror or exc}): {hint}") from None
     try:
         with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:  # closed even when np.load fails
             missing = [n for n in names if n not in data.files]
             if missing:
-                raise AtlasDataError(f"corrupt file {path} (no {', '.join(missing)} array): {hint}")
+                raise AtlasDataError(f"corrupt {kind} {path} (no {', '.join(missing)} array): {hint}")
             arrays = {n: np.asarray(data[n]) for n in (data.files if every else names)}
     except AtlasDataError:
         raise
     except ValueError as exc:
         why = "it holds Python objects, not numbers" if "pickle" in str(exc) else "its arrays cannot be read"
-        raise AtlasDataError(f"corrupt file {path} ({why}): {hint}") from None
+        raise AtlasDataError(f"corrupt {kind} {path} ({why}): {hint}") from None
     except Exception:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error... from damaged bytes
-        raise AtlasDataError(f"corrupt file {path} (the archive is damaged): {hint}") from None
+        raise AtlasDataError(f"corrupt {kind} {path} (the archive is damaged): {hint}") from None
     for name, array in arrays.items():
         if array.dtype.kind not in "biufU":
-            raise AtlasDataError(f"corrupt file {path} ('{name}' holds neither numbers nor text): {hint}")
+            raise AtlasDataError(f"corrupt {kind} {path} ('{name}' holds neither numbers nor text): {hint}")
     return arrays

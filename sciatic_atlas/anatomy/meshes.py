@@ -65,7 +65,7 @@ def read_mesh(path: Path) -> MeshData:
     """Read a mesh file, raising :class:`AtlasDataError` naming the file and the fix."""
     if not path.is_file():
         raise AtlasDataError(f"missing mesh file {path}: {REBUILD_HINT}")
-    arrays = read_npz(path, ("vertices", "faces"))
+    arrays = read_npz(path, ("vertices", "faces"), kind="mesh file")
     vertices, faces = arrays["vertices"], arrays["faces"]
     if vertices.dtype.kind not in "iuf" or faces.dtype.kind not in "iu":
         raise AtlasDataError(f"corrupt mesh file {path} (vertices must be numbers, faces integers): {REBUILD_HINT}")

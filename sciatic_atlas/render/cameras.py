@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
 from sciatic_atlas.anatomy.data_files import read_yaml_mapping
 from sciatic_atlas.anatomy.paths import DATA_DIR
 

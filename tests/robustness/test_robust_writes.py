@@ -79,9 +79,11 @@ def test_a_new_file_gets_the_usual_permissions_and_an_old_one_keeps_its_own(tmp_
     assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_writing_to_a_device_writes_through_it():
-    write_text("/dev/null", "discarded")  # not replaced by a regular file
-    assert Path("/dev/null").is_char_device()
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs the /dev/full device")
+def test_writing_to_a_device_writes_through_it_and_never_replaces_it():
+    with pytest.raises(WriteError, match="No space left on device"):  # written through: the device answers
+        write_text("/dev/full", "x")
+    assert Path("/dev/full").is_char_device()
 
 
 @pytest.mark.parametrize("command", [["schema"], ["describe", "--json"]])

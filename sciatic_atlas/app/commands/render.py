@@ -14,14 +14,13 @@ MAX_PIXELS = 4096 * 4096
 
 
 def _views() -> list[str]:
-    """Return the camera preset names (without importing VTK); raise a UserError if views.yaml is broken."""
-    from sciatic_atlas.app.cli import UserError
-    from sciatic_atlas.scenes.names import view_names
+    """Return the camera preset names in file order (without importing VTK).
 
-    names = view_names()
-    if names.names is None:
-        raise UserError(names.why)
-    return sorted(names.names)
+    Raises AtlasDataError, naming views.yaml and the fix, when it is broken.
+    """
+    from sciatic_atlas.render.cameras import view_names
+
+    return view_names()
 
 
 def _views_help() -> str:
