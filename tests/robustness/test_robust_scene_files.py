@@ -7,6 +7,8 @@ and ``tests/scenes/test_fuzz.py`` generate many more.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sciatic_atlas.scenes.errors import SceneError
 from sciatic_atlas.scenes.load import load_library, load_scene, parse_scene
@@ -167,3 +169,24 @@ def test_every_step_resolved_in_one_pass_equals_resolving_each_step():
     for side in (None, "left"):
         assert list(resolve_states(scene, side=side)) == [resolve_state(scene, k, side=side)
                                                           for k in range(scene.step_count)]
+
+
+YAML_PIECES = ["!!omap [{a: 1}]", "!!set {a, b}", "!!binary aGVsbG8=", "!!pairs [{a: 1}]", "!!timestamp 2001-12-14",
+               "&a [*a]", "*nope", "? [a, b]\n  : c", "{? a}", "[" * 45, "]" * 3, "'unclosed", '"\\x"', "9" * 4400,
+               "0x" + "f" * 5000, "1e400", ".nan", "-.inf", "~", "|\n  block", ">-\n  folded", "# [[[[[[[[", "\t",
+               "\x00", "\ufeff", "é", "---", "...", "%YAML 1.1\n---", "!custom x", "!!python/object:os.system x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["id", "title", "camera", "show", "steps", "labels", "metadata", "x"]),
+                          st.sampled_from(YAML_PIECES)), min_size=1, max_size=6),
+       st.sampled_from(["", "--- ", "- ", "  "]))
+def test_odd_yaml_gives_a_scene_or_a_scene_error_with_a_place(pairs, prefix):
+    text = prefix + "\n".join(f"{key}: {piece}" for key, piece in pairs) + "\n"
+    try:
+        parse_scene(text, "odd.yaml")
+    except SceneError as exc:
+        for issue in exc.issues:
+            assert issue.line >= 1 and issue.column >= 1
+            assert not any(word in str(issue) for word in ("Commented", "ruamel", "set_int_max_str_digits",
+                                                           "Traceback"))
