@@ -92,6 +92,8 @@ def _text(max_length: int, min_length: int = 1):
 
 ShortText = _text(SHORT)
 LongText = _text(LONG, min_length=0)
+
+
 def _exact_colour(value):
     """Refuse colour text the schema refuses (outer spaces, other case), then parse it."""
     if isinstance(value, str) and value not in NAMED_COLOURS and not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
@@ -161,6 +163,27 @@ class Metadata(_Frozen):
     notes_file: DataPath | None = Field(None, description="lecture notes, relative to the scenes folder")
 
 
+MIN_CAMERA_DISTANCE = 1.0  # mm between position and focal point
+MIN_UP_LENGTH = 1e-6
+MIN_UP_ANGLE_SIN = 0.01  # 'up' at least about 0.6 degrees off the view direction
+
+
+def _norm(v) -> float:
+    return math.sqrt(sum(c * c for c in v))
+
+
+def _cross(a, b) -> tuple[float, float, float]:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _unit(v, smallest: float | None = None) -> tuple[float, float, float] | None:
+    """Return ``v`` scaled to length 1, or None when it is too short to have a direction."""
+    length = _norm(v)
+    if not math.isfinite(length) or length < (smallest if smallest is not None else MIN_UP_LENGTH):
+        return None
+    return tuple(c / length for c in v)
+
+
 class CameraModel(_Frozen):
     """A named view (``data/views.yaml``) or an explicit camera in mm, world frame."""
 
@@ -199,27 +222,6 @@ class CameraModel(_Frozen):
                 raise PydanticCustomError("camera_up", "'up' points along the direction the camera looks",
                                           {"fix": "give an 'up' across the view, e.g. [0, 0, 1] for a view from behind"})
         return self
-
-
-MIN_CAMERA_DISTANCE = 1.0  # mm between position and focal point
-MIN_UP_LENGTH = 1e-6
-MIN_UP_ANGLE_SIN = 0.01  # 'up' at least about 0.6 degrees off the view direction
-
-
-def _norm(v) -> float:
-    return math.sqrt(sum(c * c for c in v))
-
-
-def _cross(a, b) -> tuple[float, float, float]:
-    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
-
-
-def _unit(v, smallest: float | None = None) -> tuple[float, float, float] | None:
-    """Return ``v`` scaled to length 1, or None when it is too short to have a direction."""
-    length = _norm(v)
-    if not math.isfinite(length) or length < (smallest if smallest is not None else MIN_UP_LENGTH):
-        return None
-    return tuple(c / length for c in v)
 
 
 class StyleRule(_Frozen):
