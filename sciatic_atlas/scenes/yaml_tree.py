@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedOrderedMap, CommentedSeq, CommentedSet
