@@ -75,6 +75,14 @@ def _fix_for(err: dict) -> str:
     return ""
 
 
+def _shown(value, how) -> str:
+    """Return ``how(value)`` for a message, or words when it cannot be written (a number too long to show)."""
+    try:
+        return how(value)
+    except ValueError:
+        return "a value too large to show"
+
+
 def _message_for(err: dict) -> str:
     loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     msg = err["msg"]
@@ -85,11 +93,11 @@ def _message_for(err: dict) -> str:
         bound = (err.get("ctx") or {}).get("min_length" if err["type"] == "too_short" else "max_length")
         msg = f"needs {'at least' if err['type'] == 'too_short' else 'at most'} {bound} item(s)"
     elif err["type"] == "string_pattern_mismatch":
-        msg = f"{str(err.get('input'))[:40]!r} is not a valid name"
+        msg = f"{_shown(err.get('input'), str)[:40]!r} is not a valid name"
     elif err["type"] == "literal_error":
-        msg = f"{str(err.get('input'))[:40]!r} is not allowed here"
+        msg = f"{_shown(err.get('input'), str)[:40]!r} is not allowed here"
     elif err["type"].endswith(("_type", "_parsing")):
-        shown = repr(err.get("input"))
+        shown = _shown(err.get("input"), repr)
         msg = f"{msg}, got {shown[:40]}{'...' if len(shown) > 40 else ''}"
     return f"{_dotted(loc)}: {msg[:1].lower()}{msg[1:]}"
 

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 MAX_DEPTH = 40
 MAX_NODES = 20_000
+MAX_INT = 10**15  # larger integers are refused where they stand (a hex number may have thousands of digits)
 
 Loc = tuple
 
@@ -219,6 +220,10 @@ def _convert(node, loc: Loc, depth: int, tree: Tree, counter: list[int], where: 
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):
+        if abs(node) > MAX_INT:
+            tree.problems.append((*where, "the number is far too large",
+                                  "scene numbers are millimetres, fractions and counts: write a number of sane size"))
+            return None
         return int(node)
     if isinstance(node, float):
         return float(node)

@@ -50,6 +50,12 @@ def test_a_huge_integer_is_reported_where_it_is_without_pythons_message():
     assert "digits" in issue.message and "sys.set_int_max_str_digits" not in str(issue)
 
 
+def test_a_huge_hexadecimal_number_is_refused_where_it_is():
+    text = "id: 0x" + "f" * 5000 + "\ntitle: t\n"
+    issues = _issues(text)
+    assert any((i.line, i.column) == (1, 5) and "far too large" in i.message for i in issues), issues
+
+
 def test_deep_brackets_are_reported_at_the_bracket_that_is_too_deep():
     text = "id: x\ntitle: " + "[" * 41 + "]" * 41 + "\n"
     (issue,) = _issues(text)
