@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sciatic_atlas.anatomy import data_files
 from sciatic_atlas.anatomy.errors import AtlasDataError
 
 # The C loader (libyaml) reads the knowledge files about 5x faster; same safe subset of YAML.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -82,17 +80,9 @@ def read_yaml(path: Path) -> Any:
     Raises
     ------
     AtlasDataError
-        If the file is missing or is not valid YAML; the message names the file.
+        If the file is missing, not UTF-8 or not valid YAML; the message names the file.
     """
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_SAFE_LOADER)
-    except FileNotFoundError:
-        raise AtlasDataError(
-            f"missing knowledge file {path}: reinstall the package or restore it from git"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise AtlasDataError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    return data_files.read_yaml(path)
 
 
 def load_sources(path: Path) -> dict[str, Source]:

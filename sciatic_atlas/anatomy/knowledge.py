@@ -27,11 +27,11 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from sciatic_atlas.anatomy.clinical import ClinicalItem, ClinicalTopic, read_clinical
-from sciatic_atlas.anatomy.errors import UnknownStructureError
+from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.facts import Fact, Source, load_sources
 from sciatic_atlas.anatomy.groups import Group, GroupBuilder
 from sciatic_atlas.anatomy.landmark_facts import LandmarkInfo, read_landmarks
-from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.anatomy.paths import DATA_DIR, DATA_HINT
 from sciatic_atlas.anatomy.structures import Structure, read_muscles, read_nerves, read_plain
 from sciatic_atlas.anatomy.supply import expand_sides, link
 
@@ -191,5 +191,16 @@ def read_knowledge(data_dir: Path) -> Knowledge:
 
 @functools.cache
 def load_knowledge() -> Knowledge:
-    """Return the bundled knowledge base (read and validated once per process)."""
-    return read_knowledge(DATA_DIR)
+    """Return the bundled knowledge base (read and validated once per process).
+
+    Raises
+    ------
+    AtlasDataError
+        Naming the broken data file and how to get a good copy back.
+    """
+    try:
+        return read_knowledge(DATA_DIR)
+    except AtlasDataError as exc:
+        if DATA_HINT in str(exc):
+            raise
+        raise AtlasDataError(f"{exc}; {DATA_HINT}") from None

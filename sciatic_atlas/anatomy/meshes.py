@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sciatic_atlas.anatomy.data_files import read_npz
+from sciatic_atlas.fileio import atomic_path
 from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.paths import REBUILD_HINT, meshes_dir
 
@@ -44,9 +46,8 @@ def mesh_path(structure_id: str, folder: Path | None = None) -> Path:
 
 
 def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write named arrays as a reproducible ``.npz`` (sorted names, fixed zip timestamps)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    """Write named arrays as a reproducible ``.npz`` (sorted names, fixed zip timestamps), atomically."""
+    with atomic_path(path, make_parents=True) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(arrays):
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -64,16 +65,19 @@ def read_mesh(path: Path) -> MeshData:
     """Read a mesh file, raising :class:`AtlasDataError` naming the file and the fix."""
     if not path.is_file():
         raise AtlasDataError(f"missing mesh file {path}: {REBUILD_HINT}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            vertices = np.asarray(data["vertices"], dtype=np.float32)
-            faces = np.asarray(data["faces"], dtype=np.int32)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-        raise AtlasDataError(f"corrupt mesh file {path} ({exc}): {REBUILD_HINT}") from exc
+    arrays = read_npz(path, ("vertices", "faces"), kind="mesh file")
+    vertices, faces = arrays["vertices"], arrays["faces"]
+    if vertices.dtype.kind not in "iuf" or faces.dtype.kind not in "iu":
+        raise AtlasDataError(f"corrupt mesh file {path} (vertices must be numbers, faces integers): {REBUILD_HINT}")
+    vertices, faces = vertices.astype(np.float32, copy=False), faces.astype(np.int32, copy=False)
     if vertices.ndim != 2 or vertices.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3:
         raise AtlasDataError(f"corrupt mesh file {path} (bad array shapes): {REBUILD_HINT}")
-    if faces.size and (faces.min() < 0 or faces.max() >= len(vertices)):
+    if not len(vertices) or not len(faces):
+        raise AtlasDataError(f"corrupt mesh file {path} (no vertices or no triangles): {REBUILD_HINT}")
+    if faces.min() < 0 or faces.max() >= len(vertices):
         raise AtlasDataError(f"corrupt mesh file {path} (face index out of range): {REBUILD_HINT}")
+    if not np.isfinite(vertices).all():
+        raise AtlasDataError(f"corrupt mesh file {path} (vertices that are not finite numbers): {REBUILD_HINT}")
     return MeshData(vertices=vertices, faces=faces)
 
 

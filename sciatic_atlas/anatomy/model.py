@@ -8,14 +8,15 @@ they move with. Meshes load lazily, once each.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sciatic_atlas.anatomy.data_files import read_json
 from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.meshes import MeshData, read_mesh
+from sciatic_atlas.anatomy.model_check import check_record
 from sciatic_atlas.anatomy.paths import REBUILD_HINT, assets_dir
 
 
@@ -99,12 +100,7 @@ def read_model(folder: Path) -> AnatomyModel:
     path = folder / "model.json"
     if not path.is_file():
         raise AtlasDataError(f"missing model file {path}: {REBUILD_HINT}")
-    try:
-        record = json.loads(path.read_text())
-        if not isinstance(record["structures"], dict):
-            raise TypeError("'structures' is not a mapping")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise AtlasDataError(f"corrupt model file {path} ({exc}): {REBUILD_HINT}") from exc
+    record = check_record(read_json(path), path)
     return AnatomyModel(record, folder)
 
 

@@ -15,11 +15,11 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
-import yaml
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.overlay_paint import Layer, Refined, composite, refine
-from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.anatomy.data_files import read_yaml_mapping
+from sciatic_atlas.anatomy.paths import DATA_DIR, DATA_HINT
 from sciatic_atlas.anatomy.skin_regions import (
     SkinSurface,
     region_coverage,
@@ -66,7 +66,11 @@ def _rgb(hex_colour: str) -> tuple[float, float, float]:
 @functools.cache
 def _overlay_file() -> dict:
     """Return the parsed ``data/overlays.yaml`` (read once)."""
-    return yaml.safe_load((DATA_DIR / "overlays.yaml").read_text())
+    path = DATA_DIR / "overlays.yaml"
+    data = read_yaml_mapping(path)
+    if not isinstance(data.get("overlays"), dict):
+        raise AtlasDataError(f"{path} has no 'overlays:' mapping: {DATA_HINT}")
+    return data
 
 
 @functools.cache
@@ -94,8 +98,9 @@ def load_overlays() -> dict[str, Overlay]:
                 tuple(TriggerPoint(t["muscle"], float(t["fraction"]), t["label"])
                       for t in entry.get("trigger_points", [])),
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise AtlasDataError(f"overlay '{oid}' in overlays.yaml is invalid: {exc}") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise AtlasDataError(f"overlay '{oid}' in {DATA_DIR / 'overlays.yaml'} is invalid "
+                                 f"({exc.__class__.__name__}: {exc}): {DATA_HINT}") from None
     return out
 
 
@@ -106,7 +111,8 @@ def overlay_ids() -> list[str]:
 
 def default_side() -> str:
     """Return the side overlays are painted on unless a scene says otherwise."""
-    return _overlay_file().get("default_side", "right")
+    side = _overlay_file().get("default_side", "right")
+    return side if side in ("left", "right") else "right"
 
 
 def get_overlay(overlay_id: str) -> Overlay:

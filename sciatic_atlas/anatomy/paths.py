@@ -11,7 +11,10 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PACKAGE_DIR / "data"
+DATA_ENV = "SCIATIC_ATLAS_DATA"
+# ``$SCIATIC_ATLAS_DATA`` names another data folder (read once, at import): for tests that
+# corrupt a copy of the data, and for trying edited data without touching the package.
+DATA_DIR = Path(os.environ.get(DATA_ENV) or PACKAGE_DIR / "data")
 
 
 def _first_existing(*candidates: Path) -> Path:
@@ -46,3 +49,5 @@ def scenes_dir() -> Path:
 
 
 REBUILD_HINT = "rebuild it with `pip install -e .[build] && sciatic-atlas build-assets`"
+DATA_HINT = ("it is a bundled data file: restore it from the source (`git checkout sciatic_atlas/data`) "
+             "or reinstall the package (`pip install --force-reinstall sciatic-atlas`)")

@@ -26,10 +26,10 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
-import yaml
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
-from sciatic_atlas.anatomy.paths import DATA_DIR, REBUILD_HINT
+from sciatic_atlas.anatomy.data_files import read_npz, read_yaml_mapping
+from sciatic_atlas.anatomy.paths import DATA_DIR, DATA_HINT, REBUILD_HINT
 
 SPEC_KEYS = {"segments", "side", "aspect", "along", "foot_parts", "toe", "across", "feather"}
 FEATHER_DEFAULTS = {"aspect": 12.0, "along": 0.05, "toe": 0.3, "across": 0.06, "blur": 3}
@@ -95,8 +95,7 @@ def skin_surface(model) -> SkinSurface:
     path = model.folder / info.get("coords", "skin_coords.npz")
     if not path.is_file():
         raise AtlasDataError(f"missing skin coordinates {path}: {REBUILD_HINT}")
-    with np.load(path, allow_pickle=False) as data:
-        coords = {k: data[k] for k in data.files}
+    coords = read_npz(path, ("segment",), every=True)
     mesh = model.mesh("skin")
     if len(coords["segment"]) != len(mesh.vertices):
         raise AtlasDataError(f"skin coordinates {path} do not match the skin mesh: {REBUILD_HINT}")
@@ -281,12 +280,18 @@ def union(surface: SkinSurface, specs: list[dict], side: str | None = None) -> n
 @functools.cache
 def named_regions() -> dict[str, dict]:
     """Return the named skin regions of ``data/skin_regions.yaml``: name -> {label, spec}."""
-    data = yaml.safe_load((DATA_DIR / "skin_regions.yaml").read_text())
-    regions = data["regions"]
+    path = DATA_DIR / "skin_regions.yaml"
+    regions = read_yaml_mapping(path, "regions")
     for name, entry in regions.items():
-        if "label" not in entry or "spec" not in entry:
-            raise AtlasDataError(f"skin region '{name}' needs 'label' and 'spec'")
-        validate_region_spec(entry["spec"])
+        if not isinstance(entry, dict) or "label" not in entry or "spec" not in entry:
+            raise AtlasDataError(f"skin region '{name}' in {path} needs 'label' and 'spec': {DATA_HINT}")
+        try:
+            validate_region_spec(entry["spec"])
+        except AtlasDataError as exc:
+            raise AtlasDataError(f"skin region '{name}' in {path}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise AtlasDataError(f"skin region '{name}' in {path} has an invalid spec "
+                                 f"({exc.__class__.__name__}: {exc}): {DATA_HINT}") from None
     return regions
 
 

@@ -33,8 +33,9 @@ class UserError(Exception):
 
 def _user_error_types() -> tuple[type[BaseException], ...]:
     from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
+    from sciatic_atlas.fileio import WriteError
 
-    types: list[type[BaseException]] = [UserError, AtlasDataError, UnknownStructureError]
+    types: list[type[BaseException]] = [UserError, AtlasDataError, UnknownStructureError, WriteError]
     try:
         from sciatic_atlas.scenes.errors import SceneError
     except ImportError:  # the scenes layer is optional until it exists
@@ -85,3 +86,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last guard: a bug, said in one line, details in the log
+        return _internal_error(args.command, exc)
+
+
+def _internal_error(command: str, exc: Exception) -> int:
+    """Log the traceback of an unexpected error to the log file and tell the user in one line."""
+    from sciatic_atlas.app.log_file import log_exception_to_file
+
+    path = log_exception_to_file(f"sciatic-atlas {command} failed", exc)
+    where = (f"the details were written to {path}; please attach that file to a bug report" if path is not None
+             else "run it again with -v for details")
+    print(f"sciatic-atlas {command}: internal error ({type(exc).__name__}: {str(exc)[:200]}); {where}.",
+          file=sys.stderr)
+    return 3

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import logging
 import sys
-import tempfile
-from pathlib import Path
+
+from sciatic_atlas.app.log_file import log_path, log_to_file
 
 log = logging.getLogger(__name__)
-
-LOG_FILE = Path(tempfile.gettempdir()) / "sciatic-atlas.log"
 
 
 def user_message(exc: BaseException) -> str:
@@ -24,22 +22,8 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, _user_error_types()):
         return str(exc)
     return (f"Something went wrong: {type(exc).__name__}: {exc}\n\n"
-            f"The program carries on. The details were written to {LOG_FILE}; "
+            f"The program carries on. The details were written to {log_path()}; "
             "please attach that file to a bug report.")
-
-
-def log_to_file(path: Path = LOG_FILE) -> None:
-    """Also write warnings and errors of the program to ``path``."""
-    root = logging.getLogger("sciatic_atlas")
-    if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
-        return
-    try:
-        handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        return
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
 
 
 def show_error(parent, exc: BaseException, title: str = "Sciatic Atlas") -> None:

@@ -147,13 +147,12 @@ def _screenshot(app: QtWidgets.QApplication, window, path: Path) -> int:
     app.processEvents()
     window.viewport.finish_glide()
     pixmap = window.grab_window()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ok = pixmap.save(str(path), "PNG")
-    window.close()
-    app.processEvents()
-    if not ok:
-        from sciatic_atlas.app.cli import UserError
+    from sciatic_atlas.fileio import write_with
 
-        raise UserError(f"could not write the screenshot {path}")
+    try:  # atomic: a failed write leaves an old picture whole (WriteError says why)
+        write_with(path, lambda tmp: pixmap.save(str(tmp), "PNG"), make_parents=True)
+    finally:
+        window.close()
+        app.processEvents()
     log.info("wrote %s (%dx%d)", path, pixmap.width(), pixmap.height())
     return 0

@@ -294,9 +294,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def save_picture(self, path: Path) -> Path:
         """Write the 3D view to a PNG file."""
-        path = Path(path)
-        if not self.picture().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        from sciatic_atlas.fileio import write_with  # atomic: a failed save leaves the old file whole
+
+        path = write_with(Path(path), lambda tmp: self.picture().save(str(tmp), "PNG"))
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return path
 

@@ -7,12 +7,15 @@ its choice strings pre-processed.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
+
+log = logging.getLogger(__name__)
 
 KINDS = ("structure", "group", "scene")
 
@@ -31,12 +34,19 @@ def load_terms(path: Path | None = None) -> dict[tuple[str, str], tuple[str, ...
     for both sides (``sciatic_nerve`` -> ``sciatic_nerve_l`` and ``sciatic_nerve_r``,
     and the midline id itself).
     """
-    import yaml
+    from sciatic_atlas.anatomy.data_files import read_yaml_mapping
+    from sciatic_atlas.anatomy.errors import AtlasDataError
 
-    with open(path or terms_file(), encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    try:
+        data = read_yaml_mapping(path or terms_file())
+    except AtlasDataError as exc:  # search still finds names and titles without the lay words
+        log.warning("%s", exc)
+        return {}
     words: dict[tuple[str, str], list[str]] = defaultdict(list)
     for term, targets in data.items():
+        if not isinstance(targets, dict):
+            log.warning("%s: entry %r is not a mapping (scenes:, structures:); left out", path or terms_file(), term)
+            continue
         for scene_id in targets.get("scenes", ()):
             words[("scene", scene_id)].append(str(term))
         for base in targets.get("structures", ()):

@@ -16,6 +16,7 @@ import numpy as np
 from sciatic_atlas.anatomy.frame import describe as describe_frame
 from sciatic_atlas.anatomy.meshes import save_arrays, save_mesh
 from sciatic_atlas.build.parts import BuildPart
+from sciatic_atlas.fileio import write_text
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def write_assets(part: BuildPart, raw, out_dir: Path) -> dict:
         "variants": part.variants,
         "info": part.info,
     }
-    (out_dir / MODEL_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    write_text(out_dir / MODEL_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")  # atomic
     return record
 
 

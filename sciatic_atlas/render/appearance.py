@@ -12,8 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-import yaml
-
+from sciatic_atlas.anatomy.data_files import read_yaml_mapping
 from sciatic_atlas.anatomy.paths import DATA_DIR
 from sciatic_atlas.scenes.state import RGB, StructureStyle
 
@@ -33,11 +32,15 @@ class Look:
     visible: bool = True
 
 
+# The sections the renderer reads, each a mapping (kind_patterns: a list).
+REQUIRED = {"kind_patterns": list, "kinds": dict, "muscle_layers": dict, "highlight": dict, "quality": dict,
+            "backgrounds": dict, "tendon": dict, "compression": dict, "labels": dict}
+
+
 @functools.cache
 def appearance() -> dict:
     """Return the parsed ``appearance.yaml`` (read once)."""
-    with open(APPEARANCE_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml_mapping(APPEARANCE_FILE, required=REQUIRED)
 
 
 @functools.cache

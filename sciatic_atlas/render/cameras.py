@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import yaml
 
+from sciatic_atlas.anatomy.data_files import read_yaml_mapping
 from sciatic_atlas.anatomy.paths import DATA_DIR
 
 VIEWS_FILE = DATA_DIR / "views.yaml"
@@ -36,8 +36,7 @@ class CameraPose:
 
 @functools.cache
 def _views_file() -> dict:
-    with open(VIEWS_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml_mapping(VIEWS_FILE, required={"views": dict, "defaults": dict})
 
 
 def view_names() -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sciatic_atlas.scenes.errors import SceneIssue
 from sciatic_atlas.scenes.names import base_id
-from sciatic_atlas.scenes.resolve import FADE_OPACITY, resolve_state
+from sciatic_atlas.scenes.resolve import FADE_OPACITY, resolve_states
 from sciatic_atlas.scenes.yaml_tree import TreeError, parse
 
 OPAQUE_SKIN = 0.6  # from this opacity up, what lies under the skin cannot be read
@@ -67,11 +67,10 @@ def hidden_label_warnings(scene, knowledge=None, model=None) -> list[SceneIssue]
     if scene.path is not None:
         try:
             tree = parse(scene.path.read_text(encoding="utf-8"))
-        except (OSError, TreeError):
+        except (OSError, ValueError, TreeError):  # ValueError: the file changed and is no longer UTF-8
             tree = None
     out = []
-    for index in range(scene.step_count):
-        state = resolve_state(scene, index, knowledge=knowledge, model=model)
+    for index, state in enumerate(resolve_states(scene, knowledge=knowledge, model=model)):  # one pass: linear
         loc = ("labels",) if index == 0 else ("steps", index - 1)
         line, column = tree.position(loc) if tree is not None else (1, 1)
         where = "the scene" if index == 0 else f"step {index}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.paths import scenes_dir
 from sciatic_atlas.scenes import model as scene_model
 from sciatic_atlas.scenes.errors import SceneError, SceneIssue
@@ -74,6 +75,14 @@ def _fix_for(err: dict) -> str:
     return ""
 
 
+def _shown(value, how) -> str:
+    """Return ``how(value)`` for a message, or words when it cannot be written (a number too long to show)."""
+    try:
+        return how(value)
+    except ValueError:
+        return "a value too large to show"
+
+
 def _message_for(err: dict) -> str:
     loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     msg = err["msg"]
@@ -84,11 +93,11 @@ def _message_for(err: dict) -> str:
         bound = (err.get("ctx") or {}).get("min_length" if err["type"] == "too_short" else "max_length")
         msg = f"needs {'at least' if err['type'] == 'too_short' else 'at most'} {bound} item(s)"
     elif err["type"] == "string_pattern_mismatch":
-        msg = f"{str(err.get('input'))[:40]!r} is not a valid name"
+        msg = f"{_shown(err.get('input'), str)[:40]!r} is not a valid name"
     elif err["type"] == "literal_error":
-        msg = f"{str(err.get('input'))[:40]!r} is not allowed here"
+        msg = f"{_shown(err.get('input'), str)[:40]!r} is not allowed here"
     elif err["type"].endswith(("_type", "_parsing")):
-        shown = repr(err.get("input"))
+        shown = _shown(err.get("input"), repr)
         msg = f"{msg}, got {shown[:40]}{'...' if len(shown) > 40 else ''}"
     return f"{_dotted(loc)}: {msg[:1].lower()}{msg[1:]}"
 
@@ -165,6 +174,19 @@ def read_text(path: Path) -> str:
                                 "save the file as UTF-8 text", line, column) from None
 
 
+def validate_data(data: dict, context: dict | None = None) -> scene_model.Scene:
+    """Validate plain YAML/JSON data exactly as the published JSON Schema reads it.
+
+    The model's numbers and switches are strict (``true`` is not a number, ``'0.5'`` is
+    not a zoom, ``'yes'`` is not a switch), so what validates is what the schema allows.
+
+    Raises
+    ------
+    pydantic.ValidationError
+    """
+    return scene_model.Scene.model_validate(data, context=context)
+
+
 def parse_scene(text: str, file: str = "<scene>", catalog: Catalog | None = None,
                 folder: Path | None = None) -> scene_model.Scene:
     """Validate the YAML ``text`` of one scene; raise :class:`SceneError` with all issues."""
@@ -182,7 +204,7 @@ def parse_scene(text: str, file: str = "<scene>", catalog: Catalog | None = None
     context: dict = {"catalog": catalog}
     scene = None
     try:
-        scene = scene_model.Scene.model_validate(tree.data, context=context)
+        scene = validate_data(tree.data, context)
     except ValidationError as exc:
         issues.extend(_issues_from_validation(exc, tree, file))
     if scene is not None:
@@ -243,6 +265,11 @@ def load_library(folder: str | Path | None = None,
         Scene id -> scene, in file (lecture) order.
     errors : list of SceneError
         One per broken file (including a second file reusing an id).
+
+    Raises
+    ------
+    AtlasDataError
+        When the bundled knowledge base cannot be read (no scene can be checked).
     """
     scenes: dict[str, scene_model.Scene] = {}
     errors: list[SceneError] = []
@@ -251,6 +278,14 @@ def load_library(folder: str | Path | None = None,
             scene = load_scene(path, catalog)
         except SceneError as exc:
             errors.append(exc)
+            continue
+        except AtlasDataError:
+            raise  # the bundled data is broken, not this scene: said once, by the caller
+        except Exception as exc:  # noqa: BLE001 - one file must never hide the others, whatever goes wrong
+            log.error("reading the scene %s failed", path, exc_info=True)
+            errors.append(SceneError.single(path, f"cannot read this scene ({type(exc).__name__}: {str(exc)[:120]})",
+                                            "check the file with `sciatic-atlas validate`; if it looks right, "
+                                            "report this as a bug", 1, 1))
             continue
         if scene.id in scenes:
             errors.append(SceneError.single(path, f"scene id '{scene.id}' is already used by {scenes[scene.id].path.name}",

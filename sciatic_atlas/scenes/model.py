@@ -11,12 +11,13 @@ landmarks, views, overlays, variants) are checked against the
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationInfo,
-                      WithJsonSchema, model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict, StrictBool,
+                      ValidationInfo, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from sciatic_atlas.scenes.colours import NAMED_COLOURS, parse_colour
@@ -32,6 +33,8 @@ def _check_name(kind: str):
         if catalog is None:
             return value
         names = catalog.kind(kind)
+        if names is None:  # a catalogue without this kind checks only the structure name
+            return value
         if names.names is None:
             (info.context or {}).setdefault("unchecked", {})[kind] = names.why
             return value
@@ -63,19 +66,46 @@ def _check_anchor(value: str, info: ValidationInfo) -> str:
 
 _NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 Identifier = Annotated[str, Field(min_length=1, max_length=80, pattern=_NAME_PATTERN)]
+_NAME_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _NAME_PATTERN}  # for shorthands
 StructureName = Annotated[Identifier, AfterValidator(_check_name("structure"))]
 LandmarkName = Annotated[Identifier, AfterValidator(_check_name("landmark"))]
 ViewName = Annotated[Identifier, AfterValidator(_check_name("view"))]
 OverlayId = Annotated[Identifier, AfterValidator(_check_name("overlay"))]
+NerveName = Annotated[StructureName, AfterValidator(_check_name("nerve"))]
 NameList = Annotated[tuple[StructureName, ...], Field(max_length=MAX_NAMES)]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Coordinate = Annotated[float, Field(ge=-1e5, le=1e5, allow_inf_nan=False)]
+# Numbers are strict: an int is a number, but true or '0.5' is not (as in the JSON Schema).
+Fraction = Annotated[float, Strict(), Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Coordinate = Annotated[float, Strict(), Field(ge=-1e5, le=1e5, allow_inf_nan=False)]
 Vec3 = tuple[Coordinate, Coordinate, Coordinate]
-ShortText = Annotated[str, Field(min_length=1, max_length=SHORT)]
-LongText = Annotated[str, Field(max_length=LONG)]
+_VISIBLE = r"\S"  # at least one character that is not a space
+
+
+def _text(max_length: int, min_length: int = 1):
+    """Return a text type of at most ``max_length`` characters, stripped of outer spaces after checking.
+
+    One ``Field`` carries both limits, so a caller's own limit is never overridden by a
+    generic one (and the JSON Schema shows the same limits).
+    """
+    pattern = {"pattern": _VISIBLE} if min_length else {}
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, **pattern), AfterValidator(str.strip)]
+
+
+ShortText = _text(SHORT)
+LongText = _text(LONG, min_length=0)
+
+
+def _exact_colour(value):
+    """Refuse colour text the schema refuses (outer spaces, other case), then parse it."""
+    if isinstance(value, str) and value not in NAMED_COLOURS and not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise PydanticCustomError("colour", "'{value}' is not a colour",
+                                  {"value": value[:40], "fix": "write '#rrggbb', [r, g, b] in 0..1, or one of "
+                                                               + ", ".join(sorted(NAMED_COLOURS))})
+    return parse_colour(value)
+
+
 Colour = Annotated[
     tuple[float, float, float],
-    BeforeValidator(parse_colour),
+    BeforeValidator(_exact_colour),
     WithJsonSchema({"anyOf": [
         {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
         {"type": "string", "enum": sorted(NAMED_COLOURS)},
@@ -100,7 +130,7 @@ DataPath = Annotated[str, Field(max_length=200), AfterValidator(_data_path)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _string_shorthand(key: str, schema_type: dict):
@@ -118,9 +148,9 @@ def _string_shorthand(key: str, schema_type: dict):
 class Source(_Frozen):
     """A citation supporting what the scene teaches."""
 
-    citation: ShortText = Field(max_length=400)
+    citation: _text(400)
     url: Annotated[str, Field(max_length=400, pattern=r"^https?://\S+$")] | None = None
-    locator: Annotated[str, Field(max_length=SHORT)] | None = Field(None, description="page, chapter or section")
+    locator: _text(SHORT, min_length=0) | None = Field(None, description="page, chapter or section")
 
 
 class Metadata(_Frozen):
@@ -133,16 +163,37 @@ class Metadata(_Frozen):
     notes_file: DataPath | None = Field(None, description="lecture notes, relative to the scenes folder")
 
 
+MIN_CAMERA_DISTANCE = 1.0  # mm between position and focal point
+MIN_UP_LENGTH = 1e-6
+MIN_UP_ANGLE_SIN = 0.01  # 'up' at least about 0.6 degrees off the view direction
+
+
+def _norm(v) -> float:
+    return math.sqrt(sum(c * c for c in v))
+
+
+def _cross(a, b) -> tuple[float, float, float]:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _unit(v, smallest: float | None = None) -> tuple[float, float, float] | None:
+    """Return ``v`` scaled to length 1, or None when it is too short to have a direction."""
+    length = _norm(v)
+    if not math.isfinite(length) or length < (smallest if smallest is not None else MIN_UP_LENGTH):
+        return None
+    return tuple(c / length for c in v)
+
+
 class CameraModel(_Frozen):
     """A named view (``data/views.yaml``) or an explicit camera in mm, world frame."""
 
-    model_config = ConfigDict(json_schema_extra=_string_shorthand("view", {"type": "string"}))
+    model_config = ConfigDict(json_schema_extra=_string_shorthand("view", _NAME_SCHEMA))
 
     view: ViewName | None = None
     position: Vec3 | None = None
     focal_point: Vec3 | None = None
     up: Vec3 | None = None
-    zoom: Annotated[float, Field(gt=0.05, le=20.0, allow_inf_nan=False)] = 1.0
+    zoom: Annotated[float, Strict(), Field(gt=0.05, le=20.0, allow_inf_nan=False)] = 1.0
 
     @model_validator(mode="before")
     @classmethod
@@ -158,8 +209,18 @@ class CameraModel(_Frozen):
         if self.view is None and (self.position is None or self.focal_point is None):
             raise PydanticCustomError("camera_incomplete", "an explicit camera needs position and focal_point",
                                       {"fix": "add both, or give a named 'view' instead"})
-        if self.up is not None and not any(self.up):
-            raise PydanticCustomError("camera_up", "'up' cannot be the zero vector", {"fix": "e.g. up: [0, 0, 1]"})
+        up = _unit(self.up) if self.up is not None else None
+        if self.up is not None and up is None:
+            raise PydanticCustomError("camera_up", "'up' cannot be the zero vector (or nearly so)",
+                                      {"fix": "e.g. up: [0, 0, 1]"})
+        if self.position is not None and self.focal_point is not None:
+            view = _unit(tuple(f - p for p, f in zip(self.position, self.focal_point)), MIN_CAMERA_DISTANCE)
+            if view is None:
+                raise PydanticCustomError("camera_degenerate", "'position' is (almost) the same point as 'focal_point'",
+                                          {"fix": "put the camera at least 1 mm away from what it looks at"})
+            if up is not None and _norm(_cross(view, up)) < MIN_UP_ANGLE_SIN:
+                raise PydanticCustomError("camera_up", "'up' points along the direction the camera looks",
+                                          {"fix": "give an 'up' across the view, e.g. [0, 0, 1] for a view from behind"})
         return self
 
 
@@ -169,15 +230,15 @@ class StyleRule(_Frozen):
     structures: NameList = Field(min_length=1)
     colour: Colour | None = None
     opacity: Fraction | None = None
-    highlight: bool | None = None
-    visible: bool | None = None
+    highlight: StrictBool | None = None
+    visible: StrictBool | None = None
 
 
 class Isolate(_Frozen):
     """Show only these structures; the others are hidden or faded."""
 
     model_config = ConfigDict(json_schema_extra=_string_shorthand(
-        "structures", {"type": "array", "items": {"type": "string"}}))
+        "structures", {"type": "array", "items": _NAME_SCHEMA, "minItems": 1, "maxItems": MAX_NAMES}))
 
     structures: NameList = Field(min_length=1)
     others: Literal["hide", "fade"] = "hide"
@@ -196,12 +257,12 @@ class Compression(_Frozen):
     compression with that ``id`` defined earlier in the scene.
     """
 
-    model_config = ConfigDict(json_schema_extra=_string_shorthand("ref", {"type": "string"}))
+    model_config = ConfigDict(json_schema_extra=_string_shorthand("ref", _NAME_SCHEMA))
 
     id: Identifier | None = None
     ref: Identifier | None = Field(None, description="the id of a compression defined earlier")
     compressor: StructureName | None = None
-    nerve: StructureName | None = None
+    nerve: NerveName | None = None
     at: tuple[Fraction, Fraction] | None = None
     between: tuple[LandmarkName, LandmarkName] | None = None
     explanation: LongText = ""
@@ -233,7 +294,7 @@ class Compression(_Frozen):
 class Label(_Frozen):
     """A text label anchored to a structure or a landmark."""
 
-    text: ShortText = Field(max_length=80)
+    text: _text(80)
     anchor: Annotated[Identifier, AfterValidator(_check_anchor)]
 
 

@@ -18,7 +18,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
-from sciatic_atlas.anatomy.paths import DATA_DIR, assets_dir
+from sciatic_atlas.anatomy.paths import DATA_DIR, DATA_HINT, assets_dir
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +61,12 @@ class Catalog:
     variants: dict[str, frozenset[str]] | None = None
     variants_why: str = ""
     hidden_by_default: frozenset[str] = field(default_factory=frozenset)
+    nerves: NameSet | None = None  # None: a compression's nerve is checked as a structure name only
 
-    def kind(self, kind: str) -> NameSet:
-        """Return the :class:`NameSet` of ``kind`` ('structure', 'landmark', 'view', 'overlay')."""
+    def kind(self, kind: str) -> NameSet | None:
+        """Return the :class:`NameSet` of ``kind`` ('structure', 'landmark', 'view', 'overlay', 'nerve')."""
         return {"structure": self.structures, "landmark": self.landmarks,
-                "view": self.views, "overlay": self.overlays}[kind]
+                "view": self.views, "overlay": self.overlays, "nerve": self.nerves}[kind]
 
 
 def _sided_and_base(ids) -> set[str]:
@@ -80,11 +81,9 @@ def _try_knowledge():
     except ImportError as exc:
         log.debug("knowledge base not available: %s", exc)
         return None
-    try:
-        return load_knowledge()
-    except AtlasDataError as exc:
-        log.warning("knowledge base unreadable, checking structure names against the model only: %s", exc)
-        return None
+    # A broken knowledge file is reported as itself, once: checking scenes against half the
+    # names would blame every valid scene for it.
+    return load_knowledge()
 
 
 def _try_model():
@@ -110,6 +109,19 @@ def structure_names(knowledge, model) -> NameSet:
     return NameSet("structure or group", frozenset(names))
 
 
+NERVE_KINDS = ("nerve", "branch", "root")
+
+
+def nerve_names(knowledge) -> NameSet:
+    """Return the names a compression may squeeze: nerves, their branches and roots (sided and base)."""
+    if knowledge is None or not hasattr(knowledge, "of_kind"):
+        return NameSet("nerve", None, "the knowledge base could not be read")
+    ids = knowledge.of_kind(*NERVE_KINDS)
+    if not ids:
+        return NameSet("nerve", None, "the knowledge base lists no nerves")
+    return NameSet("nerve", frozenset(_sided_and_base(ids)))
+
+
 def landmark_names(model) -> NameSet:
     """Return landmark names (sided and base) from the built model."""
     if model is None or not model.landmarks:
@@ -117,17 +129,22 @@ def landmark_names(model) -> NameSet:
     return NameSet("landmark", frozenset(_sided_and_base(model.landmarks)))
 
 
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{exc.__class__.__name__}: {text[:160]}" if text else exc.__class__.__name__
+
+
 def view_names(path: Path | None = None) -> NameSet:
     """Return the named camera views of ``data/views.yaml``."""
     path = path or DATA_DIR / "views.yaml"
     try:
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        return NameSet("view", None, f"cannot read {path.name} ({exc.__class__.__name__})")
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: not UTF-8
+        return NameSet("view", None, f"cannot read {path} ({_short(exc)}): {DATA_HINT}")
     if isinstance(record, dict) and isinstance(record.get("views"), dict):
         record = record["views"]
     if not isinstance(record, dict) or not record:
-        return NameSet("view", None, f"{path.name} holds no views")
+        return NameSet("view", None, f"{path} holds no views: {DATA_HINT}")
     return NameSet("view", frozenset(str(k) for k in record))
 
 
@@ -170,13 +187,13 @@ def build_catalog(knowledge=None, model=None, views_file: Path | None = None) ->
     Parameters
     ----------
     knowledge : Knowledge, optional
-        The knowledge base (default: :func:`load_knowledge` if available).
+        The knowledge base (default: :func:`load_knowledge`).
     model : AnatomyModel, optional
         The built model (default: :func:`load_model`).
     views_file : Path, optional
         The views data file (default: ``data/views.yaml``).
     """
-    knowledge = knowledge if knowledge is not None else _try_knowledge()
+    knowledge = knowledge if knowledge is not None else _try_knowledge()  # AtlasDataError when broken
     model = model if model is not None else _try_model()
     variants, variant_meshes, why = variant_options(model)
     return Catalog(
@@ -187,6 +204,7 @@ def build_catalog(knowledge=None, model=None, views_file: Path | None = None) ->
         variants=variants,
         variants_why=why,
         hidden_by_default=variant_meshes,
+        nerves=nerve_names(knowledge),
     )
 
 

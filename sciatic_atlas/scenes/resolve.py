@@ -11,7 +11,7 @@ hidden, faded or kept as the scene says.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -262,6 +262,33 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     if side is not None and side not in SIDES:
         raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
     index = _step_index(scene, step)
+    resolver, work, side = _start(scene, side, knowledge, model)
+    for layer in scene.steps[:index]:
+        resolver.apply(work, layer, base=False)
+    return _finish(scene, index, work, side)
+
+
+def resolve_states(scene: Scene, side: str | None = None, knowledge=None, model=None):
+    """Yield the state of ``scene`` at every step, 0..N, in one pass (linear in the step count).
+
+    Each yielded state equals ``resolve_state(scene, k, side, ...)``.
+    """
+    if side is not None and side not in SIDES:
+        raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
+    resolver, work, side = _start(scene, side, knowledge, model)
+    yield _finish(scene, 0, _snapshot(work), side)
+    for index, layer in enumerate(scene.steps, 1):
+        resolver.apply(work, layer, base=False)
+        yield _finish(scene, index, _snapshot(work), side)
+
+
+def _snapshot(work: _Work) -> _Work:
+    """Return a copy of ``work`` that :func:`_finish` may change (it changes visibility and opacity)."""
+    return replace(work, visible=dict(work.visible), opacity=dict(work.opacity))
+
+
+def _start(scene: Scene, side: str | None, knowledge, model) -> tuple[_Resolver, _Work, str]:
+    """Return the resolver and the work state after the base scene."""
     knowledge, model = _load_defaults(knowledge, model)
     side = side or scene.side
     mirror = {scene.side, side} == {"left", "right"}
@@ -270,8 +297,11 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     universe = [sid for sid in model.structure_ids if sid not in variant_only]
     work = _Work(visible={sid: base_id(sid) not in HIDDEN_UNLESS_SHOWN for sid in universe})
     resolver.apply(work, scene, base=True)
-    for layer in scene.steps[:index]:
-        resolver.apply(work, layer, base=False)
+    return resolver, work, side
+
+
+def _finish(scene: Scene, index: int, work: _Work, side: str) -> SceneState:
+    """Turn the work state after step ``index`` into the state drawn (changes ``work``)."""
     highlighted = {sid for sid, shown in work.visible.items()
                    if shown and (sid in work.highlight or work.sticky.get(sid))}
     if side != "both" and scene.other_side != "show":

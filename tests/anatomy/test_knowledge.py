@@ -294,10 +294,10 @@ def test_inconsistent_data_is_rejected_naming_file_and_entry(data_copy, name, ol
 
 def test_invalid_yaml_and_missing_file_name_the_file(data_copy):
     (data_copy / "groups.yaml").write_text("groups: [unclosed\n")
-    with pytest.raises(AtlasDataError, match="groups.yaml: not valid YAML"):
+    with pytest.raises(AtlasDataError, match="groups.yaml.* not valid YAML"):
         read_knowledge(data_copy)
     (data_copy / "sources.yaml").unlink()
-    with pytest.raises(AtlasDataError, match="missing knowledge file .*sources.yaml"):
+    with pytest.raises(AtlasDataError, match="missing .*sources.yaml"):
         read_knowledge(data_copy)
 
 

@@ -27,7 +27,15 @@ def run(args) -> int:
     text = (json.dumps(described, indent=1, sort_keys=True) if args.json
             else "\n".join(summary_lines(described))) + "\n"
     if args.out is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:
+            from sciatic_atlas.app.cli import UserError
+
+            raise UserError(f"cannot write to standard output: {exc.strerror or exc}") from None
     else:
-        args.out.write_text(text, encoding="utf-8")
+        from sciatic_atlas.fileio import write_text
+
+        write_text(args.out, text)
     return 0

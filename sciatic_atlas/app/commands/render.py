@@ -7,16 +7,28 @@ import re
 from pathlib import Path
 
 SIDES = ("left", "right", "both")
+# A side of 8000 px or more fails inside VTK's offscreen framebuffer (Mesa llvmpipe:
+# FRAMEBUFFER_INCOMPLETE_ATTACHMENT); 6144 was measured to work. At most a 4096 x 4096 poster.
+MIN_SIDE, MAX_SIDE = 16, 6144
+MAX_PIXELS = 4096 * 4096
 
 
 def _views() -> list[str]:
-    # Read the preset names from the data file without importing VTK (keeps --help fast).
-    import yaml
+    """Return the camera preset names in file order (without importing VTK).
 
-    from sciatic_atlas.anatomy.paths import DATA_DIR
+    Raises AtlasDataError, naming views.yaml and the fix, when it is broken.
+    """
+    from sciatic_atlas.render.cameras import view_names
 
-    with open(DATA_DIR / "views.yaml", encoding="utf-8") as fh:
-        return list(yaml.safe_load(fh)["views"])
+    return view_names()
+
+
+def _views_help() -> str:
+    # The help text must not depend on views.yaml being readable: every other command needs the parser.
+    try:
+        return ", ".join(_views())
+    except Exception:  # noqa: BLE001 - any failure here is reported when --view is used
+        return "see data/views.yaml"
 
 
 def add_parser(sub, name: str) -> None:
@@ -27,7 +39,7 @@ def add_parser(sub, name: str) -> None:
                    help="a scene file (.yaml) or a scene id from the library; default: the whole model")
     p.add_argument("-o", "--out", type=Path, required=True, help="PNG file to write")
     p.add_argument("--view", default=None,
-                   help=f"camera preset: {', '.join(_views())} (default: posterior, or the scene's camera)")
+                   help=f"camera preset: {_views_help()} (default: posterior, or the scene's camera)")
     p.add_argument("--side", default=None, help="left, right or both (default: both, or the scene's side)")
     p.add_argument("--size", default="800x1040", help="image size WIDTHxHEIGHT in pixels (default 800x1040)")
     p.add_argument("--step", default="0", help="scene step to render: a number (0 = the scene itself) or a step id")
@@ -41,9 +53,39 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not match:
         raise UserError(f"bad --size '{text}': write it as WIDTHxHEIGHT, e.g. 1200x1600")
     w, h = int(match.group(1)), int(match.group(2))
-    if not (16 <= w <= 8192 and 16 <= h <= 8192):
-        raise UserError(f"bad --size '{text}': width and height must be between 16 and 8192 pixels")
+    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
+        raise UserError(f"bad --size '{text}': width and height must be between {MIN_SIDE} and {MAX_SIDE} pixels")
+    if w * h > MAX_PIXELS:
+        raise UserError(f"bad --size '{text}': at most {MAX_PIXELS:,} pixels in all (e.g. 4096x4096)")
     return w, h
+
+
+def _parse_step(text: str) -> int | str:
+    """Return ``--step`` as a step number or a step id; refuse other digits and huge numbers."""
+    from sciatic_atlas.app.cli import UserError
+
+    if re.fullmatch(r"[0-9]+", text):
+        if len(text) > 4:
+            raise UserError(f"bad --step '{text[:20]}{'...' if len(text) > 20 else ''}': "
+                            "a scene has at most 60 steps")
+        return int(text)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,79}", text):
+        raise UserError(f"bad --step {text[:40]!r}: give a step number (0 = the scene itself) or a step id "
+                        "(lowercase letters, digits, '_' and '-')")
+    return text
+
+
+def _out_path(out: Path) -> Path:
+    """Return the PNG to write: ``.png`` is added when there is no suffix; other suffixes are refused."""
+    from sciatic_atlas.app.cli import UserError
+    from sciatic_atlas.fileio import check_target
+
+    out = check_target(out)  # an existing folder, or a file where a folder should be
+    if out.suffix == "" and out.name not in ("", ".", ".."):
+        out = out.with_name(out.name + ".png")
+    if out.suffix.lower() != ".png":
+        raise UserError(f"cannot write {out}: render writes PNG pictures; name the file *.png")
+    return check_target(out)
 
 
 def _check_choices(view: str | None, side: str | None) -> None:
@@ -65,12 +107,13 @@ def _scene_state(path: Path, step: str, side: str | None, model):
     if path.is_file():
         scene = load_scene(path)
     else:
-        scenes, _ = load_library()
+        scenes, broken = load_library()
         if str(path) not in scenes:
+            unread = f"; {len(broken)} broken scene file(s) not read: {', '.join(e.file for e in broken)}" if broken else ""
             raise UserError(f"no scene file '{path}' and no library scene with that id "
-                            f"(library: {', '.join(scenes) or 'empty'})")
+                            f"(library: {', '.join(scenes) or 'empty'}{unread}; check them with `sciatic-atlas validate`)")
         scene = scenes[str(path)]
-    return resolve_state(scene, step=int(step) if step.isdigit() else step, side=side, model=model)
+    return resolve_state(scene, step=_parse_step(step), side=side, model=model)
 
 
 def _headless_window() -> None:
@@ -84,9 +127,17 @@ def _headless_window() -> None:
 
 
 def run(args) -> int:
+    from sciatic_atlas.fileio import atomic_path
+
     _check_choices(args.view, args.side)
     size = _parse_size(args.size)
+    out = _out_path(args.out)
+    if args.scene is not None:
+        _parse_step(args.step)
     _headless_window()
+    from sciatic_atlas.app.lazy_imports import HEAVY_AND_SELDOM_USED, defer
+
+    defer(*HEAVY_AND_SELDOM_USED)  # start-up speed: pyplot is imported by pyvista, not used here
     from dataclasses import replace
 
     from sciatic_atlas.anatomy.model import load_model
@@ -100,6 +151,7 @@ def run(args) -> int:
         state = _scene_state(args.scene, args.step, args.side, model)
         if args.view:
             state = replace(state, camera=CameraSpec(view=args.view))
-    render_png(state, model, args.out, size)
-    print(f"wrote {args.out} ({size[0]}x{size[1]})")
+    with atomic_path(out, make_parents=True) as tmp:
+        render_png(state, model, tmp, size)
+    print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0

@@ -15,16 +15,14 @@ def add_parser(sub, name: str) -> None:
 
 
 def run(args) -> int:
-    from sciatic_atlas.app.cli import UserError
     from sciatic_atlas.scenes.schema import scene_schema
 
     text = json.dumps(scene_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.out is None:
         print(text, end="")
         return 0
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    from sciatic_atlas.fileio import write_text
+
+    write_text(args.out, text)
     print(f"wrote the scene JSON Schema to {args.out}")
     return 0

@@ -36,6 +36,17 @@ def _files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _id_position(path: Path) -> tuple[int, int]:
+    """Return the line and column of the top-level ``id:`` value (1, 1 when not found)."""
+    from sciatic_atlas.scenes.load import read_text
+    from sciatic_atlas.scenes.yaml_tree import parse
+
+    try:
+        return parse(read_text(path)).position(("id",))
+    except Exception:  # noqa: BLE001 - only a position for a message
+        return 1, 1
+
+
 def run(args) -> int:
     from sciatic_atlas.scenes.checks import hidden_label_warnings
     from sciatic_atlas.scenes.errors import SceneError
@@ -43,9 +54,16 @@ def run(args) -> int:
 
     files = _files(args.paths)
     bad = 0
+    ids: dict[tuple[Path, str], Path] = {}  # (folder, scene id) -> the first file with it
     for path in files:
         try:
             scene = load_scene(path)
+            key = (path.resolve().parent, scene.id)
+            if key in ids and ids[key].resolve() != path.resolve():
+                raise SceneError.single(path, f"scene id '{scene.id}' is already used by {ids[key]}",
+                                        "give every scene of a folder its own id (the library keeps only the first)",
+                                        *_id_position(path))
+            ids.setdefault(key, path)
         except SceneError as exc:
             bad += 1
             for issue in exc.issues:

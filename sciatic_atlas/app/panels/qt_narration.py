@@ -29,8 +29,8 @@ class NarrationPanel(QtWidgets.QFrame):
         self.view_state = view_state
         self.n_steps = 1
         self.setObjectName("narration")
-        self.title = QtWidgets.QLabel(wordWrap=True, objectName="narrationTitle")
-        self.text = QtWidgets.QLabel(wordWrap=True, objectName="narrationText")
+        self.title = QtWidgets.QLabel(wordWrap=True, objectName="narrationTitle", textFormat=QtCore.Qt.PlainText)
+        self.text = QtWidgets.QLabel(wordWrap=True, objectName="narrationText", textFormat=QtCore.Qt.PlainText)
         self.text.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.text.setAlignment(QtCore.Qt.AlignTop | QtCore.Qt.AlignLeft)
         self.counter = QtWidgets.QLabel(objectName="stepCounter")
