@@ -27,20 +27,25 @@ from sciatic_atlas.app.view_state import ViewState
 
 log = logging.getLogger(__name__)
 
-NEXT_KEYS = {QtCore.Qt.Key_PageDown, QtCore.Qt.Key_Right, QtCore.Qt.Key_Down, QtCore.Qt.Key_Space}
-PREV_KEYS = {QtCore.Qt.Key_PageUp, QtCore.Qt.Key_Left, QtCore.Qt.Key_Up, QtCore.Qt.Key_Backspace}
-# Widgets that use arrows and space themselves: stepping keys leave them alone.
-TEXT_WIDGETS = (QtWidgets.QLineEdit, QtWidgets.QAbstractItemView, QtWidgets.QAbstractSlider,
-                QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox, QtWidgets.QTextEdit)
+# What presentation clickers send: Page Up/Down, sometimes the arrows, and B or period
+# on the "blank screen" button (B: back, period: on). Up and Down are left to the lists.
+NEXT_KEYS = {QtCore.Qt.Key_PageDown, QtCore.Qt.Key_Right, QtCore.Qt.Key_Space, QtCore.Qt.Key_Period}
+PREV_KEYS = {QtCore.Qt.Key_PageUp, QtCore.Qt.Key_Left, QtCore.Qt.Key_B}
+# Text fields keep every key: typing never steps a scene.
+TEXT_WIDGETS = (QtWidgets.QLineEdit, QtWidgets.QAbstractSpinBox)
 NORMAL_TEXT, PRESENT_TEXT = 11, 20  # narration type size (points)
 NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these assets were built "
                 "without it: rebuild them with `sciatic-atlas build-assets` to see it.")
 
 
 def _in_text_widget(widget: QtWidgets.QWidget) -> bool:
-    """Return True if ``widget`` is (inside) a widget that uses arrows and space itself."""
+    """Return True if ``widget`` is (inside) a field the user types text into."""
     while widget is not None and not widget.isWindow():
         if isinstance(widget, TEXT_WIDGETS):
+            return True
+        if isinstance(widget, (QtWidgets.QTextEdit, QtWidgets.QPlainTextEdit)) and not widget.isReadOnly():
+            return True
+        if isinstance(widget, QtWidgets.QComboBox) and widget.isEditable():
             return True
         widget = widget.parentWidget()
     return False
@@ -127,8 +132,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.copy_action.setShortcut("Ctrl+Shift+C")
         self.addToolBar(actions)
         self.toolbars = [top, self.view_bar, self.display_bar, actions]
-        for key, slot in (("Ctrl+F", self.search.setFocus), ("Escape", lambda: self.view_state.set_present(False))):
-            QtWidgets.QShortcut(QtGui.QKeySequence(key), self, activated=slot)
+        QtWidgets.QShortcut(QtGui.QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        # Escape (leave present mode, else clear the selection) is handled in eventFilter:
+        # a window shortcut needs an active window, which Escape must not depend on.
         # Full-screen windows hide their toolbars: the actions must still answer.
         for action in (self.present_action, self.save_action, self.copy_action):
             self.addAction(action)
@@ -203,8 +209,27 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_scene_change(self, scene_id: str | None) -> None:
         self._apply_scene_side(scene_id)
         self.scenes.mark_current(scene_id)
+        self.narration.reserve(self._narration_pages(scene_id))
         self.refresh(move_camera=True, glide=self.viewport.state is not None)
         self.scene_opened.emit(scene_id)
+
+    def _narration_pages(self, scene_id: str | None) -> list[tuple[str, str]]:
+        """Return (heading, text) of every step of a scene, for the narration strip's height."""
+        from sciatic_atlas.app.cli import _user_error_types
+        from sciatic_atlas.app.panels.qt_narration import heading_text
+
+        scene = self.session.scenes.get(scene_id) if scene_id else None
+        if scene is None:
+            return []
+        pages = []
+        for step in range(self.session.n_steps(scene_id)):
+            try:
+                state = self.session.base_state(scene_id, step, self.view_state.side)
+            except _user_error_types():
+                continue  # refresh() reports it when the step is shown
+            pages.append((heading_text(scene.title, state.title),
+                           state.text or (scene.narration if step == 0 else "")))
+        return pages
 
     def _on_reset_view(self) -> None:
         self.view_state.view = None
@@ -253,35 +278,53 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- presentation -----------------------------------------------------------------------------
     def _on_present_change(self, present: bool) -> None:
         if present:
-            self._present_layout = self.saveState()
+            self.view_state.select(None)  # the audience sees the scene's own styles
+            self._present_layout = (self.saveGeometry(), self.saveState(), self.windowState())
             for widget in (*self.docks, *self.toolbars):
                 widget.hide()
             self.statusBar().hide()
             self.showFullScreen()
         else:
-            self.showNormal()
             self.statusBar().show()
-            if self._present_layout is not None:
-                self.restoreState(self._present_layout)
             for widget in (*self.docks, *self.toolbars):
                 widget.show()
+            if self._present_layout is not None:
+                geometry, layout, window_state = self._present_layout
+                self.setWindowState(window_state)
+                self.restoreGeometry(geometry)
+                self.restoreState(layout)
+            else:
+                self.showNormal()
         self.narration.set_text_size(PRESENT_TEXT if present else NORMAL_TEXT)
         self.viewport.set_text_size(18 if present else 11)
         self.viewport.setFocus()
         self.refresh(move_camera=False)
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        """Step through scenes with the keys a presentation clicker sends."""
+        """Step through an open scene with a clicker's keys, wherever the focus is; Escape.
+
+        Only a text field keeps these keys (outside present mode, where nothing is typed).
+        """
         if event.type() != QtCore.QEvent.KeyPress:
             return False
         if not isinstance(obj, QtWidgets.QWidget) or obj.window() is not self:
             return False  # a dialog of ours, or another window
-        if event.modifiers() & (QtCore.Qt.ControlModifier | QtCore.Qt.AltModifier):
+        if event.modifiers() & (QtCore.Qt.ControlModifier | QtCore.Qt.AltModifier | QtCore.Qt.MetaModifier):
             return False
-        if _in_text_widget(obj) and not self.view_state.present:
+        vs = self.view_state
+        if _in_text_widget(obj) and not vs.present:
             return False
-        if event.key() in NEXT_KEYS or event.key() in PREV_KEYS:
-            self.narration.step_by(1 if event.key() in NEXT_KEYS else -1)
+        key = event.key()
+        if key == QtCore.Qt.Key_Escape:
+            if vs.present:
+                vs.set_present(False)
+            elif vs.selected is not None:
+                vs.select(None)
+            else:
+                return False
+            return True
+        if vs.scene_id is not None and (key in NEXT_KEYS or key in PREV_KEYS):
+            self.narration.step_by(1 if key in NEXT_KEYS else -1)
             return True
         return False
 

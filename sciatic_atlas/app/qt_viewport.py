@@ -6,6 +6,12 @@ a change, see STYLE.md section 3), the ``actors`` dict that
 cube and side labels. While the camera moves it drops to a cheaper frame
 (no depth peeling, no anti-aliasing) and restores full quality when it stops,
 so that rotating stays fluid on a CPU renderer.
+
+One full-quality frame per change (issue 11): a change asks for a frame
+(:meth:`QtViewport.request_render`) and the frame is drawn once the event loop has
+taken every input already queued, so a burst of clicker presses draws only its last
+step. Mouse clicks are told from drags on the Qt widget itself, because VTK's
+trackball style takes the mouse on press and its observers never see the release.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from sciatic_atlas.render.cameras import set_camera
 log = logging.getLogger(__name__)
 
 CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
+SETTLE_MS = 200  # after the camera stops (drag released, last wheel notch): one full frame
 HOVER_DELAY_MS = 150  # pick for the hover name once the pointer rests this long
 GLIDE_MS = 650  # duration of a camera move between steps
 PEEL_OCCLUSION_RATIO = 0.1
@@ -75,6 +82,13 @@ class QtViewport(QtWidgets.QFrame):
         # Coarse copies for moving frames are made in idle time, a few structures a tick.
         self._lod_timer = QtCore.QTimer(self, interval=0)
         self._lod_timer.timeout.connect(self._prepare_coarse)
+        # The pending full-quality frame: drawn when the event loop is next idle.
+        self._render_timer = QtCore.QTimer(self, singleShot=True, interval=0)
+        self._render_timer.timeout.connect(self._draw_pending)
+        # Full quality once the camera has stopped moving for SETTLE_MS.
+        self._settle_timer = QtCore.QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle_timer.timeout.connect(self._on_settle)
+        self.frames = {"full": 0, "moving": 0}  # frames rendered, counted by the render window
         self._decorate()
         self._observe_interaction()
 
@@ -89,15 +103,40 @@ class QtViewport(QtWidgets.QFrame):
     def _observe_interaction(self) -> None:
         iren = self.plotter.iren.interactor
         style = iren.GetInteractorStyle()
-        style.AddObserver("StartInteractionEvent", lambda *_: self._set_fast(True))
+        style.AddObserver("StartInteractionEvent", lambda *_: self._start_interaction())
         style.AddObserver("EndInteractionEvent", lambda *_: self._end_interaction())
-        iren.AddObserver("LeftButtonPressEvent", self._on_press, 1.0)
-        iren.AddObserver("LeftButtonReleaseEvent", self._on_release, 1.0)
         iren.AddObserver("MouseMoveEvent", self._on_move, 1.0)
-        iren.AddObserver("MouseWheelForwardEvent", lambda *_: self._wheel(), 1.0)
-        iren.AddObserver("MouseWheelBackwardEvent", lambda *_: self._wheel(), 1.0)
-        self._wheel_timer = QtCore.QTimer(self, singleShot=True, interval=250)
-        self._wheel_timer.timeout.connect(self._end_interaction)
+        iren.AddObserver("MouseWheelForwardEvent", lambda *_: self._start_interaction(), 1.0)
+        iren.AddObserver("MouseWheelBackwardEvent", lambda *_: self._start_interaction(), 1.0)
+        self.plotter.render_window.AddObserver("EndEvent", self._on_frame_rendered)
+        self.plotter.interactor.installEventFilter(self)
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        """Tell clicks from drags, keep VTK's own keys away, skip paints a pending frame redoes."""
+        kind = event.type()
+        if kind == QtCore.QEvent.MouseButtonPress and event.button() == QtCore.Qt.LeftButton:
+            self._press = (event.x(), event.y())
+        elif kind == QtCore.QEvent.MouseButtonRelease and event.button() == QtCore.Qt.LeftButton:
+            press, self._press = self._press, None
+            if press is not None and abs(event.x() - press[0]) <= CLICK_SLOP_PX \
+                    and abs(event.y() - press[1]) <= CLICK_SLOP_PX:
+                self.click_at(*self._display_xy(event.x(), event.y()))
+        elif kind in (QtCore.QEvent.KeyPress, QtCore.QEvent.KeyRelease):
+            # VTK's keys (3: anaglyph stereo, w: wireframe, r/f: camera jumps, e/q: quit...)
+            # are not offered: the window's keys are handled by the window (issue 11).
+            return True
+        elif kind == QtCore.QEvent.Paint and self._render_timer.isActive():
+            return True  # the pending frame is drawn in a moment: one frame, not two
+        return False
+
+    def _display_xy(self, x: int, y: int) -> tuple[float, float]:
+        """Return the VTK display pixel (from the bottom left) of a widget position."""
+        widget = self.plotter.interactor
+        ratio = widget.devicePixelRatioF()
+        return x * ratio, (widget.height() - 1 - y) * ratio
+
+    def _on_frame_rendered(self, *_args) -> None:
+        self.frames["moving" if self._fast else "full"] += 1
 
     # -- drawing ------------------------------------------------------------------------------
     def show_state(self, state, move_camera: bool = True, glide: bool = True) -> None:
@@ -137,7 +176,7 @@ class QtViewport(QtWidgets.QFrame):
                 self._start_glide(start, target)
                 return
         self._glide_timer.stop()
-        self.render()
+        self.request_render()
 
     @property
     def is_dark(self) -> bool:
@@ -174,7 +213,7 @@ class QtViewport(QtWidgets.QFrame):
             set_camera(self.plotter, start)
             self._start_glide(start, target)
         else:
-            self.render()
+            self.request_render()
 
     def fly_to(self, structure_id: str, glide: bool = True) -> bool:
         """Frame the camera on one drawn structure, keeping the direction of view.
@@ -200,11 +239,41 @@ class QtViewport(QtWidgets.QFrame):
             self._start_glide(start, target)
         else:
             set_camera(self.plotter, target)
-            self.render()
+            self.request_render()
         return True
+
+    def request_render(self) -> None:
+        """Ask for one full-quality frame, drawn once the input already queued is taken.
+
+        Changes that arrive before it is drawn (a burst of clicker presses) share it.
+        """
+        if not self.gliding:  # a glide ends in its own full frame
+            self._render_timer.start()
+
+    @property
+    def render_pending(self) -> bool:
+        """True while a full-quality frame is asked for and not yet drawn."""
+        return self._render_timer.isActive() or self.gliding or self._settle_timer.isActive()
+
+    def settle(self) -> None:
+        """Draw now what is pending: end a glide, the frame after motion, an asked-for frame."""
+        if self.gliding:
+            self.finish_glide()
+        if self._settle_timer.isActive() or self._render_timer.isActive():
+            self.render()
+
+    def _draw_pending(self) -> None:
+        if not self.gliding:
+            self.render()
+
+    def _on_settle(self) -> None:
+        if self._fast and not self.gliding:
+            self.render()
 
     def render(self) -> None:
         """Render a full-quality frame now."""
+        self._render_timer.stop()
+        self._settle_timer.stop()
         self._set_fast(False)
         self.plotter.renderer.ResetCameraClippingRange()
         self.plotter.render()
@@ -247,12 +316,16 @@ class QtViewport(QtWidgets.QFrame):
             self.finish_glide()
 
     def finish_glide(self) -> None:
-        """Jump to the end of a running camera glide and draw the full-quality frame."""
+        """Jump to the end of a running camera glide; its full-quality frame is drawn next.
+
+        The frame is asked for, not drawn here, so that steps pressed in a burst on a
+        renderer too slow to glide draw only the last one.
+        """
         self._glide_timer.stop()
         if self._glide_to is not None:
             set_camera(self.plotter, self._glide_to)
             self._glide_from = self._glide_to = None
-        self.render()
+        self.request_render()
         self.camera_settled.emit()
 
     @property
@@ -292,29 +365,20 @@ class QtViewport(QtWidgets.QFrame):
             renderer.SetUseFXAA(self._quality[1])
             renderer.SetUseOIT(self._quality[2])
 
-    def _wheel(self) -> None:
+    def _start_interaction(self) -> None:
+        """The camera starts moving (drag or wheel): cheap frames until it stops."""
+        self._settle_timer.stop()
+        self._render_timer.stop()  # the moving frames show the change; full quality comes after
         self._set_fast(True)
-        self._wheel_timer.start()
 
     def _end_interaction(self) -> None:
+        """The camera stopped: one full-quality frame, unless it moves again within SETTLE_MS."""
         if self._fast and not self.gliding:
-            self.render()
+            self._settle_timer.start()
 
     # -- picking and hovering ---------------------------------------------------------------------
     def _event_xy(self) -> tuple[int, int]:
         return tuple(self.plotter.iren.interactor.GetEventPosition())
-
-    def _on_press(self, *_args) -> None:
-        self._press = self._event_xy()
-
-    def _on_release(self, *_args) -> None:
-        if self._press is None:
-            return
-        x, y = self._event_xy()
-        px, py = self._press
-        self._press = None
-        if abs(x - px) <= CLICK_SLOP_PX and abs(y - py) <= CLICK_SLOP_PX:
-            self.click_at(x, y)
 
     def click_at(self, x: float, y: float) -> str | None:
         """Pick at display pixel ``(x, y)`` (from the bottom left) and emit ``structure_clicked``."""
@@ -335,7 +399,9 @@ class QtViewport(QtWidgets.QFrame):
     # -- clean-up ---------------------------------------------------------------------------------
     def close_plotter(self) -> None:
         """Stop the timers and release the plotter's render window."""
-        for timer in (self._glide_timer, self._hover_timer, self._wheel_timer, self._lod_timer):
+        self.plotter.interactor.removeEventFilter(self)
+        for timer in (self._glide_timer, self._hover_timer, self._settle_timer, self._render_timer,
+                      self._lod_timer):
             timer.stop()
         self.actors.clear()
         self.plotter.close()

@@ -171,10 +171,12 @@ def sizes(window) -> dict[str, tuple[int, int]]:
 def test_leaving_present_mode_restores_the_layout_exactly(window, session, qtbot, qapp):
     window.open(stepped_scene(session), 1)
     window.viewport.settle()
-    qapp.processEvents()
+    qtbot.wait(200)  # the layout settles
     before = sizes(window)
     window.view_state.set_present(True)
     qtbot.wait(50)
     window.view_state.set_present(False)
-    qtbot.waitUntil(lambda: sizes(window) == before, timeout=3000)
-    assert sizes(window) == before
+    try:
+        qtbot.waitUntil(lambda: sizes(window) == before, timeout=3000)
+    finally:
+        assert sizes(window) == before

@@ -108,6 +108,8 @@ class LayersPanel(QtWidgets.QWidget):
         self.supply.clicked.connect(self._on_supply_click)
         self.view_state.connect("peel", self._on_peel_change)
         self.view_state.connect("selected", self._on_selected_change)
+        for name in ("scene", "step"):  # the selection is dropped quietly there
+            self.view_state.connect(name, lambda _value: self._on_selected_change(self.view_state.selected))
 
     # -- user -> state ------------------------------------------------------------------------
     def chosen_ids(self) -> list[str]:
@@ -156,7 +158,9 @@ class LayersPanel(QtWidgets.QWidget):
         self.supply.setEnabled(entry is not None and entry.kind in NERVE_KINDS)
         item = self.items.get(sid) if sid else None
         with signals_blocked(self.tree):
-            if item is not None and not item.isSelected():
+            if item is None:
+                self.tree.clearSelection()
+            elif not item.isSelected():
                 self.tree.clearSelection()
                 item.setSelected(True)
                 self.tree.scrollToItem(item)
