@@ -89,6 +89,7 @@ class QtViewport(QtWidgets.QFrame):
         self._settle_timer = QtCore.QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(self._on_settle)
         self.frames = {"full": 0, "moving": 0}  # frames rendered, counted by the render window
+        self._fresh = False  # the render window holds a frame of the scene as it is now
         self._decorate()
         self._observe_interaction()
 
@@ -125,9 +126,30 @@ class QtViewport(QtWidgets.QFrame):
             # VTK's keys (3: anaglyph stereo, w: wireframe, r/f: camera jumps, e/q: quit...)
             # are not offered: the window's keys are handled by the window (issue 11).
             return True
-        elif kind == QtCore.QEvent.Paint and self._render_timer.isActive():
-            return True  # the pending frame is drawn in a moment: one frame, not two
+        elif kind == QtCore.QEvent.Resize:
+            self._fresh = False  # the render window's buffers change size: draw again
+        elif kind == QtCore.QEvent.Paint:
+            return self._on_paint(obj, event)
         return False
+
+    def _on_paint(self, widget: QtWidgets.QWidget, event: QtCore.QEvent) -> bool:
+        """Show a frame just rendered without rendering it a second time.
+
+        pyvistaqt's widget renders the scene again in every paint, including the paint
+        that a finished render schedules to put itself on screen: each frame was drawn
+        twice (issue 11: two full-quality frames per step). A frame rendered since the
+        last change is only copied to the screen; a paint that a pending frame will
+        follow is skipped.
+        """
+        if self._fresh:
+            iren = self.plotter.iren.interactor
+            iren.EnableRenderOff()
+            try:
+                widget.event(event)  # the widget's paint: copies VTK's frame to the screen
+            finally:
+                iren.EnableRenderOn()
+            return True
+        return self._render_timer.isActive()
 
     def _display_xy(self, x: int, y: int) -> tuple[float, float]:
         """Return the VTK display pixel (from the bottom left) of a widget position."""
@@ -137,6 +159,7 @@ class QtViewport(QtWidgets.QFrame):
 
     def _on_frame_rendered(self, *_args) -> None:
         self.frames["moving" if self._fast else "full"] += 1
+        self._fresh = True
 
     # -- drawing ------------------------------------------------------------------------------
     def show_state(self, state, move_camera: bool = True, glide: bool = True) -> None:
@@ -247,6 +270,7 @@ class QtViewport(QtWidgets.QFrame):
 
         Changes that arrive before it is drawn (a burst of clicker presses) share it.
         """
+        self._fresh = False
         if not self.gliding:  # a glide ends in its own full frame
             self._render_timer.start()
 
@@ -263,8 +287,12 @@ class QtViewport(QtWidgets.QFrame):
             self.render()
 
     def _draw_pending(self) -> None:
-        if not self.gliding:
-            self.render()
+        if self.gliding:
+            return
+        # Lay the window out first (the narration strip may have changed height), so the
+        # frame is drawn once, at the view's final size.
+        QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.LayoutRequest)
+        self.render()
 
     def _on_settle(self) -> None:
         if self._fast and not self.gliding:
@@ -372,9 +400,19 @@ class QtViewport(QtWidgets.QFrame):
         self._set_fast(True)
 
     def _end_interaction(self) -> None:
-        """The camera stopped: one full-quality frame, unless it moves again within SETTLE_MS."""
+        """The camera stopped: one full-quality frame, unless it moves again within SETTLE_MS.
+
+        VTK's style renders once more right after this event (at the moving quality,
+        a frame the settle frame replaces at once): that render is skipped.
+        """
         if self._fast and not self.gliding:
             self._settle_timer.start()
+        self.plotter.iren.interactor.EnableRenderOff()
+        QtCore.QTimer.singleShot(0, self._enable_interactor_render)
+
+    def _enable_interactor_render(self) -> None:
+        if not self.plotter._closed:
+            self.plotter.iren.interactor.EnableRenderOn()
 
     # -- picking and hovering ---------------------------------------------------------------------
     def _event_xy(self) -> tuple[int, int]:
