@@ -38,6 +38,11 @@ NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these ass
                 "without it: rebuild them with `sciatic-atlas build-assets` to see it.")
 
 
+def default_picture_name(scene_id: str | None, step: int) -> str:
+    """Return the name Save picture suggests: the step as the strip counts it ("Step 2 of 5")."""
+    return (scene_id or "sciatic-atlas") + (f"-step{step}" if scene_id and step else "") + ".png"
+
+
 def _in_text_widget(widget: QtWidgets.QWidget) -> bool:
     """Return True if ``widget`` is (inside) a field the user types text into."""
     while widget is not None and not widget.isWindow():
@@ -209,6 +214,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_scene_change(self, scene_id: str | None) -> None:
         self._apply_scene_side(scene_id)
         self.scenes.mark_current(scene_id)
+        self.view_state.hovered = None  # the pointer's old structure may not be in the scene
+        self._on_hovered_change(None)
         self.narration.reserve(self._narration_pages(scene_id))
         self.refresh(move_camera=True, glide=self.viewport.state is not None)
         self.scene_opened.emit(scene_id)
@@ -345,7 +352,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def save_picture_dialog(self) -> None:
         """Ask where to save the picture, then save it."""
-        name = (self.view_state.scene_id or "sciatic-atlas") + f"-step{self.view_state.step + 1}.png"
+        name = default_picture_name(self.view_state.scene_id, self.view_state.step)
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save picture", name, "PNG image (*.png)")
         if path:
             try:

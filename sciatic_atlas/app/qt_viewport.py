@@ -90,6 +90,7 @@ class QtViewport(QtWidgets.QFrame):
         self._settle_timer.timeout.connect(self._on_settle)
         self.frames = {"full": 0, "moving": 0}  # frames rendered, counted by the render window
         self._fresh = False  # the render window holds a frame of the scene as it is now
+        self._laying_out = False
         self._decorate()
         self._observe_interaction()
 
@@ -149,7 +150,7 @@ class QtViewport(QtWidgets.QFrame):
             finally:
                 iren.EnableRenderOn()
             return True
-        return self._render_timer.isActive()
+        return self._render_timer.isActive() or self._laying_out
 
     def _display_xy(self, x: int, y: int) -> tuple[float, float]:
         """Return the VTK display pixel (from the bottom left) of a widget position."""
@@ -290,8 +291,13 @@ class QtViewport(QtWidgets.QFrame):
         if self.gliding:
             return
         # Lay the window out first (the narration strip may have changed height), so the
-        # frame is drawn once, at the view's final size.
-        QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.LayoutRequest)
+        # frame is drawn once, at the view's final size; the widget's own paint on
+        # resizing is skipped, the frame below replaces it.
+        self._laying_out = True
+        try:
+            QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.LayoutRequest)
+        finally:
+            self._laying_out = False
         self.render()
 
     def _on_settle(self) -> None:

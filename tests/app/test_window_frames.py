@@ -114,3 +114,15 @@ def test_opening_a_scene_from_the_list_draws_one_full_frame(window, session, qtb
                                                              QtCore.Qt.NoModifier, rect.center()))
     assert window.view_state.scene_id == scene_id
     assert frames["full"] == 1, frames
+
+
+def test_every_scene_opened_from_the_list_draws_one_full_frame(window, session, qtbot):
+    """Opening a scene changes the narration strip's height: still one frame, at the final size."""
+    listing = window.scenes.list
+    for scene_id in list(session.scenes)[:4]:
+        item = next(listing.item(r) for r in range(listing.count()) if listing.item(r).data(QtCore.Qt.UserRole) == scene_id)
+        listing.scrollToItem(item)
+        frames = counted(window, qtbot, lambda: QTest.mouseClick(listing.viewport(), QtCore.Qt.LeftButton,
+                                                                 QtCore.Qt.NoModifier, listing.visualItemRect(item).center()))
+        assert window.view_state.scene_id == scene_id
+        assert frames["full"] == 1, (scene_id, frames)
