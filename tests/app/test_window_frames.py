@@ -126,3 +126,13 @@ def test_every_scene_opened_from_the_list_draws_one_full_frame(window, session, 
                                                                  QtCore.Qt.NoModifier, listing.visualItemRect(item).center()))
         assert window.view_state.scene_id == scene_id
         assert frames["full"] == 1, (scene_id, frames)
+
+
+def test_the_view_draws_translucency_in_one_pass_at_rest_and_plain_blending_in_motion(window, qtbot):
+    renderer = window.viewport.plotter.renderer
+    settled(window, qtbot)
+    assert renderer.GetUseOIT() and not renderer.GetUseDepthPeeling()
+    wheel(window.viewport.plotter.interactor, 1)
+    assert window.viewport._fast and not renderer.GetUseOIT() and not renderer.GetUseFXAA()
+    settled(window, qtbot)
+    assert renderer.GetUseOIT() and not window.viewport._fast
