@@ -160,6 +160,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.info.fly_requested.connect(self.viewport.fly_to)
         self.scenes.scene_chosen.connect(vs.open_scene)
         self.scenes.reload_requested.connect(self.reload_scenes)
+        self.scenes.open_requested.connect(self.open_user_scenes_dialog)
         self.view_bar.reset_requested.connect(self._on_reset_view)
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -282,6 +283,31 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.refresh(move_camera=False)
 
+    def open_user_scenes_dialog(self, kind: str = "file") -> None:
+        """Ask for a scene file (``kind`` "file") or folder of the user's own, then open it."""
+        start = str(Path(self.session.user_paths[-1]).parent) if self.session.user_paths else str(Path.home())
+        if kind == "folder":
+            path = QtWidgets.QFileDialog.getExistingDirectory(self, "Open a folder of scenes", start)
+        else:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open a scene file", start,
+                                                            "Scene files (*.yaml *.yml)")
+        if path:
+            self.open_user_scenes(Path(path))
+
+    def open_user_scenes(self, path: Path) -> list[str]:
+        """List a user's scene file or folder with the library and open its first scene."""
+        try:
+            ids = self.session.open_user_scenes(path)
+        except OSError as exc:
+            show_error(self, exc, "The scenes were not opened")
+            return []
+        self._show_library()
+        if ids:
+            self.view_state.open_scene(ids[0])
+        else:
+            self.statusBar().showMessage(f"No scene could be opened from {path}: see the list for why", 15000)
+        return ids
+
     # -- presentation -----------------------------------------------------------------------------
     def _on_present_change(self, present: bool) -> None:
         if present:
@@ -377,6 +403,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Restore layout and preferences from the settings."""
         self.settings.restore_window(self)
         self.view_state.side = self.preferred_side = self.settings.side
+        for path in map(Path, self.settings.user_scene_paths):  # read with the (deferred) library
+            if path.exists() and path not in self.session.user_paths:
+                self.session.user_paths.append(path)
         self.view_state.background = self.settings.background
         self.display_bar._on_side_change(self.view_state.side)
         self.display_bar._on_background_change(self.view_state.background)
@@ -388,6 +417,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.save_window(self)
         self.settings.save_position(self.view_state.scene_id, self.view_state.step)
         self.settings.save_preferences(self.preferred_side, self.view_state.background)
+        self.settings.save_user_scene_paths(self.session.user_paths)
         self.settings.sync()
         QtWidgets.QApplication.instance().removeEventFilter(self)
         self.viewport.close_plotter()
