@@ -158,6 +158,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.viewport.structure_hovered.connect(vs.hover)
         self.search.chosen.connect(self._on_search_choice)
         self.info.fly_requested.connect(self.viewport.fly_to)
+        self.layers.isolated.connect(self.viewport.fly_to)  # frame what is left
         self.scenes.scene_chosen.connect(vs.open_scene)
         self.scenes.reload_requested.connect(self.reload_scenes)
         self.scenes.open_requested.connect(self.open_user_scenes_dialog)
@@ -248,7 +249,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if kind == "scene":
             vs.open_scene(item_id)
         elif kind == "group":
-            vs.isolate(self.session.group_members(item_id, vs.side))
+            members = self.session.group_members(item_id, vs.side)
+            vs.isolate(members)
+            self.viewport.fly_to(members)
         else:
             if not self.viewport.state or not self.viewport.state.styles.get(item_id, None) or \
                     not self.viewport.state.styles[item_id].visible:

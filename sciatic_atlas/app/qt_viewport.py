@@ -241,20 +241,24 @@ class QtViewport(QtWidgets.QFrame):
         else:
             self.request_render()
 
-    def fly_to(self, structure_id: str, glide: bool = True) -> bool:
-        """Frame the camera on one drawn structure, keeping the direction of view.
+    def fly_to(self, structure_ids, glide: bool = True) -> bool:
+        """Frame the camera on drawn structures (an id or several), keeping the direction of view.
 
-        Returns False (the camera stays) if ``structure_id`` is not drawn.
+        Returns False (the camera stays) if none of them is drawn.
         """
         import numpy as np
 
         from sciatic_atlas.render.cameras import fit_camera
 
-        item = self.actors.get(structure_id)
-        if item is None or not item.actor.visibility:
+        ids = [structure_ids] if isinstance(structure_ids, str) else list(structure_ids)
+        items = [self.actors[sid] for sid in ids if sid in self.actors and self.actors[sid].actor.visibility]
+        if not items:
             return False
-        bounds = np.asarray(item.actor.GetBounds(), float).reshape(3, 2)
-        corners = np.array([[x, y, z] for x in bounds[0] for y in bounds[1] for z in bounds[2]])
+        corners = []
+        for item in items:
+            bounds = np.asarray(item.actor.GetBounds(), float).reshape(3, 2)
+            corners.extend([x, y, z] for x in bounds[0] for y in bounds[1] for z in bounds[2])
+        corners = np.array(corners)
         camera = self.plotter.renderer.camera
         direction = np.asarray(camera.position, float) - np.asarray(camera.focal_point, float)
         width, height = self.plotter.window_size

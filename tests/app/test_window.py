@@ -138,12 +138,18 @@ def test_tree_checkboxes_peel_and_show_all_change_what_is_drawn(window, session)
 
 
 def test_isolate_and_fade_act_on_the_selection(window):
-    target = sorted(drawn(window))[0]
+    target = "piriformis_r" if "piriformis_r" in drawn(window) else sorted(drawn(window))[0]
     window.view_state.select(target)
-    window.layers.buttons["Fade"].click()
+    window.layers.buttons["Hide"].click()
+    assert target not in drawn(window)
+    window.layers.buttons["Fade"].click()  # a hidden structure is shown, see-through
+    assert target in drawn(window)
     assert window.viewport.actors[target].actor.prop.opacity == pytest.approx(0.15, abs=0.01)
+    distance = window.viewport.plotter.camera.distance
     window.layers.buttons["Isolate"].click()
+    window.viewport.finish_glide()
     assert drawn(window) == {target}
+    assert window.viewport.plotter.camera.distance < 0.8 * distance  # what is left fills the view
     window.layers.buttons["Show all"].click()
     assert len(drawn(window)) > 1
 
@@ -274,3 +280,13 @@ def test_a_slow_renderer_cuts_to_the_next_view_and_a_dark_scene_darkens_the_stri
     assert window.narration.dark and "color:#eeeeee" in window.narration.text.styleSheet()
     window.display_bar.dark.click()
     assert not window.narration.dark
+
+
+def test_the_first_peel_notch_takes_something_away(window, session):
+    before = drawn(window)
+    window.layers.peel.setValue(1)
+    assert drawn(window) < before  # skin is off already: the first notch takes the next layer
+    assert window.view_state.peel >= 1
+    assert window.layers.peel_label.text() == session.catalog.peel_labels()[window.view_state.peel]
+    window.layers.buttons["Show all"].click()
+    assert window.layers.peel.value() == 0 and drawn(window) == before
