@@ -190,7 +190,32 @@ def bench_window_feel(n: int) -> list:
     return rows
 
 
+def bench_translucency(n: int) -> list:
+    """Depth peeling against OIT in the 3D view's size: frame time and difference from exact peeling."""
+    Result = _result_type()
+    with _Display() as env:
+        out = subprocess.run([sys.executable, str(HERE / "translucency_probe.py"), "978x848"], capture_output=True,
+                             text=True, env=env, timeout=900, cwd=HERE.parent)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("PROBE ")), None)
+    if out.returncode != 0 or line is None:
+        raise RuntimeError(f"translucency probe failed:\n{out.stderr[-3000:]}")
+    data = json.loads(line[len("PROBE "):])
+    names = {"most_translucent": f"step with most translucent layers ({data['worst_step']}, {data['translucent']})",
+             "explore": "whole model, exploring", "overview_step2": "overview step 2 (the library's slowest step)"}
+    rows = [Result("floor: one sphere, offscreen frame, 978x848 px", data["floor_ms"], "ms")]
+    for key, label in names.items():
+        exact = data[f"{key}_reference"]["ms"]
+        for way, what in (("peeling", "depth peeling (4 peels, stop at 10 % changed)"), ("oit", "OIT, one pass"),
+                          ("blend", "plain blending (the moving frames)")):
+            r = data[f"{key}_{way}"]
+            rows.append(Result(f"{label}: {what}", r["ms"], "ms", baseline=data["floor_ms"],
+                               note=f"colour difference from exact peeling (64 peels, {exact:.0f} ms): "
+                                    f"mean {r['diff_mean']:.2f}, 99th percentile {r['diff_p99']:.0f} of 255"))
+    return rows
+
+
 def register(registry: dict) -> None:
     """Add the "Window" section to ``benchmarks/run.py``'s registry."""
     registry["Window (issue 6)"] = {"window": bench_window}
     registry["Window as the user feels it (issue 11)"] = {"window_feel": bench_window_feel}
+    registry["Translucency in the 3D view (issue 11)"] = {"translucency": bench_translucency}

@@ -180,3 +180,26 @@ def test_leaving_present_mode_restores_the_layout_exactly(window, session, qtbot
         qtbot.waitUntil(lambda: sizes(window) == before, timeout=3000)
     finally:
         assert sizes(window) == before
+
+
+def test_picking_a_structure_in_the_tree_keeps_a_posterior_view(window, session, qtbot):
+    """Issue 11: picking piriformis in the tree during a posterior scene must not fly to the front."""
+    if "piriformis" not in session.scenes or TARGET not in session.catalog:
+        pytest.skip("no piriformis scene")
+    window.open("piriformis", 1)
+    window.viewport.settle()
+    camera = window.viewport.plotter.camera
+    before = np.asarray(camera.position) - np.asarray(camera.focal_point)
+    assert before[1] > 0  # from behind (the body faces -y)
+    tree = window.layers.tree
+    item = window.layers.items[TARGET]
+    tree.scrollToItem(item)
+    QTest.mouseClick(tree.viewport(), QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, tree.visualItemRect(item).center())
+    window.viewport.settle()
+    assert window.view_state.selected == TARGET
+    after = np.asarray(camera.position) - np.asarray(camera.focal_point)
+    assert after[1] > 0 and np.dot(after, before) > 0.9 * np.linalg.norm(after) * np.linalg.norm(before)
+    window.info.anchorClicked.emit(QtCore.QUrl("atlas:fly-to"))  # and flying to it keeps the side too
+    window.viewport.finish_glide()
+    after = np.asarray(camera.position) - np.asarray(camera.focal_point)
+    assert after[1] > 0
