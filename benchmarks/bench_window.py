@@ -146,6 +146,10 @@ def _feel_rows(Result, size: str, feel: dict, floor: dict, cold: dict) -> list:
                burst["settle_ms"], "ms", baseline=base,
                note=f"{burst['full']} full + {burst['moving']} moving frames; landed on step {feel['burst_step']} "
                     f"(expected {feel['burst_expected']})"),
+        Result(f"clicker burst: 4 Page Downs 30 ms apart, to the frame that stays ({at})",
+               feel["rapid"]["settle_ms"], "ms", baseline=base,
+               note=f"{feel['rapid']['full']} full frames (the first press, then the last step); landed on step "
+                    f"{feel['rapid_step']} (expected 4)"),
         Result(f"orbit drag: reduced-detail frame ({at})", orbit["moving_frame_ms"], "ms", target=50.0,
                baseline=base, note=f"{1000.0 / max(orbit['moving_frame_ms'], 1e-3):.1f} fps, target 20 fps; "
                                    f"{orbit['moving']} moving, {orbit['full']} full frames during the drag"),

@@ -133,6 +133,13 @@ def feel(app, window, session) -> dict:
                                  input_s=0.5)
     out["burst_step"] = window.view_state.step
     out["burst_expected"] = session.n_steps(longest) - 3
+    # Four Page Downs 30 ms apart: faster than a frame, so the ones in between are not drawn.
+    window.open(longest)
+    clock.settle(app, time.perf_counter())
+    window.scenes.list.setFocus()
+    out["rapid"] = clock.measure(app, lambda: xdotool("key", "--delay", "30", "Next", "Next", "Next", "Next"),
+                                 input_s=0.15)
+    out["rapid_step"] = window.view_state.step
     window.open(None)
     clock.settle(app, time.perf_counter())
     centre = QtCore.QPoint(widget.width() // 2, widget.height() // 2)
