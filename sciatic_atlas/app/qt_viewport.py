@@ -28,6 +28,7 @@ from sciatic_atlas.app.viewport_decor import SideLabels, orientation_cube
 from sciatic_atlas.render import lod
 from sciatic_atlas.render.apply import apply_camera, apply_state
 from sciatic_atlas.render.cameras import set_camera
+from sciatic_atlas.render.quality import FrameQuality
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,7 @@ class QtViewport(QtWidgets.QFrame):
         self.plotter = QtInteractor(self, auto_update=False)
         layout.addWidget(self.plotter.interactor)
         self.picker = RayPicker(self.plotter, self.actors)
-        self._fast = False
-        self._fxaa: bool | None = None  # anti-aliasing at full quality (as the plotter was prepared)
+        self.quality = FrameQuality(self.plotter, self.actors)
         self._press: tuple[int, int] | None = None
         self._hover_at: tuple[int, int] | None = None
         self._glide: list = []
@@ -186,13 +186,11 @@ class QtViewport(QtWidgets.QFrame):
         first = not self.actors
         lod.set_moving(self.actors, False)  # restyle and repaint the full meshes' mappers
         apply_state(self.plotter, shown, self.model, self.actors, camera=False, render=False)
-        lod.set_moving(self.actors, self._fast)
         self._lod_timer.start()
         # Stop peeling once fewer than 10 % of the pixels change (where peeling is used:
-        # saved pictures); the view itself uses OIT, see _full_quality.
+        # saved pictures); the view itself uses OIT, see FrameQuality.
         self.plotter.renderer.SetOcclusionRatio(PEEL_OCCLUSION_RATIO)
-        if not self._fast:
-            self._full_quality()
+        self.quality.restore()  # apply_state prepared the plotter for still pictures
         self.side_labels.set_style(self.side_labels_size, self.is_dark)
         if move_camera:
             apply_camera(self.plotter, shown.camera, shown.side, self.actors)
@@ -382,42 +380,13 @@ class QtViewport(QtWidgets.QFrame):
         if lod.prepare(self.model, self.actors, budget=4):
             self._lod_timer.stop()
 
+    @property
+    def _fast(self) -> bool:
+        """True while the view draws cheap frames (the camera moves)."""
+        return self.quality.moving
+
     def _set_fast(self, fast: bool) -> None:
-        """Switch between a cheap frame (while moving) and full quality.
-
-        On a CPU renderer depth peeling of the translucent muscles and anti-aliasing
-        cost most of a frame, and the full meshes' triangles most of the rest; while the
-        camera moves none of them is missed, so it draws coarse copies without either
-        (issue 6).
-        """
-        if fast == self._fast:
-            return
-        self._fast = fast
-        lod.set_moving(self.actors, fast)
-        renderer = self.plotter.renderer
-        if fast:
-            self._fxaa = renderer.GetUseFXAA() if self._fxaa is None else self._fxaa
-            renderer.SetUseDepthPeeling(False)
-            renderer.SetUseFXAA(False)
-            renderer.SetUseOIT(False)  # plain blending: one pass, order errors unseen in motion
-        else:
-            self._full_quality()
-
-    def _full_quality(self) -> None:
-        """Draw translucent layers with order-independent translucency, not depth peeling.
-
-        Measured on the CPU renderer (benchmarks/translucency_probe.py, 978x848 view):
-        OIT is one pass where peeling is up to five; the library's worst step
-        (overview step 2) drew in 230 ms against 1,670 ms, the whole model in 110 ms
-        against 195 ms, and no difference is seen side by side (mean colour difference
-        from exact peeling 0.7-2.5 of 255). Offscreen pictures (``render``) keep peeling.
-        """
-        renderer = self.plotter.renderer
-        if self._fxaa is None:
-            self._fxaa = renderer.GetUseFXAA()
-        renderer.SetUseDepthPeeling(False)
-        renderer.SetUseOIT(True)
-        renderer.SetUseFXAA(self._fxaa)
+        self.quality.set_moving(fast)
 
     def _start_interaction(self) -> None:
         """The camera starts moving (drag or wheel): cheap frames until it stops."""
