@@ -21,18 +21,13 @@ from sciatic_atlas.app.panels.qt_scenes import ScenesPanel
 from sciatic_atlas.app.panels.qt_search import SearchBox
 from sciatic_atlas.app.panels.qt_toolbar import DisplayBar, ViewBar
 from sciatic_atlas.app.qt_errors import show_error
+from sciatic_atlas.app.qt_keys import WindowKeys
 from sciatic_atlas.app.qt_viewport import QtViewport
 from sciatic_atlas.app.search import SearchIndex
 from sciatic_atlas.app.view_state import ViewState
 
 log = logging.getLogger(__name__)
 
-# What presentation clickers send: Page Up/Down, sometimes the arrows, and B or period
-# on the "blank screen" button (B: back, period: on). Up and Down are left to the lists.
-NEXT_KEYS = {QtCore.Qt.Key_PageDown, QtCore.Qt.Key_Right, QtCore.Qt.Key_Space, QtCore.Qt.Key_Period}
-PREV_KEYS = {QtCore.Qt.Key_PageUp, QtCore.Qt.Key_Left, QtCore.Qt.Key_B}
-# Text fields keep every key: typing never steps a scene.
-TEXT_WIDGETS = (QtWidgets.QLineEdit, QtWidgets.QAbstractSpinBox)
 NORMAL_TEXT, PRESENT_TEXT = 11, 20  # narration type size (points)
 NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these assets were built "
                 "without it: rebuild them with `sciatic-atlas build-assets` to see it.")
@@ -41,19 +36,6 @@ NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these ass
 def default_picture_name(scene_id: str | None, step: int) -> str:
     """Return the name Save picture suggests: the step as the strip counts it ("Step 2 of 5")."""
     return (scene_id or "sciatic-atlas") + (f"-step{step}" if scene_id and step else "") + ".png"
-
-
-def _in_text_widget(widget: QtWidgets.QWidget) -> bool:
-    """Return True if ``widget`` is (inside) a field the user types text into."""
-    while widget is not None and not widget.isWindow():
-        if isinstance(widget, TEXT_WIDGETS):
-            return True
-        if isinstance(widget, (QtWidgets.QTextEdit, QtWidgets.QPlainTextEdit)) and not widget.isReadOnly():
-            return True
-        if isinstance(widget, QtWidgets.QComboBox) and widget.isEditable():
-            return True
-        widget = widget.parentWidget()
-    return False
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -106,7 +88,8 @@ class MainWindow(QtWidgets.QMainWindow):
         else:  # parse the scene library once the first frame is on screen
             self.viewport.frame_drawn.connect(self._library_after_first_frame)
         self._present_layout: QtCore.QByteArray | None = None
-        QtWidgets.QApplication.instance().installEventFilter(self)
+        self.keys = WindowKeys(self, self.view_state, self.narration.step_by)
+        QtWidgets.QApplication.instance().installEventFilter(self.keys)
 
     def _dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
@@ -138,7 +121,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.addToolBar(actions)
         self.toolbars = [top, self.view_bar, self.display_bar, actions]
         QtWidgets.QShortcut(QtGui.QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
-        # Escape (leave present mode, else clear the selection) is handled in eventFilter:
+        # Escape (leave present mode, else clear the selection) is handled by WindowKeys:
         # a window shortcut needs an active window, which Escape must not depend on.
         # Full-screen windows hide their toolbars: the actions must still answer.
         for action in (self.present_action, self.save_action, self.copy_action):
@@ -336,34 +319,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.viewport.setFocus()
         self.refresh(move_camera=False)
 
-    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        """Step through an open scene with a clicker's keys, wherever the focus is; Escape.
-
-        Only a text field keeps these keys (outside present mode, where nothing is typed).
-        """
-        if event.type() != QtCore.QEvent.KeyPress:
-            return False
-        if not isinstance(obj, QtWidgets.QWidget) or obj.window() is not self:
-            return False  # a dialog of ours, or another window
-        if event.modifiers() & (QtCore.Qt.ControlModifier | QtCore.Qt.AltModifier | QtCore.Qt.MetaModifier):
-            return False
-        vs = self.view_state
-        if _in_text_widget(obj) and not vs.present:
-            return False
-        key = event.key()
-        if key == QtCore.Qt.Key_Escape:
-            if vs.present:
-                vs.set_present(False)
-            elif vs.selected is not None:
-                vs.select(None)
-            else:
-                return False
-            return True
-        if vs.scene_id is not None and (key in NEXT_KEYS or key in PREV_KEYS):
-            self.narration.step_by(1 if key in NEXT_KEYS else -1)
-            return True
-        return False
-
     # -- pictures ------------------------------------------------------------------------------
     def picture(self) -> QtGui.QImage:
         """Return the 3D view as an image."""
@@ -422,6 +377,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.save_preferences(self.preferred_side, self.view_state.background)
         self.settings.save_user_scene_paths(self.session.user_paths)
         self.settings.sync()
-        QtWidgets.QApplication.instance().removeEventFilter(self)
+        QtWidgets.QApplication.instance().removeEventFilter(self.keys)
         self.viewport.close_plotter()
         super().closeEvent(event)
