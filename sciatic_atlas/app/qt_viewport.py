@@ -38,6 +38,7 @@ HOVER_DELAY_MS = 150  # pick for the hover name once the pointer rests this long
 GLIDE_MS = 650  # duration of a camera move between steps
 PEEL_OCCLUSION_RATIO = 0.1
 MIN_GLIDE_FRAMES = 10  # a glide with fewer frames than this stutters: cut to the view instead
+MOVING_SHARE = 0.4  # a moving frame takes about this share of a full one (CPU renderer, measured)
 FLY_MARGIN = 0.6  # around a structure flown to: the structure and what lies about it
 
 
@@ -314,7 +315,12 @@ class QtViewport(QtWidgets.QFrame):
         self._settle_timer.stop()
         self._set_fast(False)
         self.plotter.renderer.ResetCameraClippingRange()
+        started = time.perf_counter()
         self.plotter.render()
+        if self.moving_frame_ms is None:
+            # Until a moving frame has been timed, guess it from this one, so that the
+            # first glide on a slow renderer is cut too, not drawn at a few frames a second.
+            self.moving_frame_ms = MOVING_SHARE * (time.perf_counter() - started) * 1000.0
         self.frame_drawn.emit()
 
     def grab_view(self) -> QtGui.QImage:
