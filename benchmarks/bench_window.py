@@ -115,6 +115,111 @@ def bench_window(n: int) -> list:
     ]
 
 
+FEEL_SIZES = ("1600x1000", "1920x1080")
+
+
+def _feel_rows(Result, size: str, feel: dict, floor: dict, cold: dict) -> list:
+    """The rows of one window size: what the user feels, as ratios to the sphere floor."""
+    base = floor["orbit_ms"]
+    view = "x".join(str(v) for v in feel["view_px"])
+    steps = feel["steps"]
+    settle = [r["settle_ms"] for _, r in steps]
+    worst_name, worst = max(steps, key=lambda kv: kv[1]["settle_ms"])
+    frame_name, frame = max(steps, key=lambda kv: kv[1]["full_frame_ms"])
+    extra = [name for name, r in steps if r["full"] != 1]
+    at = f"window {size}"
+    burst, orbit, release, wheel = feel["burst"], feel["orbit"], feel["orbit_release"], feel["wheel"]
+    rows = [
+        Result(f"floor: one sphere, full-quality frame ({at}, view {view} px)", base, "ms"),
+        Result(f"scene open / step: input to the frame that stays, median of {len(steps)} ({at})",
+               statistics.median(settle), "ms", target=150.0 + 3 * base, baseline=base,
+               note="target: 150 ms plus one frame of 3x the floor; real key presses and clicks (xdotool)"),
+        Result(f"scene open / step: worst ({at})", worst["settle_ms"], "ms", target=150.0 + 3 * base,
+               baseline=base, note=f"{worst_name}: its full frame {worst['full_frame_ms']:.0f} ms, "
+                                   f"{worst['full']} full + {worst['moving']} moving frames"),
+        Result(f"full-quality frame, worst step of the library ({at})", frame["full_frame_ms"], "ms",
+               target=3 * base, baseline=base, note=f"{frame_name}; median step frame "
+               f"{statistics.median(r['full_frame_ms'] for _, r in steps):.0f} ms"),
+        Result(f"full-quality frames per scene open / step, most ({at})", max(r["full"] for _, r in steps),
+               "frames", target=1.0, note=("every one drew one" if not extra else "more in: " + ", ".join(extra))),
+        Result(f"clicker burst: 3 Page Up + 1 Page Down 150 ms apart, to the frame that stays ({at})",
+               burst["settle_ms"], "ms", baseline=base,
+               note=f"{burst['full']} full + {burst['moving']} moving frames; landed on step {feel['burst_step']} "
+                    f"(expected {feel['burst_expected']})"),
+        Result(f"clicker burst: 4 Page Downs 30 ms apart, to the frame that stays ({at})",
+               feel["rapid"]["settle_ms"], "ms", baseline=base,
+               note=f"{feel['rapid']['full']} full frames (the first press, then the last step); landed on step "
+                    f"{feel['rapid_step']} (expected 4)"),
+        Result(f"orbit drag: reduced-detail frame ({at})", orbit["moving_frame_ms"], "ms", target=50.0,
+               baseline=base, note=f"{1000.0 / max(orbit['moving_frame_ms'], 1e-3):.1f} fps, target 20 fps; "
+                                   f"{orbit['moving']} moving, {orbit['full']} full frames during the drag"),
+        Result(f"orbit drag: release to the full-quality frame ({at})", release["settle_ms"], "ms",
+               target=viewport_settle_ms() + 3 * base, baseline=base,
+               note=f"{release['full']} full frame(s); includes the {viewport_settle_ms():.0f} ms pause that "
+                    "tells a stop from a slow drag"),
+        Result(f"wheel zoom, 3 notches 100 ms apart: to the frame that stays ({at})", wheel["settle_ms"], "ms",
+               baseline=base, note=f"{wheel['moving']} moving frames of {wheel['moving_frame_ms']:.0f} ms, "
+                                   f"{wheel['full']} full of {wheel['full_frame_ms']:.0f} ms"),
+    ]
+    if "click" in feel:
+        click = feel["click"]
+        rows.append(Result(f"click-select: click to the frame showing it ({at})", click["settle_ms"], "ms",
+                           target=100.0, baseline=base,
+                           note=f"selected {feel.get('click_selected')}; {click['full']} full frame of "
+                                f"{click['full_frame_ms']:.0f} ms"))
+    rows.append(Result(f"cold start into a saved scene step (piriformis step 3), to the frame that stays ({at})",
+                       cold["settled_s"], "s", target=2.0, baseline=floor["first_frame_s"],
+                       note=f"first frame {cold['first_frame_s']:.2f} s; {cold['frames']['full']} full + "
+                            f"{cold['frames']['moving']} moving frames; baseline: the sphere window's first frame"))
+    return rows
+
+
+def viewport_settle_ms() -> float:
+    from sciatic_atlas.app.qt_viewport import SETTLE_MS
+
+    return float(SETTLE_MS)
+
+
+def bench_window_feel(n: int) -> list:
+    """Input to the last frame, with real X input, at two window sizes (issue 11)."""
+    Result = _result_type()
+    rows = []
+    with _Display() as env:
+        for size in FEEL_SIZES:
+            feel = _probe("feel", size, env)
+            view = "x".join(str(v) for v in feel["view_px"])
+            floor = _probe("floor", view, env)
+            cold = _probe("cold", size, env)
+            rows.extend(_feel_rows(Result, size, feel, floor, cold))
+    return rows
+
+
+def bench_translucency(n: int) -> list:
+    """Depth peeling against OIT in the 3D view's size: frame time and difference from exact peeling."""
+    Result = _result_type()
+    with _Display() as env:
+        out = subprocess.run([sys.executable, str(HERE / "translucency_probe.py"), "978x848"], capture_output=True,
+                             text=True, env=env, timeout=900, cwd=HERE.parent)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("PROBE ")), None)
+    if out.returncode != 0 or line is None:
+        raise RuntimeError(f"translucency probe failed:\n{out.stderr[-3000:]}")
+    data = json.loads(line[len("PROBE "):])
+    names = {"most_translucent": f"step with most translucent layers ({data['worst_step']}, {data['translucent']})",
+             "explore": "whole model, exploring", "overview_step2": "overview step 2 (the library's slowest step)"}
+    rows = [Result("floor: one sphere, offscreen frame, 978x848 px", data["floor_ms"], "ms")]
+    for key, label in names.items():
+        exact = data[f"{key}_reference"]["ms"]
+        for way, what in (("peeling", "depth peeling (4 peels, stop at 10 % changed)"), ("oit", "OIT, one pass"),
+                          ("blend", "plain blending (the moving frames)")):
+            r = data[f"{key}_{way}"]
+            rows.append(Result(f"{label}: {what}", r["ms"], "ms", baseline=data["floor_ms"],
+                               note=f"colour difference from exact peeling (64 peels, {exact:.0f} ms): "
+                                    f"mean {r['diff_mean']:.2f}, 99th percentile {r['diff_p99']:.0f} of 255"))
+    return rows
+
+
 def register(registry: dict) -> None:
     """Add the "Window" section to ``benchmarks/run.py``'s registry."""
     registry["Window (issue 6)"] = {"window": bench_window}
+    registry["Window as the user feels it (issue 11)"] = {"window_feel": bench_window_feel}
+    registry["Translucency in the 3D view (issue 11)"] = {"translucency": bench_translucency}

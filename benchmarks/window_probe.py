@@ -13,6 +13,9 @@ import resource
 import statistics
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # window_feel.py beside this file
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -140,9 +143,78 @@ def probe_floor(start: float, size: tuple[int, int]) -> dict:
     return out
 
 
+def probe_feel(start: float, size: tuple[int, int]) -> dict:
+    """Drive the real window with Qt input and time what a user sees (window_feel.py)."""
+    from PyQt5 import QtCore, QtWidgets
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["probe"])
+    from sciatic_atlas.app.qt_main_window import MainWindow
+    from sciatic_atlas.app.qt_settings import Settings
+    from sciatic_atlas.app.session import Session
+
+    from window_feel import feel
+
+    session = Session.load()
+    window = MainWindow(session, Settings(QtCore.QSettings("/dev/null", QtCore.QSettings.IniFormat)))
+    window.resize(*size)
+    window.show()
+    window.open(None)
+    begin = time.perf_counter()
+    while time.perf_counter() - begin < 5:  # shown, laid out, coarse copies made
+        app.processEvents()
+        if window.viewport.coarse_ready and time.perf_counter() - begin > 1:
+            break
+    out = feel(app, window, session)
+    out["view_px"] = list(window.viewport.plotter.window_size)
+    window.close()
+    return out
+
+
+def probe_cold(start: float, size: tuple[int, int], scene: str = "piriformis", step: int = 3) -> dict:
+    """Start the program into a scene step (as `sciatic-atlas --scene S --step N`) until the view stays."""
+    import tempfile
+
+    from PyQt5 import QtWidgets
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["probe"])
+    from sciatic_atlas.app.qt_launch import launch
+
+    from window_feel import QUIET_S
+
+    out: dict = {}
+    seen: dict = {}
+
+    def watch():
+        window = next((w for w in app.topLevelWidgets() if w.objectName() == "sciaticAtlas"), None)
+        viewport = getattr(window, "viewport", None)
+        if viewport is not None and "clock" not in seen:
+            from window_feel import FrameClock
+
+            seen["clock"] = FrameClock(viewport)
+        clock = seen.get("clock")
+        if clock is not None and clock.frames and not viewport.render_pending \
+                and time.perf_counter() - clock.frames[-1][1] > QUIET_S and window.isVisible():
+            out["first_frame_s"] = clock.frames[0][1] - seen["t0"] + seen["startup_s"]
+            out["settled_s"] = clock.frames[-1][1] - seen["t0"] + seen["startup_s"]
+            out["frames"] = {"full": sum(not f[2] for f in clock.frames), "moving": sum(f[2] for f in clock.frames)}
+            window.close()
+            return
+        QtCore.QTimer.singleShot(5, watch)
+
+    from PyQt5 import QtCore
+
+    seen["t0"] = time.perf_counter()
+    seen["startup_s"] = time.time() - start  # interpreter start and imports so far
+    QtCore.QTimer.singleShot(0, watch)
+    with tempfile.TemporaryDirectory() as folder:
+        launch(scene=scene, step=step, size=size, settings_file=Path(folder) / "settings.ini")
+    return out
+
+
 def main(argv: list[str]) -> int:
     mode, start, size = argv[0], float(argv[1]), _window_size(argv[2])
-    result = probe_atlas(start, size) if mode == "atlas" else probe_floor(start, size)
+    probes = {"atlas": probe_atlas, "floor": probe_floor, "feel": probe_feel, "cold": probe_cold}
+    result = probes[mode](start, size)
     print("PROBE " + json.dumps(result))
     return 0
 

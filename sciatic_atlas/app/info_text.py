@@ -91,7 +91,8 @@ def _innervation_html(record, catalog, facts: dict[str, list], cites: _Citations
     parts = [html.escape(catalog.label(nerve) if nerve in catalog else catalog.label(nerve).rstrip())]
     division = getattr(record, "division", None)
     if division and division != "none":
-        parts.append(f"{html.escape(str(division))} division")
+        words = str(division).replace("_", " ")  # an id ("common_fibular") read as words
+        parts.append(f"{html.escape(words)} division")
     roots = getattr(record, "roots", None)
     if roots:
         parts.append("roots " + html.escape(format_roots(roots)))

@@ -70,6 +70,33 @@ def check_scene(session, scene: str | None, step: int | None) -> None:
                         f"--step must be 0 (the opening view) to {last}")
 
 
+def open_scene_path(session, scene: str | None) -> str | None:
+    """Return the scene id to open for ``--scene``: an id, or a scene file or folder of the user's.
+
+    A file or folder is added to the session's library (its first scene is opened).
+
+    Raises
+    ------
+    UserError
+        If the file or folder holds no scene that loads (with each file's problems).
+    """
+    from sciatic_atlas.app.cli import UserError
+
+    looks_like_path = scene is not None and (scene.endswith((".yaml", ".yml")) or "/" in scene
+                                             or "\\" in scene or Path(scene).expanduser().is_dir())
+    if not looks_like_path:
+        return scene  # a library scene id
+    path = Path(scene).expanduser()
+    if not path.exists():
+        raise UserError(f"no scene file or folder '{path}'")
+    ids = session.open_user_scenes(path)
+    if not ids:
+        problems = "\n".join(str(e) for e in session.broken if str(path.resolve()) in str(Path(e.file).resolve()))
+        raise UserError(f"no scene could be opened from '{path}':\n{problems}" if problems else
+                        f"no scene files (.yaml) in '{path}'")
+    return ids[0]
+
+
 def launch(scene: str | None = None, step: int | None = None, side: str | None = None,
            present: bool = False, dark: bool = False, size: tuple[int, int] = (1600, 1000),
            screenshot: Path | None = None, settings_file: Path | None = None,
@@ -96,7 +123,8 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
     int
         The exit status.
     """
-    from sciatic_atlas.app.qt_errors import install_excepthook
+    from sciatic_atlas.app.cli import UserError
+    from sciatic_atlas.app.qt_errors import install_excepthook, show_error
     from sciatic_atlas.app.qt_main_window import MainWindow
     from sciatic_atlas.app.qt_settings import Settings
     from sciatic_atlas.app.session import Session
@@ -106,7 +134,16 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
     progress = LoadingProgress(app, visible=screenshot is None)
     progress(1, "Reading the model")
     session = Session.load(progress, defer_scenes=True)  # the library is read after the first frame
-    check_scene(session, scene, step)
+    problem = None
+    try:
+        scene = open_scene_path(session, scene)
+        check_scene(session, scene, step)
+    except UserError as exc:
+        if screenshot is not None:
+            raise  # scripted: a clean error and exit status
+        # Started from a menu, nobody reads the terminal: open the window and say it there.
+        log.error("%s", exc)
+        problem, scene, step = exc, None, None
     qsettings = QtCore.QSettings(str(settings_file), QtCore.QSettings.IniFormat) if settings_file else None
     settings = Settings(qsettings)
     window = MainWindow(session, settings)
@@ -128,6 +165,8 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
         window.show()
         window.open(scene, step or 0, side)
         progress.close()
+        if problem is not None:
+            show_error(window, problem, "The scene asked for was not opened")
         if present:
             window.view_state.set_present(True)
         if screenshot is not None:

@@ -21,29 +21,21 @@ from sciatic_atlas.app.panels.qt_scenes import ScenesPanel
 from sciatic_atlas.app.panels.qt_search import SearchBox
 from sciatic_atlas.app.panels.qt_toolbar import DisplayBar, ViewBar
 from sciatic_atlas.app.qt_errors import show_error
+from sciatic_atlas.app.qt_keys import WindowKeys
 from sciatic_atlas.app.qt_viewport import QtViewport
 from sciatic_atlas.app.search import SearchIndex
 from sciatic_atlas.app.view_state import ViewState
 
 log = logging.getLogger(__name__)
 
-NEXT_KEYS = {QtCore.Qt.Key_PageDown, QtCore.Qt.Key_Right, QtCore.Qt.Key_Down, QtCore.Qt.Key_Space}
-PREV_KEYS = {QtCore.Qt.Key_PageUp, QtCore.Qt.Key_Left, QtCore.Qt.Key_Up, QtCore.Qt.Key_Backspace}
-# Widgets that use arrows and space themselves: stepping keys leave them alone.
-TEXT_WIDGETS = (QtWidgets.QLineEdit, QtWidgets.QAbstractItemView, QtWidgets.QAbstractSlider,
-                QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox, QtWidgets.QTextEdit)
 NORMAL_TEXT, PRESENT_TEXT = 11, 20  # narration type size (points)
 NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these assets were built "
                 "without it: rebuild them with `sciatic-atlas build-assets` to see it.")
 
 
-def _in_text_widget(widget: QtWidgets.QWidget) -> bool:
-    """Return True if ``widget`` is (inside) a widget that uses arrows and space itself."""
-    while widget is not None and not widget.isWindow():
-        if isinstance(widget, TEXT_WIDGETS):
-            return True
-        widget = widget.parentWidget()
-    return False
+def default_picture_name(scene_id: str | None, step: int) -> str:
+    """Return the name Save picture suggests: the step as the strip counts it ("Step 2 of 5")."""
+    return (scene_id or "sciatic-atlas") + (f"-step{step}" if scene_id and step else "") + ".png"
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -96,7 +88,8 @@ class MainWindow(QtWidgets.QMainWindow):
         else:  # parse the scene library once the first frame is on screen
             self.viewport.frame_drawn.connect(self._library_after_first_frame)
         self._present_layout: QtCore.QByteArray | None = None
-        QtWidgets.QApplication.instance().installEventFilter(self)
+        self.keys = WindowKeys(self, self.view_state, self.narration.step_by)
+        QtWidgets.QApplication.instance().installEventFilter(self.keys)
 
     def _dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
@@ -127,8 +120,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.copy_action.setShortcut("Ctrl+Shift+C")
         self.addToolBar(actions)
         self.toolbars = [top, self.view_bar, self.display_bar, actions]
-        for key, slot in (("Ctrl+F", self.search.setFocus), ("Escape", lambda: self.view_state.set_present(False))):
-            QtWidgets.QShortcut(QtGui.QKeySequence(key), self, activated=slot)
+        QtWidgets.QShortcut(QtGui.QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        # Escape (leave present mode, else clear the selection) is handled by WindowKeys:
+        # a window shortcut needs an active window, which Escape must not depend on.
         # Full-screen windows hide their toolbars: the actions must still answer.
         for action in (self.present_action, self.save_action, self.copy_action):
             self.addAction(action)
@@ -147,8 +141,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.viewport.structure_hovered.connect(vs.hover)
         self.search.chosen.connect(self._on_search_choice)
         self.info.fly_requested.connect(self.viewport.fly_to)
+        self.layers.isolated.connect(self.viewport.fly_to)  # frame what is left
         self.scenes.scene_chosen.connect(vs.open_scene)
         self.scenes.reload_requested.connect(self.reload_scenes)
+        self.scenes.open_requested.connect(self.open_user_scenes_dialog)
         self.view_bar.reset_requested.connect(self._on_reset_view)
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -203,8 +199,29 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_scene_change(self, scene_id: str | None) -> None:
         self._apply_scene_side(scene_id)
         self.scenes.mark_current(scene_id)
+        self.view_state.hovered = None  # the pointer's old structure may not be in the scene
+        self._on_hovered_change(None)
+        self.narration.reserve(self._narration_pages(scene_id))
         self.refresh(move_camera=True, glide=self.viewport.state is not None)
         self.scene_opened.emit(scene_id)
+
+    def _narration_pages(self, scene_id: str | None) -> list[tuple[str, str]]:
+        """Return (heading, text) of every step of a scene, for the narration strip's height."""
+        from sciatic_atlas.app.cli import _user_error_types
+        from sciatic_atlas.app.panels.qt_narration import heading_text
+
+        scene = self.session.scenes.get(scene_id) if scene_id else None
+        if scene is None:
+            return []
+        pages = []
+        for step in range(self.session.n_steps(scene_id)):
+            try:
+                state = self.session.base_state(scene_id, step, self.view_state.side)
+            except _user_error_types():
+                continue  # refresh() reports it when the step is shown
+            pages.append((heading_text(scene.title, state.title),
+                           state.text or (scene.narration if step == 0 else "")))
+        return pages
 
     def _on_reset_view(self) -> None:
         self.view_state.view = None
@@ -215,7 +232,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if kind == "scene":
             vs.open_scene(item_id)
         elif kind == "group":
-            vs.isolate(self.session.group_members(item_id, vs.side))
+            members = self.session.group_members(item_id, vs.side)
+            vs.isolate(members)
+            self.viewport.fly_to(members)
         else:
             if not self.viewport.state or not self.viewport.state.styles.get(item_id, None) or \
                     not self.viewport.state.styles[item_id].visible:
@@ -250,40 +269,55 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.refresh(move_camera=False)
 
+    def open_user_scenes_dialog(self, kind: str = "file") -> None:
+        """Ask for a scene file (``kind`` "file") or folder of the user's own, then open it."""
+        start = str(Path(self.session.user_paths[-1]).parent) if self.session.user_paths else str(Path.home())
+        if kind == "folder":
+            path = QtWidgets.QFileDialog.getExistingDirectory(self, "Open a folder of scenes", start)
+        else:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open a scene file", start,
+                                                            "Scene files (*.yaml *.yml)")
+        if path:
+            self.open_user_scenes(Path(path))
+
+    def open_user_scenes(self, path: Path) -> list[str]:
+        """List a user's scene file or folder with the library and open its first scene."""
+        try:
+            ids = self.session.open_user_scenes(path)
+        except OSError as exc:
+            show_error(self, exc, "The scenes were not opened")
+            return []
+        self._show_library()
+        if ids:
+            self.view_state.open_scene(ids[0])
+        else:
+            self.statusBar().showMessage(f"No scene could be opened from {path}: see the list for why", 15000)
+        return ids
+
     # -- presentation -----------------------------------------------------------------------------
     def _on_present_change(self, present: bool) -> None:
         if present:
-            self._present_layout = self.saveState()
+            self.view_state.select(None)  # the audience sees the scene's own styles
+            self._present_layout = (self.saveGeometry(), self.saveState(), self.windowState())
             for widget in (*self.docks, *self.toolbars):
                 widget.hide()
             self.statusBar().hide()
             self.showFullScreen()
         else:
-            self.showNormal()
             self.statusBar().show()
-            if self._present_layout is not None:
-                self.restoreState(self._present_layout)
             for widget in (*self.docks, *self.toolbars):
                 widget.show()
+            if self._present_layout is not None:
+                geometry, layout, window_state = self._present_layout
+                self.setWindowState(window_state)
+                self.restoreGeometry(geometry)
+                self.restoreState(layout)
+            else:
+                self.showNormal()
         self.narration.set_text_size(PRESENT_TEXT if present else NORMAL_TEXT)
         self.viewport.set_text_size(18 if present else 11)
         self.viewport.setFocus()
         self.refresh(move_camera=False)
-
-    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        """Step through scenes with the keys a presentation clicker sends."""
-        if event.type() != QtCore.QEvent.KeyPress:
-            return False
-        if not isinstance(obj, QtWidgets.QWidget) or obj.window() is not self:
-            return False  # a dialog of ours, or another window
-        if event.modifiers() & (QtCore.Qt.ControlModifier | QtCore.Qt.AltModifier):
-            return False
-        if _in_text_widget(obj) and not self.view_state.present:
-            return False
-        if event.key() in NEXT_KEYS or event.key() in PREV_KEYS:
-            self.narration.step_by(1 if event.key() in NEXT_KEYS else -1)
-            return True
-        return False
 
     # -- pictures ------------------------------------------------------------------------------
     def picture(self) -> QtGui.QImage:
@@ -302,7 +336,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def save_picture_dialog(self) -> None:
         """Ask where to save the picture, then save it."""
-        name = (self.view_state.scene_id or "sciatic-atlas") + f"-step{self.view_state.step + 1}.png"
+        name = default_picture_name(self.view_state.scene_id, self.view_state.step)
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save picture", name, "PNG image (*.png)")
         if path:
             try:
@@ -327,6 +361,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Restore layout and preferences from the settings."""
         self.settings.restore_window(self)
         self.view_state.side = self.preferred_side = self.settings.side
+        for path in map(Path, self.settings.user_scene_paths):  # read with the (deferred) library
+            if path.exists() and path not in self.session.user_paths:
+                self.session.user_paths.append(path)
         self.view_state.background = self.settings.background
         self.display_bar._on_side_change(self.view_state.side)
         self.display_bar._on_background_change(self.view_state.background)
@@ -338,7 +375,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.save_window(self)
         self.settings.save_position(self.view_state.scene_id, self.view_state.step)
         self.settings.save_preferences(self.preferred_side, self.view_state.background)
+        self.settings.save_user_scene_paths(self.session.user_paths)
         self.settings.sync()
-        QtWidgets.QApplication.instance().removeEventFilter(self)
+        QtWidgets.QApplication.instance().removeEventFilter(self.keys)
         self.viewport.close_plotter()
         super().closeEvent(event)

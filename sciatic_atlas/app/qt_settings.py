@@ -74,6 +74,18 @@ class Settings:
         self.q.setValue("prefs/side", side)
         self.q.setValue("prefs/background", background)
 
+    @property
+    def user_scene_paths(self) -> list[str]:
+        """The user's own scene files and folders, opened from the window."""
+        value = self.q.value("session/user_scenes", [])
+        if isinstance(value, str):
+            value = [value] if value else []
+        return [str(v) for v in (value or [])]
+
+    def save_user_scene_paths(self, paths) -> None:
+        """Remember the user's own scene files and folders."""
+        self.q.setValue("session/user_scenes", [str(p) for p in paths])
+
     def sync(self) -> None:
         """Write everything to storage now."""
         self.q.sync()

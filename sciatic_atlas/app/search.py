@@ -18,6 +18,8 @@ from rapidfuzz import fuzz, process, utils
 log = logging.getLogger(__name__)
 
 KINDS = ("structure", "group", "scene")
+# "sciatic" finds the sciatic nerve (its name) before the scenes about sciatica (a keyword).
+KEYWORD_WEIGHT = 0.95
 
 
 def terms_file() -> Path:
@@ -101,6 +103,10 @@ def _score(query: str, choice: str, **_kwargs) -> float:
     # Typos: compare the query with the best-matching stretch of the choice, and
     # with each word, so that "pirifromis" still finds "nerve to piriformis".
     partial = fuzz.partial_ratio(query, choice)
+    if len(choice) < len(query):
+        # A short choice found inside a longer query matches only part of what was
+        # asked: "thigh" is not an answer to "back of thigh" (issue 11).
+        partial *= len(choice) / len(query)
     per_word = max((fuzz.ratio(query, word) for word in words), default=0.0)
     return 0.9 * max(partial, per_word) if len(query) >= 3 else 0.0
 
@@ -124,12 +130,15 @@ class SearchIndex:
         self.entries: list[SearchEntry] = []
         self._choices: list[str] = []
         self._owner: list[int] = []
+        self._weight: list[float] = []  # a match on a keyword ranks under one on the name
         for entry in entries:
             index = len(self.entries)
             self.entries.append(entry)
-            for text in {entry.label, entry.id.replace("_", " "), *entry.keywords}:
-                self._choices.append(utils.default_process(text))
+            names = {utils.default_process(t) for t in (entry.label, entry.id.replace("_", " "))}
+            for text in names | {utils.default_process(k) for k in entry.keywords}:
+                self._choices.append(text)
                 self._owner.append(index)
+                self._weight.append(1.0 if text in names else KEYWORD_WEIGHT)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -158,6 +167,7 @@ class SearchIndex:
                                   score_cutoff=min_score, limit=None)
         for _choice, score, position in matches:
             owner = self._owner[position]
+            score *= self._weight[position]
             if self.entries[owner].kind in wanted and score > best.get(owner, -1.0):
                 best[owner] = score
         # Ties: shorter labels first (the muscle before the branches named after it).

@@ -33,6 +33,7 @@ class SceneSummary:
     audience: tuple[str, ...]
     n_steps: int  # positions to step through: the opening view plus each step
     summary: str = ""
+    own: bool = False  # from the user's own scene file or folder, not the shipped library
 
 
 def _quiet(_percent: int, _what: str) -> None:
@@ -78,6 +79,8 @@ class Session:
         self.catalog = Catalog(model, knowledge)
         self._base: dict[tuple, SceneState] = {}
         self._search: SearchIndex | None = None
+        self.user_paths: list[Path] = []  # the user's own scene files and folders, read after the library
+        self.user_scene_ids: set[str] = set()
 
     # -- loading ------------------------------------------------------------------------------
     @classmethod
@@ -131,17 +134,64 @@ class Session:
 
         self._scenes_folder = scenes_folder or self._scenes_folder
         scenes, broken = load_library(self._scenes_folder)
+        self.user_scene_ids = set()
+        for path in self.user_paths:
+            self._read_user_scenes(path, scenes, broken)
         for error in broken:
             log.warning("scene file not loaded: %s", error)
         self._library = (scenes, broken)
         self._base.clear()
         self._search = None
 
+    def open_user_scenes(self, path: Path) -> list[str]:
+        """Add a user's own scene file or folder to the library; return the ids it brought.
+
+        The user's scenes are listed after the shipped ones and read again on reload.
+        A broken file is listed with its errors, like a broken library file.
+
+        Raises
+        ------
+        FileNotFoundError
+            If ``path`` is neither a scene file nor a folder.
+        """
+        path = Path(path).expanduser().resolve()
+        if not (path.is_dir() or path.is_file()):
+            raise FileNotFoundError(f"no scene file or folder '{path}'")
+        scenes, broken = self._scene_library()
+        if path not in self.user_paths:
+            self.user_paths.append(path)
+        ids = self._read_user_scenes(path, scenes, broken)
+        self._base.clear()
+        self._search = None
+        return ids
+
+    def _read_user_scenes(self, path: Path, scenes: dict, broken: list) -> list[str]:
+        from sciatic_atlas.scenes.errors import SceneError
+        from sciatic_atlas.scenes.load import load_library, load_scene
+
+        if path.is_dir():
+            found, errors = load_library(path)
+        else:
+            try:
+                scene = load_scene(path)
+            except SceneError as exc:
+                found, errors = {}, [exc]
+            else:
+                found, errors = {scene.id: scene}, []
+        broken[:] = [e for e in broken if Path(getattr(e, "file", "") or "").resolve().parent != path
+                     and Path(getattr(e, "file", "") or "").resolve() != path] + errors
+        for sid, scene in found.items():
+            if sid in scenes and sid not in self.user_scene_ids:
+                log.warning("%s: scene id '%s' is also a library scene; the file's scene is shown", path, sid)
+            scenes[sid] = scene
+            self.user_scene_ids.add(sid)
+        return list(found)
+
     # -- scenes -------------------------------------------------------------------------------
     def scene_summaries(self) -> list[SceneSummary]:
         """Return every loaded scene, in library order."""
         return [SceneSummary(sid, scene.title, tuple(scene.audience), self.n_steps(sid),
-                             getattr(scene, "summary", "") or "")
+                             getattr(scene, "summary", "") or "", sid in self.user_scene_ids)
                 for sid, scene in self.scenes.items()]
 
     def n_steps(self, scene_id: str | None) -> int:

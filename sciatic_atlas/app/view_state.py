@@ -81,21 +81,31 @@ class ViewState:
 
     # -- scene and step -----------------------------------------------------------------------
     def open_scene(self, scene_id: str | None, step: int = 0) -> None:
-        """Open a scene (``None``: free exploring) at ``step``; clear the user's overrides."""
+        """Open a scene (``None``: free exploring) at ``step``; start clean.
+
+        The user's overrides and the selection are dropped without events of their
+        own: listeners of ``scene`` read :attr:`selected` (now None) with the rest.
+        """
         self.scene_id = scene_id
         self.step = max(0, int(step))
         self.view = None
         self._clear_overrides()
+        self.selected = None
         self._emit("scene", scene_id)
 
     def set_step(self, step: int) -> None:
-        """Go to ``step`` of the open scene; the scene's own styling takes over again."""
+        """Go to ``step`` of the open scene; the scene's own styling takes over again.
+
+        The selection's highlight would override the step's styles: it is dropped too
+        (quietly, as in :meth:`open_scene`).
+        """
         step = max(0, int(step))
         if step == self.step:
             return
         self.step = step
         self.view = None
         self._clear_overrides()
+        self.selected = None
         self._emit("step", step)
 
     # -- side, view, peel -------------------------------------------------------------------------

@@ -195,4 +195,5 @@ def test_lay_words_find_the_scenes(model):
     kinds = {h.kind for h in hits}
     assert "scene" in kinds
     assert not any("__" in h.id for h in hits)  # no variant meshes, no internal ids
-    assert all(h.score == 100 for h in hits if h.kind == "scene")
+    # a lay word matches whole (keywords rank just under names: KEYWORD_WEIGHT)
+    assert all(h.score >= 95 for h in hits if h.kind == "scene")

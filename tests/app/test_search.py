@@ -50,3 +50,24 @@ def test_hits_are_ranked_best_first_and_limited():
     hits = SearchIndex(ENTRIES).query("piriformis", limit=2)
     assert len(hits) == 2
     assert hits[0].score >= hits[1].score
+
+
+def test_a_phrase_is_not_answered_by_one_of_its_words_and_names_rank_over_keywords():
+    index = SearchIndex([
+        SearchEntry("structure", "femur_l", "Femur (left)", ("bone", "thigh")),
+        SearchEntry("structure", "semitendinosus_l", "Semitendinosus (left)", ("muscle", "thigh", "back of thigh")),
+        SearchEntry("scene", "spine", "The spine", ("sciatica",)),
+        SearchEntry("structure", "sciatic_nerve_l", "Sciatic nerve (left)", ("nerve",)),
+    ])
+    assert ids(index.query("back of thigh")) == ["semitendinosus_l"]  # not the femur, by "thigh"
+    assert ids(index.query("sciatic"))[0] == "sciatic_nerve_l"  # its name, before a scene's keyword
+
+
+def test_the_library_search_ranks_the_hamstrings_and_the_sciatic_nerve_first():
+    from sciatic_atlas.app.session import Session
+
+    index = Session.load().search_index()
+    hits = index.query("back of thigh")[:6]
+    assert "hamstrings" in ids(hits)
+    assert not {"femur_l", "femur_r", "gracilis_l", "sartorius_l"} & set(ids(hits))
+    assert ids(index.query("sciatic"))[0].startswith("sciatic_nerve")

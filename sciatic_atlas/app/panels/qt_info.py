@@ -42,6 +42,13 @@ class InfoPanel(QtWidgets.QTextBrowser):
         self.anchorClicked.connect(self._on_link)
         self.setHtml(PROMPT)
         view_state.connect("selected", self.show_structure)
+        # Opening a scene or stepping drops the selection without a "selected" event.
+        for name in ("scene", "step"):
+            view_state.connect(name, lambda _value: self._follow(view_state.selected))
+
+    def _follow(self, structure_id: str | None) -> None:
+        if structure_id != self.structure_id:
+            self.show_structure(structure_id)
 
     def show_structure(self, structure_id: str | None) -> None:
         """Describe ``structure_id`` (``None``: show how to pick one)."""

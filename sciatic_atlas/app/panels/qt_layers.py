@@ -27,6 +27,8 @@ class LayersPanel(QtWidgets.QWidget):
         The structures, grouped.
     """
 
+    isolated = QtCore.pyqtSignal(list)  # structure ids left shown by Isolate: frame them
+
     def __init__(self, view_state, catalog, parent=None):
         super().__init__(parent)
         self.view_state = view_state
@@ -35,6 +37,9 @@ class LayersPanel(QtWidgets.QWidget):
         self.tree.setSelectionMode(QtWidgets.QAbstractItemView.ExtendedSelection)
         self.tree.setToolTip("Tick to show, untick to hide. Click a name to select it.")
         self.items: dict[str, QtWidgets.QTreeWidgetItem] = {}
+        # Slider position -> peel depth: only the depths that take away something drawn
+        # (skin is off by default, so a "skin off" notch would change nothing).
+        self._depths = list(range(len(catalog.peel_labels())))
         self.groups: list[QtWidgets.QTreeWidgetItem] = []
         self._fill_tree()
 
@@ -98,16 +103,17 @@ class LayersPanel(QtWidgets.QWidget):
     def _connect(self) -> None:
         self.tree.itemChanged.connect(self._on_item_check_change)
         self.tree.itemSelectionChanged.connect(self._on_tree_selection_change)
-        self.peel.valueChanged.connect(self.view_state.set_peel)
+        self.peel.valueChanged.connect(lambda value: self.view_state.set_peel(self._depths[value]))
         self.opacity.valueChanged.connect(self._on_opacity_change)
-        self.buttons["Isolate"].clicked.connect(lambda: self.view_state.isolate(self.chosen_ids()))
+        self.buttons["Isolate"].clicked.connect(lambda: self._isolate(self.chosen_ids()))
         self.buttons["Hide"].clicked.connect(lambda: self.view_state.set_visible(self.chosen_ids(), False))
-        self.buttons["Fade"].clicked.connect(
-            lambda: self.view_state.set_opacity(self.chosen_ids(), FADED_OPACITY))
+        self.buttons["Fade"].clicked.connect(self._on_fade_click)
         self.buttons["Show all"].clicked.connect(self.view_state.reset_overrides)
         self.supply.clicked.connect(self._on_supply_click)
         self.view_state.connect("peel", self._on_peel_change)
         self.view_state.connect("selected", self._on_selected_change)
+        for name in ("scene", "step"):  # the selection is dropped quietly there
+            self.view_state.connect(name, lambda _value: self._on_selected_change(self.view_state.selected))
 
     # -- user -> state ------------------------------------------------------------------------
     def chosen_ids(self) -> list[str]:
@@ -142,12 +148,26 @@ class LayersPanel(QtWidgets.QWidget):
     def _on_supply_click(self) -> None:
         sid = self.view_state.selected
         if sid:
-            self.view_state.isolate(self.catalog.supplied_by(sid))
+            self._isolate(sorted(self.catalog.supplied_by(sid)))
+
+    def _isolate(self, ids: list[str]) -> None:
+        if ids:
+            self.view_state.isolate(ids)
+            self.isolated.emit(list(ids))
+
+    def _on_fade_click(self) -> None:
+        """Make the chosen structures see-through, showing those that were hidden."""
+        ids = self.chosen_ids()
+        hidden = [sid for sid in ids if self.items.get(sid) is not None
+                  and self.items[sid].checkState(0) == QtCore.Qt.Unchecked]
+        if hidden:
+            self.view_state.set_visible(hidden, True)
+        self.view_state.set_opacity(ids, FADED_OPACITY)
 
     # -- state -> widgets -----------------------------------------------------------------------
     def _on_peel_change(self, depth: int) -> None:
         with signals_blocked(self.peel):
-            self.peel.setValue(depth)
+            self.peel.setValue(max(i for i, d in enumerate(self._depths) if d <= depth))
         labels = self.catalog.peel_labels()
         self.peel_label.setText(labels[min(depth, len(labels) - 1)])
 
@@ -156,13 +176,28 @@ class LayersPanel(QtWidgets.QWidget):
         self.supply.setEnabled(entry is not None and entry.kind in NERVE_KINDS)
         item = self.items.get(sid) if sid else None
         with signals_blocked(self.tree):
-            if item is not None and not item.isSelected():
+            if item is None:
+                self.tree.clearSelection()
+            elif not item.isSelected():
                 self.tree.clearSelection()
                 item.setSelected(True)
                 self.tree.scrollToItem(item)
 
+    def _fit_peel(self, shown: set[str]) -> None:
+        """Keep the peel notches that take away something of ``shown`` (and the deepest)."""
+        last = len(self.catalog.peel_labels()) - 1
+        depths = [0] + [d for d in range(1, last) if (self.catalog.peeled(d) - self.catalog.peeled(d - 1)) & shown]
+        depths.append(last)
+        if depths != self._depths:
+            self._depths = depths
+            with signals_blocked(self.peel):
+                self.peel.setMaximum(len(depths) - 1)
+            self._on_peel_change(self.view_state.peel)
+
     def update_from(self, state) -> None:
         """Show in the tree what ``state`` (the drawn SceneState) shows; set the opacity slider."""
+        shown = {sid for sid, style in state.styles.items() if style.visible}
+        self._fit_peel(shown | self.catalog.peeled(self.view_state.peel))
         with signals_blocked(self.tree, self.opacity):
             for sid, item in self.items.items():
                 style = state.styles.get(sid)

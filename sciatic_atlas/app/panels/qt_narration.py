@@ -8,6 +8,15 @@ from PyQt5 import QtCore, QtGui, QtWidgets
 MAX_SHARE = 0.2  # the most of the window's height the title, or the text, may take
 
 
+def heading_text(title: str, step_title: str) -> str:
+    """Return the strip's heading: the scene's title, with the step's title when it adds one."""
+    if not step_title or step_title == title:
+        return title
+    if step_title.startswith(title):  # the resolved step title already names the scene
+        return step_title
+    return f"{title} — {step_title}"
+
+
 def counter_text(step: int, n_steps: int) -> str:
     """Return where the reader is: "Opening view (6 steps)" or "Step 2 of 6" (as ``render --step``)."""
     if n_steps < 1:
@@ -28,6 +37,7 @@ class NarrationPanel(QtWidgets.QFrame):
         super().__init__(parent)
         self.view_state = view_state
         self.n_steps = 1
+        self._pages: list[tuple[str, str]] = []  # (heading, text) of every step of the open scene
         self.setObjectName("narration")
         self.title = QtWidgets.QLabel(wordWrap=True, objectName="narrationTitle", textFormat=QtCore.Qt.PlainText)
         self.text = QtWidgets.QLabel(wordWrap=True, objectName="narrationText", textFormat=QtCore.Qt.PlainText)
@@ -53,6 +63,7 @@ class NarrationPanel(QtWidgets.QFrame):
         buttons.addWidget(self.next)
         nav.addLayout(buttons)
         nav.addStretch(1)
+        self._nav = nav
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addLayout(words, 1)
@@ -67,12 +78,7 @@ class NarrationPanel(QtWidgets.QFrame):
     def show_step(self, title: str, step_title: str, text: str, step: int, n_steps: int) -> None:
         """Show the scene ``title``, the step's title and narration, and "step k of n"."""
         self.n_steps = max(1, n_steps)
-        if not step_title or step_title == title:
-            heading = title
-        elif step_title.startswith(title):  # the resolved step title already names the scene
-            heading = step_title
-        else:
-            heading = f"{title} — {step_title}"
+        heading = heading_text(title, step_title)
         self.title.setText(heading)
         self.text.setText(text)
         self.counter.setText(counter_text(step, self.n_steps - 1))
@@ -82,16 +88,44 @@ class NarrationPanel(QtWidgets.QFrame):
         self.next.setVisible(self.n_steps > 1)
         self.fit_height()
 
-    def fit_height(self) -> None:
-        """Grow (or shrink) the strip to the wrapped height of its text: nothing is cut off.
+    def reserve(self, pages) -> None:
+        """Size the strip for the tallest of ``pages`` ((heading, text) of every step).
 
-        Each label may take up to :data:`MAX_SHARE` of the window's height, so a long
-        text on a small window never pushes the window larger than the screen.
+        The strip then keeps one height while the scene is stepped through: Prev/Next
+        stay under the pointer and the 3D view keeps its size (issue 11).
+        """
+        self._pages = [(str(heading), str(text)) for heading, text in pages]
+        self.fit_height()
+
+    def _text_width(self) -> int:
+        """Return the width (px) the title and text wrap to, from the strip's own width."""
+        margins = self.layout().contentsMargins()
+        width = self.width() - margins.left() - margins.right() - self.layout().spacing() \
+            - self._nav.sizeHint().width()
+        return max(200, width)
+
+    @staticmethod
+    def _wrapped_height(label: QtWidgets.QLabel, text: str, width: int) -> int:
+        if not text:
+            return 0
+        label.ensurePolished()  # the style sheet sets the font
+        rect = QtGui.QFontMetrics(label.font()).boundingRect(
+            QtCore.QRect(0, 0, width, 1 << 20), int(QtCore.Qt.TextWordWrap), text)
+        return rect.height() + 2 * label.margin() + 2
+
+    def fit_height(self) -> None:
+        """Size the strip to the wrapped height of its text: nothing is cut off.
+
+        With :meth:`reserve` pages, the tallest page sets the height, so stepping does
+        not move anything. Each label may take up to :data:`MAX_SHARE` of the window's
+        height, so a long text on a small window never pushes the window off the screen.
         """
         cap = max(40, int(MAX_SHARE * self.window().height()))
-        for label in (self.title, self.text):
-            width = label.width() if label.width() > 50 else max(200, self.width() - 220)
-            label.setMinimumHeight(min(cap, label.heightForWidth(width)) if label.text() else 0)
+        width = self._text_width()
+        pages = self._pages + [(self.title.text(), self.text.text())]
+        for index, label in enumerate((self.title, self.text)):
+            tallest = max(self._wrapped_height(label, page[index], width) for page in pages)
+            label.setMinimumHeight(min(cap, tallest))
 
     def resizeEvent(self, event) -> None:
         """Re-wrap the text to the new width."""

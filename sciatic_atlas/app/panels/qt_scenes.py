@@ -50,6 +50,7 @@ class ScenesPanel(QtWidgets.QWidget):
 
     scene_chosen = QtCore.pyqtSignal(object)  # scene id, or None for free exploring
     reload_requested = QtCore.pyqtSignal()
+    open_requested = QtCore.pyqtSignal(str)  # "file" or "folder": open the user's own scenes
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -66,6 +67,16 @@ class ScenesPanel(QtWidgets.QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.details)
         layout.addWidget(self.reload)
+        own = QtWidgets.QHBoxLayout()
+        self.open_file = QtWidgets.QPushButton("Open scene file…")
+        self.open_file.setToolTip("Open a scene file of your own (YAML); it is listed with the library")
+        self.open_folder = QtWidgets.QPushButton("Open folder…")
+        self.open_folder.setToolTip("Open a folder of your own scenes, kept apart from the shipped library")
+        own.addWidget(self.open_file)
+        own.addWidget(self.open_folder)
+        layout.addLayout(own)
+        self.open_file.clicked.connect(lambda: self.open_requested.emit("file"))
+        self.open_folder.clicked.connect(lambda: self.open_requested.emit("folder"))
         self.list.itemClicked.connect(self._on_item_click)
         self.list.itemActivated.connect(self._on_item_click)
         self.reload.clicked.connect(self.reload_requested)
@@ -80,7 +91,8 @@ class ScenesPanel(QtWidgets.QWidget):
             for summary in summaries:
                 tags = " · ".join(AUDIENCE_NAMES.get(a, a) for a in summary.audience)
                 steps = step_count_text(summary.n_steps - 1)
-                item = QtWidgets.QListWidgetItem(f"{summary.title}\nfor {tags} · {steps}")
+                mine = " · yours" if getattr(summary, "own", False) else ""
+                item = QtWidgets.QListWidgetItem(f"{summary.title}\nfor {tags} · {steps}{mine}")
                 item.setData(ID_ROLE, summary.id)
                 item.setToolTip(summary.summary or summary.title)
                 self.list.addItem(item)
