@@ -18,6 +18,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # window_feel.py beside this file
 
 
+
+def _throwaway_settings():
+    """Return QSettings in a fresh temporary ini file.
+
+    Never "/dev/null": Qt saves an ini file by renaming a temporary file over the path,
+    which replaced the device with a plain file.
+    """
+    import tempfile
+
+    from PyQt5 import QtCore
+
+    folder = tempfile.mkdtemp(prefix="sciatic-atlas-bench-")
+    return QtCore.QSettings(f"{folder}/settings.ini", QtCore.QSettings.IniFormat)
+
 def _median_ms(samples: list[float]) -> float:
     return 1000.0 * statistics.median(samples)
 
@@ -47,7 +61,7 @@ def probe_atlas(start: float, size: tuple[int, int]) -> dict:
     from sciatic_atlas.app.session import Session
 
     session = Session.load(defer_scenes=True)  # as the program starts (sciatic_atlas/app/qt_launch.py)
-    settings = Settings(QtCore.QSettings("/dev/null", QtCore.QSettings.IniFormat))
+    settings = Settings(_throwaway_settings())
     window = MainWindow(session, settings)
     window.resize(*size)
     window.show()
@@ -155,7 +169,7 @@ def probe_feel(start: float, size: tuple[int, int]) -> dict:
     from window_feel import feel
 
     session = Session.load()
-    window = MainWindow(session, Settings(QtCore.QSettings("/dev/null", QtCore.QSettings.IniFormat)))
+    window = MainWindow(session, Settings(_throwaway_settings()))
     window.resize(*size)
     window.show()
     window.open(None)
@@ -173,6 +187,8 @@ def probe_feel(start: float, size: tuple[int, int]) -> dict:
 def probe_cold(start: float, size: tuple[int, int], scene: str = "piriformis", step: int = 3) -> dict:
     """Start the program into a scene step (as `sciatic-atlas --scene S --step N`) until the view stays."""
     import tempfile
+
+    from PyQt5 import QtCore
 
     from PyQt5 import QtWidgets
 
