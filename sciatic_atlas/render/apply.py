@@ -12,13 +12,15 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import weakref
 from dataclasses import replace
 
 import numpy as np
 
 from sciatic_atlas.anatomy.ids import side_of
-from sciatic_atlas.render import cameras, marks, quality
+from sciatic_atlas.render import cameras, labels, marks, quality
 from sciatic_atlas.render.appearance import default_look, default_style, kind_of, styled_look
+from sciatic_atlas.render.idpass import IdRenderer
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
@@ -130,7 +132,7 @@ def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
 
 
 def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureActor],
-                *, camera: bool = True, render: bool = True) -> None:
+                *, camera: bool = True, render: bool = True) -> list:
     """Make ``plotter`` show ``state``: the single way from a state to pixels.
 
     Parameters
@@ -147,6 +149,12 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
         Set the camera from ``state.camera`` (False keeps the user's camera).
     render : bool
         Render once at the end.
+
+    Returns
+    -------
+    list of PlacedLabel
+        The state's labels with their anchor pixels and boxes (a label whose structure
+        is not visible has none, and a reason).
     """
     quality.prepare_plotter(plotter)
     styles, replaced = wanted_styles(model, state)
@@ -163,12 +171,44 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     quality.set_background(plotter, state.background)
     old = marks.decoration_names(plotter)
     drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
-    drawn |= marks.draw_labels(plotter, model, state.labels, actors)
     drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
-    marks.remove_decorations(plotter, old - drawn)
     _apply_overlays(plotter, model, state.overlays, actors, state.side)
+    bands = marks.text_bands(plotter, state.title, state.text)
     if camera:
-        apply_camera(plotter, state.camera, state.side, actors,
-                     marks.text_bands(plotter, state.title, state.text))
+        apply_camera(plotter, state.camera, state.side, actors, bands)
+    placed = []
+    if state.labels:
+        placed = place_labels(plotter, model, state.labels, actors, bands)
+        drawn |= labels.draw(plotter, placed, marks.font_sizes(plotter)[2], marks.PREFIX)
+    marks.remove_decorations(plotter, old - drawn)
     if render:
         plotter.render()
+    return placed
+
+
+_ID_RENDERERS: "weakref.WeakKeyDictionary[object, IdRenderer]" = weakref.WeakKeyDictionary()
+
+
+def id_renderer(plotter) -> IdRenderer:
+    """Return the ID-pass window kept for ``plotter`` (made on first use, closed with it)."""
+    key = plotter.renderer
+    if key not in _ID_RENDERERS:
+        _ID_RENDERERS[key] = IdRenderer(tuple(int(v) for v in plotter.window_size))
+        weakref.finalize(key, _ID_RENDERERS[key].close)
+    return _ID_RENDERERS[key]
+
+
+def place_labels(plotter, model, wanted, actors, bands) -> list[labels.PlacedLabel]:
+    """Anchor each label on a visible pixel of its structure and lay the boxes out (no drawing).
+
+    A label whose structure shows nowhere is logged and returned without a box.
+    """
+    frame = id_renderer(plotter).measure(plotter, actors)
+    width, height = (int(v) for v in plotter.window_size)
+    placed = [labels.find_anchor(frame, model, label, plotter.renderer) for label in wanted]
+    for p in placed:
+        if p.reason:
+            log.warning("%s", p.reason)
+    band = (bands[0] * height, (1.0 - bands[1]) * height)
+    labels.layout(placed, (width, height), marks.font_sizes(plotter)[2], band, frame.subject_box())
+    return placed

@@ -31,6 +31,9 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--side", default=None, help="left, right or both (default: both, or the scene's side)")
     p.add_argument("--size", default="800x1040", help="image size WIDTHxHEIGHT in pixels (default 800x1040)")
     p.add_argument("--step", default="0", help="scene step to render: a number (0 = the scene itself) or a step id")
+    p.add_argument("--report", type=Path, default=None, metavar="FILE.json",
+                   help="also write what the picture holds (labels, visible structures) as JSON; "
+                        "format in docs/frame-report.md")
     p.set_defaults(run=run)
 
 
@@ -100,6 +103,6 @@ def run(args) -> int:
         state = _scene_state(args.scene, args.step, args.side, model)
         if args.view:
             state = replace(state, camera=CameraSpec(view=args.view))
-    render_png(state, model, args.out, size)
-    print(f"wrote {args.out} ({size[0]}x{size[1]})")
+    render_png(state, model, args.out, size, report=args.report)
+    print(f"wrote {args.out} ({size[0]}x{size[1]})" + (f" and {args.report}" if args.report else ""))
     return 0
