@@ -19,14 +19,12 @@ import numpy as np
 
 from sciatic_atlas.anatomy.ids import side_of
 from sciatic_atlas.render import cameras, labels, marks, quality
-from sciatic_atlas.render.appearance import default_look, default_style, kind_of, styled_look
+from sciatic_atlas.render.appearance import default_look, default_style, styled_look
 from sciatic_atlas.render.idpass import IdRenderer
 from sciatic_atlas.render.structure_actor import StructureActor, surface
-from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
+from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle, hidden_by_default
 
 log = logging.getLogger(__name__)
-
-HIDDEN_BY_DEFAULT = ("skin", "canal")  # kinds drawn only when a scene asks for them
 
 
 def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:
@@ -59,13 +57,13 @@ def default_state(model, view: str = "posterior", side: str = "both") -> SceneSt
             continue
         own = side_of(sid)
         visible = (shown == "both" or own in ("midline", shown)) and \
-            kind_of(sid, model.structure_info(sid)) not in HIDDEN_BY_DEFAULT and \
+            not hidden_by_default(sid) and \
             (only is None or only.search(sid) is not None) and \
             (drop is None or drop.search(sid) is None)
         styles[sid] = default_style(model, sid, visible=visible)
     where = "" if side == "both" else f" ({side})"
     return SceneState(styles=styles, camera=CameraSpec(view=view), side=side,
-                      title=f"Sciatic nerve: {spec['label'].lower()} view{where}", background="atlas")
+                      title=f"Sciatic nerve: {spec['label'].lower()} view{where}")
 
 
 def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str]]:
@@ -103,7 +101,7 @@ def _visible_points(actors: dict[str, StructureActor]) -> np.ndarray:
 
 
 def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor],
-                 bands: tuple[float, float] = (0.0, 0.0)) -> None:
+                 bands: tuple[float, float] = (0.0, 0.0), model=None) -> None:
     """Set the camera of ``spec`` (explicit, or a named view framing the visible structures).
 
     ``bands`` are the fractions of the image height (top, bottom) kept free for text.
@@ -112,6 +110,13 @@ def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
         pose = cameras.CameraPose(tuple(spec.position), tuple(spec.focal_point),
                                   tuple(spec.up or (0.0, 0.0, 1.0)),
                                   float(cameras.view_spec("posterior")["view_angle"]))
+    elif spec.frame:
+        width, height = plotter.window_size
+        points = [actors[sid].points if sid in actors else np.asarray(model.mesh(sid).vertices)
+                  for sid in spec.frame if sid in actors or (model is not None and model.has_mesh(sid))]
+        pose = cameras.frame_pose(spec.view or "posterior", side, np.vstack(points) if points else
+                                  _visible_points(actors), aspect=width / max(height, 1), top=bands[0],
+                                  bottom=bands[1])
     else:
         width, height = plotter.window_size
         pose = cameras.view_pose(spec.view or "posterior", side, _visible_points(actors),
@@ -172,10 +177,11 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     old = marks.decoration_names(plotter)
     drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
     drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
+    drawn |= marks.draw_outlines(plotter, actors)
     _apply_overlays(plotter, model, state.overlays, actors, state.side)
     bands = marks.text_bands(plotter, state.title, state.text)
     if camera:
-        apply_camera(plotter, state.camera, state.side, actors, bands)
+        apply_camera(plotter, state.camera, state.side, actors, bands, model)
     placed = []
     if state.labels:
         placed = place_labels(plotter, model, state.labels, actors, bands)

@@ -154,6 +154,22 @@ def view_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0,
                       top=top, bottom=bottom)
 
 
+def frame_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0,
+               top: float = 0.0, bottom: float = 0.0) -> CameraPose:
+    """Return the camera of preset ``view`` for ``side`` fitting ``points`` (a step's focus structures).
+
+    The direction and up are the view's; the margin is the views file's ``frame_margin``,
+    so the focus fills the frame with some of its surroundings.
+    """
+    spec = view_spec(view)
+    shown = limb_side(view, check_side(side))
+    if spec.get("centred") and side == "both":
+        shown = "right"
+    return fit_camera(np.asarray(points, float), body_vector(spec["direction"], shown),
+                      body_vector(spec["up"], shown), aspect=aspect, view_angle=float(spec["view_angle"]),
+                      margin=float(spec["frame_margin"]), top=top, bottom=bottom)
+
+
 def set_camera(plotter, pose: CameraPose, zoom: float = 1.0) -> None:
     """Put ``pose`` on ``plotter``'s camera (no render).
 

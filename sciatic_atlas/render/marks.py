@@ -212,3 +212,37 @@ def draw_text(plotter, title: str, narration: str, dark: bool) -> set[str]:
         plotter.add_actor(actor, name=full, reset_camera=False, pickable=False, render=False)
         names.add(full)
     return names
+
+
+def draw_outlines(plotter, actors: dict) -> set[str]:
+    """Outline each highlighted structure in a darker shade of its own colour; return the names.
+
+    The outline is the structure's silhouette from the current camera (it follows the
+    camera), so a highlight stands out without changing the structure's hue.
+    """
+    from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
+
+    spec = appearance()["highlight"]
+    width = max(1.5, float(spec["outline_px"]) * plotter.window_size[1] / 1080)
+    names = set()
+    for sid, item in actors.items():
+        look = item.look
+        if look is None or not look.visible or not getattr(look, "highlight", False):
+            continue
+        name = f"{PREFIX}outline:{sid}"
+        silhouette = vtkPolyDataSilhouette()
+        silhouette.SetInputData(item.mesh)
+        silhouette.SetCamera(plotter.renderer.GetActiveCamera())
+        silhouette.SetEnableFeatureAngle(False)
+        silhouette.SetBorderEdges(False)
+        mapper = pv.DataSetMapper()
+        mapper.SetInputConnection(silhouette.GetOutputPort())
+        mapper.scalar_visibility = False
+        actor = pv.Actor(mapper=mapper)
+        actor.prop.color = tuple(float(spec["outline_darken"]) * c for c in look.colour)
+        actor.prop.line_width = width
+        actor.prop.lighting = False
+        actor.prop.render_lines_as_tubes = False
+        plotter.add_actor(actor, name=name, reset_camera=False, pickable=False, render=False)
+        names.add(name)
+    return names

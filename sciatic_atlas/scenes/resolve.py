@@ -18,8 +18,9 @@ import numpy as np
 from sciatic_atlas.scenes.errors import SceneError
 from sciatic_atlas.scenes.model import Changes, Compression, Scene
 from sciatic_atlas.anatomy.ids import side_of
-from sciatic_atlas.scenes.names import SIDE_SUFFIXES, base_id, variant_options
-from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, SceneState, StructureStyle
+from sciatic_atlas.scenes.names import SIDE_SUFFIXES, variant_options
+from sciatic_atlas.scenes.state import (CameraSpec, CompressionMark, Label, SceneState, StructureStyle,
+                                         hidden_by_default)
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 MIN_MARK_MM = 14.0
 
 FADE_OPACITY = 0.12
-HIDDEN_UNLESS_SHOWN = ("skin", "spinal_canal")  # they would cover everything else
 SIDES = ("left", "right", "both")
 
 
@@ -205,8 +205,9 @@ class _Resolver:
             work.variants.update(layer.variants)
         if layer.camera is not None:
             cam = layer.camera
+            frame = tuple(self.ids(getattr(cam, "frame", None) or ()))
             work.camera = CameraSpec(view=cam.view, position=cam.position, focal_point=cam.focal_point,
-                                     up=cam.up, zoom=cam.zoom)
+                                     up=cam.up, zoom=cam.zoom, frame=frame)
 
     def label(self, text: str, anchor: str) -> Label | None:
         side = "right" if self.side == "both" else self.side
@@ -268,10 +269,25 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     resolver = _Resolver(scene, side, Expander(knowledge, model), model, mirror)
     _, variant_only, _ = variant_options(model)
     universe = [sid for sid in model.structure_ids if sid not in variant_only]
-    work = _Work(visible={sid: base_id(sid) not in HIDDEN_UNLESS_SHOWN for sid in universe})
+    work = _Work(visible={sid: not hidden_by_default(sid) for sid in universe})
     resolver.apply(work, scene, base=True)
+    # Each step states its full look: what is shown accumulates (the stage), but opacity,
+    # colour and style-rule highlights are the base scene's plus this step's own, never a
+    # carried-over fade of an earlier step.
+    look = (dict(work.opacity), dict(work.colour), dict(work.sticky))
     for layer in scene.steps[:index]:
+        work.opacity, work.colour, work.sticky = (dict(part) for part in look)
         resolver.apply(work, layer, base=False)
+    current = scene.steps[index - 1] if index else None
+    if work.overlays and current is not None:
+        # A step that paints the skin shows the skin, which covers everything under it: the
+        # highlights, marks and labels of earlier steps are not carried into it.
+        if current.highlight is None:
+            work.highlight = set()
+        if current.compressions is None:
+            work.compressions = []
+        if current.labels is None:
+            work.labels = []
     highlighted = {sid for sid, shown in work.visible.items()
                    if shown and (sid in work.highlight or work.sticky.get(sid))}
     if side != "both" and scene.other_side != "show":
@@ -286,7 +302,6 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     styles = {sid: StructureStyle(colour=work.colour.get(sid), opacity=work.opacity.get(sid),
                                   visible=visible, highlight=sid in highlighted)
               for sid, visible in work.visible.items()}
-    current = scene.steps[index - 1] if index else None
     return SceneState(
         styles=styles, camera=work.camera, side=side, overlays=work.overlays,
         compressions=tuple(work.compressions), labels=tuple(work.labels), variants=dict(work.variants),
