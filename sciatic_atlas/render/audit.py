@@ -11,7 +11,7 @@ from __future__ import annotations
 from sciatic_atlas.render import frame_report
 from sciatic_atlas.render.apply import apply_state, id_renderer
 
-MIN_SHARE = 0.0004  # of the frame's pixels: about 80 pixels at 400x480, 830 at 1920x1080
+MIN_SHARE = 0.0003  # of the frame's pixels: about 58 pixels at 400x480, 620 at 1920x1080
 MIN_OVERLAY_SHARE = 0.004  # a referral zone is a patch of skin, not a sliver
 
 

@@ -82,7 +82,8 @@ def find_anchor(frame, model, label, renderer) -> PlacedLabel:
     renderer : vtkRenderer
         The renderer whose camera drew ``frame`` (projects landmarks).
     """
-    landmark = model.record.get("landmarks", {}).get(label.anchor)
+    is_structure = frame.index(label.anchor) is not None or model.has_mesh(label.anchor)
+    landmark = None if is_structure else model.record.get("landmarks", {}).get(label.anchor)
     host = landmark.get("structure", label.anchor) if landmark else label.anchor
     placed = PlacedLabel(label.text, label.anchor, host)
     mask = frame.mask(host)

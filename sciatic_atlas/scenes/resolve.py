@@ -211,10 +211,10 @@ class _Resolver:
 
     def label(self, text: str, anchor: str) -> Label | None:
         side = "right" if self.side == "both" else self.side
-        landmark = self.landmark_name(anchor, side)
-        if landmark is not None:
-            return Label(text, landmark)
         ids = self.ids([anchor])
+        landmark = self.landmark_name(anchor, side)
+        if landmark is not None and not ids:  # a name that is a structure too labels the structure
+            return Label(text, landmark)
         preferred = [sid for sid in ids if side_of(sid) in (side, "midline")] or ids
         if not preferred:
             log.warning("label '%s': anchor %s has no mesh in the model", text, anchor)
