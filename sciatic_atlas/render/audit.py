@@ -1,7 +1,7 @@
 """Check that a frame shows what its scene step asks for, from the frame report.
 
 Every highlighted, labelled or compressed structure must cover a visible share of the
-frame, every overlay must show, and every label's anchor pixel must lie on its own
+frame, every overlay must show in its own colour, and every label's anchor pixel must lie on its own
 structure. :func:`audit_state` returns the problems as sentences (empty: the frame is
 right); the library audit in ``tests/render/test_audit.py`` runs it on every step.
 """
@@ -12,7 +12,7 @@ from sciatic_atlas.render import frame_report
 from sciatic_atlas.render.apply import apply_state, id_renderer
 
 MIN_SHARE = 0.0003  # of the frame's pixels: about 58 pixels at 400x480, 620 at 1920x1080
-MIN_OVERLAY_SHARE = 0.004  # a referral zone is a patch of skin, not a sliver
+MIN_OVERLAY_SHARE = 0.0015  # a zone is a patch of skin (the smallest, the first web space, about 0.17%)
 
 
 def problems(state, report: dict) -> list[str]:
@@ -42,6 +42,13 @@ def problems(state, report: dict) -> list[str]:
             out.append(f"label '{label['text']}' points at {label.get('pixel_owner')}, not {label['structure']}")
         else:
             check(label["structure"], f"label '{label['text']}' on")
+    if len(state.overlays) > 1:
+        from sciatic_atlas.anatomy.overlays import get_overlay
+
+        colours: dict = {}
+        for oid in state.overlays:
+            colours.setdefault(tuple(get_overlay(oid).colour), []).append(oid)
+        out += [f"overlays {' and '.join(ids)} share one colour" for ids in colours.values() if len(ids) > 1]
     boxes = [lab["box"] for lab in report["labels"] if lab["box"]]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:

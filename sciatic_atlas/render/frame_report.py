@@ -79,6 +79,13 @@ def build(plotter, state, model, actors: dict, placed: list, id_renderer) -> dic
             entry["on_structure"] = bool(frame.mask(p.host)[y, x]) if 0 <= x < width and 0 <= y < height else False
             entry["pixel_owner"] = frame.owner(x, y)
         labels.append(entry)
+    from sciatic_atlas.render.apply import wanted_styles
+
+    _, replaced = wanted_styles(model, state)
+    for sid, stand_ins in replaced.items():  # a variant mesh drawn in place of a structure counts for it
+        if sid not in structures and stand_ins:
+            n = sum(structures.get(r, {}).get("visible_pixels", 0) for r in stand_ins)
+            structures[sid] = {"visible_pixels": n, "share": round(n / (width * height), 6), "drawn_as": stand_ins}
     wanted = {m.compressor for m in state.compressions} | {m.nerve for m in state.compressions} | \
         {sid for sid, s in state.styles.items() if s.visible and s.highlight}
     for sid in sorted(wanted):

@@ -97,7 +97,7 @@ def find_anchor(frame, model, label, renderer) -> PlacedLabel:
     if landmark:
         x, y = _project(renderer, landmark["position"], frame.size[1])
         w, h = frame.size
-        ys, xs = np.nonzero(on_top if on_top.sum() >= MIN_LABEL_PIXELS else mask)
+        ys, xs = np.nonzero(mask)  # the nearest pixel where the landmark's structure shows
         d2 = (xs - x) ** 2 + (ys - y) ** 2
         best = int(np.argmin(d2))
         reach = LANDMARK_REACH * float(np.hypot(w, h))
