@@ -206,8 +206,10 @@ class _Resolver:
         if layer.camera is not None:
             cam = layer.camera
             frame = tuple(self.ids(getattr(cam, "frame", None) or ()))
-            work.camera = CameraSpec(view=cam.view, position=cam.position, focal_point=cam.focal_point,
-                                     up=cam.up, zoom=cam.zoom, frame=frame)
+            flip = (lambda v: None if v is None else (-v[0], v[1], v[2])) if self.mirror else (lambda v: v)
+            # an explicit camera of a one-sided scene shown on the other side is mirrored with it
+            work.camera = CameraSpec(view=cam.view, position=flip(cam.position), focal_point=flip(cam.focal_point),
+                                     up=flip(cam.up), zoom=cam.zoom, frame=frame)
 
     def label(self, text: str, anchor: str) -> Label | None:
         side = "right" if self.side == "both" else self.side
