@@ -204,12 +204,21 @@ def id_renderer(plotter) -> IdRenderer:
     return _ID_RENDERERS[key]
 
 
+def opaque_marks(plotter) -> dict:
+    """Return name -> mesh of the opaque marks on ``plotter`` (compression bands): they hide anatomy."""
+    out = {}
+    for name, actor in plotter.renderer.actors.items():
+        if name.startswith(marks.PREFIX + "compression:") and name.endswith(":band"):
+            out[name[len(marks.PREFIX):]] = actor.GetMapper().GetInput()
+    return out
+
+
 def place_labels(plotter, model, wanted, actors, bands) -> list[labels.PlacedLabel]:
     """Anchor each label on a visible pixel of its structure and lay the boxes out (no drawing).
 
     A label whose structure shows nowhere is logged and returned without a box.
     """
-    frame = id_renderer(plotter).measure(plotter, actors)
+    frame = id_renderer(plotter).measure(plotter, actors, marks=opaque_marks(plotter))
     width, height = (int(v) for v in plotter.window_size)
     placed = [labels.find_anchor(frame, model, label, plotter.renderer) for label in wanted]
     for p in placed:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sciatic_atlas.render.idpass import OVERLAY_ID
+from sciatic_atlas.render.idpass import MARK_ID, OVERLAY_ID
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +63,13 @@ def build(plotter, state, model, actors: dict, placed: list, id_renderer) -> dic
         The ID-pass window to measure with.
     """
     cells = overlay_cells(model, state.overlays, state.side) if "skin" in actors else None
-    frame = id_renderer.measure(plotter, actors, cells)
+    from sciatic_atlas.render.apply import opaque_marks, wanted_styles
+
+    frame = id_renderer.measure(plotter, actors, cells, marks=opaque_marks(plotter))
     counts = frame.visible_pixels()
     width, height = frame.size
     structures = {sid: {"visible_pixels": n, "share": round(n / (width * height), 6)}
-                  for sid, n in sorted(counts.items()) if not sid.startswith(OVERLAY_ID)}
+                  for sid, n in sorted(counts.items()) if not sid.startswith((OVERLAY_ID, MARK_ID))}
     overlays = {sid[len(OVERLAY_ID):]: {"visible_pixels": n, "share": round(n / (width * height), 6)}
                 for sid, n in counts.items() if sid.startswith(OVERLAY_ID)}
     warnings = [p.reason for p in placed if p.reason]
@@ -79,8 +81,6 @@ def build(plotter, state, model, actors: dict, placed: list, id_renderer) -> dic
             entry["on_structure"] = bool(frame.mask(p.host)[y, x]) if 0 <= x < width and 0 <= y < height else False
             entry["pixel_owner"] = frame.owner(x, y)
         labels.append(entry)
-    from sciatic_atlas.render.apply import wanted_styles
-
     _, replaced = wanted_styles(model, state)
     for sid, stand_ins in replaced.items():  # a variant mesh drawn in place of a structure counts for it
         if sid not in structures and stand_ins:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SOLID_OPACITY = 0.5  # drawn at least this opaque, a structure hides what lies behind it
 OVERLAY_ID = "overlay:"  # prefix of the ids of painted skin zones
+MARK_ID = "mark:"  # prefix of the ids of marks drawn over the structures
 
 
 @dataclass
@@ -104,6 +105,7 @@ def _decode(image: np.ndarray) -> np.ndarray:
 
 def _flat_actor(mesh, rgb, cell_ids: np.ndarray | None = None) -> pv.Actor:
     """Return an unlit actor drawing ``mesh`` flat in ``rgb`` (or per cell from ``cell_ids``)."""
+    mesh = pv.wrap(mesh)
     mapper = pv.DataSetMapper(mesh)
     mapper.scalar_visibility = False
     if cell_ids is not None:
@@ -146,7 +148,8 @@ class IdRenderer:
         """Release the window."""
         self.plotter.close()
 
-    def measure(self, plotter, actors: dict, overlay_cells: dict | None = None) -> IdFrame:
+    def measure(self, plotter, actors: dict, overlay_cells: dict | None = None,
+                marks: dict | None = None) -> IdFrame:
         """Return the ID maps of what ``plotter`` shows through its camera.
 
         Parameters
@@ -158,6 +161,9 @@ class IdRenderer:
         overlay_cells : dict, optional
             ``{"mesh": painted skin, "cells": per-cell overlay index (0 none), "ids": overlay ids}``
             to draw the skin's painted zones under their own ids.
+        marks : dict, optional
+            Name -> mesh of opaque marks drawn over the structures (compression bands); they
+            hide what is behind them and get their own ids (``mark:<name>``).
         """
         size = tuple(int(v) for v in plotter.window_size)
         own = self.plotter
@@ -170,15 +176,18 @@ class IdRenderer:
         if overlay_cells:
             extra = [OVERLAY_ID + oid for oid in overlay_cells["ids"]]
         ids += extra
+        marks = marks or {}
+        mark_ids = {name: len(ids) + i for i, name in enumerate(marks)}
+        ids += [MARK_ID + name for name in marks]
         solid_of = {}
-        flat = {}
+        flat = {name: _flat_actor(mesh, _colour(mark_ids[name])) for name, mesh in marks.items()}
         for k, (sid, item) in enumerate(drawn, start=1):
             opacity = float(item.actor.prop.opacity)
             solid_of[sid] = opacity >= SOLID_OPACITY
             mesh = item.actor.mapper.GetInput()
             if sid == "skin" and overlay_cells:
                 zone = np.asarray(overlay_cells["cells"], np.int64)
-                base = len(ids) - len(extra) - 1  # overlay ids follow the structures
+                base = len(drawn)  # overlay ids follow the structures
                 cell_ids = np.where(zone > 0, base + zone, k)
                 flat[sid] = _flat_actor(overlay_cells["mesh"], _colour(k), cell_ids)
             else:
@@ -189,6 +198,8 @@ class IdRenderer:
             for sid, _ in drawn:
                 if not solid_only or solid_of[sid]:
                     own.renderer.AddActor(flat[sid])
+            for name in marks:
+                own.renderer.AddActor(flat[name])
             _copy_camera(plotter.renderer.GetActiveCamera(), own.renderer.GetActiveCamera())
             own.renderer.camera.is_set = True  # else PyVista resets an unset camera on the first render
             own.renderer.ResetCameraClippingRange()
