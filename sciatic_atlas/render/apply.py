@@ -12,15 +12,13 @@ from __future__ import annotations
 import importlib
 import logging
 import re
-import weakref
 from dataclasses import replace
 
 import numpy as np
 
 from sciatic_atlas.anatomy.ids import side_of
-from sciatic_atlas.render import cameras, labels, marks, quality
+from sciatic_atlas.render import cameras, idpass, labels, marks, quality
 from sciatic_atlas.render.appearance import default_look, default_style, styled_look
-from sciatic_atlas.render.idpass import IdRenderer
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle, hidden_by_default
 
@@ -192,18 +190,6 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     return placed
 
 
-_ID_RENDERERS: "weakref.WeakKeyDictionary[object, IdRenderer]" = weakref.WeakKeyDictionary()
-
-
-def id_renderer(plotter) -> IdRenderer:
-    """Return the ID-pass window kept for ``plotter`` (made on first use, closed with it)."""
-    key = plotter.renderer
-    if key not in _ID_RENDERERS:
-        _ID_RENDERERS[key] = IdRenderer(tuple(int(v) for v in plotter.window_size))
-        weakref.finalize(key, _ID_RENDERERS[key].close)
-    return _ID_RENDERERS[key]
-
-
 def opaque_marks(plotter) -> dict:
     """Return name -> mesh of the opaque marks on ``plotter`` (compression bands): they hide anatomy."""
     out = {}
@@ -218,7 +204,7 @@ def place_labels(plotter, model, wanted, actors, bands) -> list[labels.PlacedLab
 
     A label whose structure shows nowhere is logged and returned without a box.
     """
-    frame = id_renderer(plotter).measure(plotter, actors, marks=opaque_marks(plotter))
+    frame = idpass.measure(plotter, actors, marks=opaque_marks(plotter))
     width, height = (int(v) for v in plotter.window_size)
     placed = [labels.find_anchor(frame, model, label, plotter.renderer) for label in wanted]
     for p in placed:

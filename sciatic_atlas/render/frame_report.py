@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sciatic_atlas.render.idpass import MARK_ID, OVERLAY_ID
+from sciatic_atlas.render.idpass import MARK_ID, OVERLAY_ID, measure
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def overlay_cells(model, overlay_ids, side: str) -> dict | None:
     return {"mesh": _painted_skin(model), "cells": cells, "ids": list(overlay_ids)}
 
 
-def build(plotter, state, model, actors: dict, placed: list, id_renderer) -> dict:
+def build(plotter, state, model, actors: dict, placed: list) -> dict:
     """Return the report of what ``plotter`` shows for ``state``.
 
     Parameters
@@ -59,13 +59,11 @@ def build(plotter, state, model, actors: dict, placed: list, id_renderer) -> dic
         The structures on ``plotter``.
     placed : list of PlacedLabel
         The labels as :func:`~sciatic_atlas.render.apply.apply_state` placed them.
-    id_renderer : IdRenderer
-        The ID-pass window to measure with.
     """
     cells = overlay_cells(model, state.overlays, state.side) if "skin" in actors else None
     from sciatic_atlas.render.apply import opaque_marks, wanted_styles
 
-    frame = id_renderer.measure(plotter, actors, cells, marks=opaque_marks(plotter))
+    frame = measure(plotter, actors, cells, marks=opaque_marks(plotter))
     counts = frame.visible_pixels()
     width, height = frame.size
     structures = {sid: {"visible_pixels": n, "share": round(n / (width * height), 6)}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyvista as pv
 
 from sciatic_atlas.render import frame_report
-from sciatic_atlas.render.apply import apply_state, id_renderer
+from sciatic_atlas.render.apply import apply_state
 from sciatic_atlas.scenes.state import SceneState
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (80
         finally:
             tmp.unlink(missing_ok=True)
         if report is not None:
-            frame_report.write(frame_report.build(plotter, state, model, actors, placed, id_renderer(plotter)),
-                               report)
+            frame_report.write(frame_report.build(plotter, state, model, actors, placed), report)
     finally:
         plotter.close()
     log.info("wrote %s (%dx%d)", path, *size)

@@ -98,11 +98,18 @@ def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, to
     assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
 
 
-def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model):
+def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model, caplog):
     actors: dict[str, StructureActor] = {}
     labels = (Label("Sciatic nerve", "sciatic_nerve_r"), Label("Ischial tuberosity", "ischial_tuberosity_r"))
-    apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"), toy_model, actors)
-    assert {"atlas:labels-labels", "atlas:labels-points", "atlas:title"} <= set(plotter.renderer.actors)
+    placed = apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"),
+                         toy_model, actors)
+    names = set(plotter.renderer.actors)
+    assert {"atlas:label:0:text", "atlas:label:0:line", "atlas:label:0:dot", "atlas:title"} <= names
+    nerve, tuberosity = placed
+    # the nerve's label points at a pixel of the nerve; the landmark's bone is not drawn: reported
+    assert nerve.box is not None and nerve.pixel is not None and nerve.host == "sciatic_nerve_r"
+    assert tuberosity.box is None and "hip_bone_r" in tuberosity.reason
+    assert "Ischial tuberosity" in caplog.text
     apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}), toy_model, actors)
     assert not any(n.startswith("atlas:") for n in plotter.renderer.actors)
 
