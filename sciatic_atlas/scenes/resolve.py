@@ -283,13 +283,12 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     current = scene.steps[index - 1] if index else None
     if work.overlays and current is not None:
         # A step that paints the skin shows the skin, which covers everything under it: the
-        # highlights, marks and labels of earlier steps are not carried into it.
+        # highlights and marks of earlier steps are not carried into it (a carried label is
+        # reported by scenes.checks.hidden_label_warnings, and by the frame report).
         if current.highlight is None:
             work.highlight = set()
         if current.compressions is None:
             work.compressions = []
-        if current.labels is None:
-            work.labels = []
     highlighted = {sid for sid, shown in work.visible.items()
                    if shown and (sid in work.highlight or work.sticky.get(sid))}
     if side != "both" and scene.other_side != "show":
