@@ -176,13 +176,21 @@ def layout(placed: list[PlacedLabel], size: tuple[int, int], font_px: int,
             columns[one].remove(far)
             columns[other].append(far)
     for name, items in columns.items():
-        _pack(items, band[0] + margin / 2, band[1] - margin / 2, gap)
-        for y, h, w, p in items:
+        for it in items:
+            w, p = it[2], it[3]
             if name == "left":
                 x0 = max(margin, min(sx0 - gap - w, p.pixel[0] - 3 * gap - w))
             else:
                 x0 = min(width - margin - w, max(sx1 + gap, p.pixel[0] + 3 * gap))
-            x0 = max(0, min(x0, width - w))
+            it.append(max(0, min(x0, width - w)))
+    left_end = max((it[4] + it[2] for it in columns["left"]), default=-1)
+    right_start = min((it[4] for it in columns["right"]), default=width + 1)
+    # Columns that meet (wide labels, a narrow picture) are stacked as one, so boxes in
+    # different columns never share a row either.
+    stacks = [columns["left"] + columns["right"]] if left_end + gap > right_start else list(columns.values())
+    for items in stacks:
+        _pack(items, band[0] + margin / 2, band[1] - margin / 2, gap)
+        for y, h, w, p, x0 in items:
             p.box = (int(round(x0)), int(round(y)), int(round(x0 + w)), int(round(y + h)))
 
 
