@@ -24,6 +24,8 @@ from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle, h
 
 log = logging.getLogger(__name__)
 
+SEE_THROUGH = 0.3  # a compressor a scene draws at least this opaque keeps its opacity (a fade does not)
+
 
 def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:
     """Return a state showing the whole model as an atlas plate.
@@ -86,7 +88,9 @@ def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], 
             styles[target] = style
     for mark in state.compressions:
         base = styles.get(mark.compressor, default_style(model, mark.compressor))
-        styles[mark.compressor] = replace(base, visible=True, highlight=True, opacity=None)  # drawn opaque
+        # drawn opaque, unless the scene makes it see-through on purpose (to show the nerve under it)
+        keep = base.opacity if base.opacity is not None and base.opacity >= SEE_THROUGH else None
+        styles[mark.compressor] = replace(base, visible=True, highlight=True, opacity=keep)
     missing = [sid for sid in styles if not model.has_mesh(sid)]
     if missing:
         log.warning("no mesh for %s: not drawn", ", ".join(sorted(missing)))
