@@ -1,8 +1,8 @@
 """Labels as on an atlas plate: a leader line from a visible point of the structure to text in the margin.
 
 Where a label points is read from what was drawn (an :class:`~sciatic_atlas.render.idpass.IdFrame`):
-a structure's anchor is the pixel of it farthest inside its visible part (preferring the
-pixels where it is in front of everything); a landmark's anchor is its projected pixel
+a structure's anchor is the pixel of it farthest inside its visible part (inside the part
+where it is in front of everything, when that is most of it); a landmark's anchor is its projected pixel
 when that lies on the landmark's own structure, or the nearest visible pixel of that
 structure. A label whose structure shows nowhere in the frame is not drawn; it is
 returned with a reason (and logged), so the frame report lists it.
@@ -107,7 +107,8 @@ def find_anchor(frame, model, label, renderer) -> PlacedLabel:
             return placed
         pixel = (int(xs[best]), int(ys[best]))
     else:
-        pixel = _interior_pixel(on_top if on_top.sum() >= MIN_LABEL_PIXELS else mask)
+        # in front of everything where that is most of what shows; else where it shows through a veil
+        pixel = _interior_pixel(on_top if on_top.sum() >= max(MIN_LABEL_PIXELS, count // 2) else mask)
     placed.pixel = pixel
     if frame.world is not None:
         point = frame.world(*pixel)
