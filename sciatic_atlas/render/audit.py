@@ -1,7 +1,7 @@
 """Check that a frame shows what its scene step asks for, from the frame report.
 
 Every highlighted, labelled or compressed structure must cover a visible share of the
-frame, every overlay must show in its own colour, and every label's anchor pixel must lie on its own
+frame, nothing is drawn that the step does not ask for, every overlay must show in its own colour, and every label's anchor pixel must lie on its own
 structure. :func:`audit_state` returns the problems as sentences (empty: the frame is
 right); the library audit in ``tests/render/test_audit.py`` runs it on every step.
 """
@@ -42,6 +42,12 @@ def problems(state, report: dict) -> list[str]:
             out.append(f"label '{label['text']}' points at {label.get('pixel_owner')}, not {label['structure']}")
         else:
             check(label["structure"], f"label '{label['text']}' on")
+    asked = {sid for sid, style in state.styles.items() if style.visible}
+    asked |= {m.compressor for m in state.compressions} | ({"skin"} if state.overlays else set())
+    for sid, entry in structures.items():
+        stand_in_for = [k for k, v in structures.items() if sid in v.get("drawn_as", ())]
+        if entry["visible_pixels"] and sid not in asked and not (set(stand_in_for) & asked):
+            out.append(f"{sid} is drawn ({entry['visible_pixels']} pixels) but the step does not ask for it")
     if len(state.overlays) > 1:
         from sciatic_atlas.anatomy.overlays import get_overlay
 
