@@ -24,7 +24,7 @@ from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle, h
 
 log = logging.getLogger(__name__)
 
-SEE_THROUGH = 0.3  # a compressor a scene draws at least this opaque keeps its opacity (a fade does not)
+SEE_THROUGH = 0.4  # a compressor a scene draws at least this opaque keeps its opacity (a fade does not)
 
 
 def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:

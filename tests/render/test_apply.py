@@ -160,3 +160,21 @@ def test_text_scale_enlarges_the_labels_for_presenting(plotter):
         marks.set_text_scale(plotter, 1.0)
     assert all(b >= round(a * 1.5) for a, b in zip(normal, large))
     assert marks.font_sizes(plotter) == normal
+
+
+def test_a_compressor_made_see_through_keeps_its_opacity_and_a_highlight_keeps_its_hue(plotter, toy_model):
+    import colorsys
+
+    actors: dict[str, StructureActor] = {}
+    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.45)}
+    apply_state(plotter, state(styles, compressions=(mark,)), toy_model, actors)
+    look = actors["gluteus_maximus_r"].look
+    assert look.highlight and look.opacity == 0.45  # the nerve under it stays in sight
+    plain = actors["gluteus_maximus_r"].look
+    from sciatic_atlas.render.appearance import default_look
+
+    h0 = colorsys.rgb_to_hsv(*default_look(toy_model, "gluteus_maximus_r").colour)
+    h1 = colorsys.rgb_to_hsv(*plain.colour)
+    assert abs(h0[0] - h1[0]) < 0.01 and h1[1] >= h0[1]  # same hue, more saturated
+    assert "atlas:outline:gluteus_maximus_r" in plotter.renderer.actors  # and outlined
