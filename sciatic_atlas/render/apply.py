@@ -1,4 +1,4 @@
-"""The one function that applies a scene state to a plotter, and the default state.
+"""The one function that applies a scene state to a plotter.
 
 :func:`apply_state` compares the structures a :class:`SceneState` wants with the
 :class:`StructureActor` objects present, removes, adds and restyles them, swaps variant
@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
 from dataclasses import replace
 
 import numpy as np
 
-from sciatic_atlas.anatomy.ids import side_of
 from sciatic_atlas.render import cameras, idpass, labels, marks, quality
 from sciatic_atlas.render.appearance import default_look, default_style, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
-from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle, hidden_by_default
+from sciatic_atlas.scenes import build
+from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
 log = logging.getLogger(__name__)
 
@@ -28,42 +27,15 @@ SEE_THROUGH = 0.4  # a compressor a scene draws at least this opaque keeps its o
 
 
 def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:
-    """Return a state showing the whole model as an atlas plate.
+    """Return :func:`sciatic_atlas.scenes.build.default_state` with each default opacity written out.
 
-    Bones ivory, muscles red by layer with translucency, nerves yellow; skin and the
-    spinal canal are present but hidden. With ``side`` left or right only that side
-    (and the midline) is shown; a view flagged ``hides_other_limb`` shows the right limb
-    when ``side`` is both.
-
-    Parameters
-    ----------
-    model : AnatomyModel
-        The built model.
-    view : str
-        A camera preset from ``data/views.yaml``.
-    side : str
-        'left', 'right' or 'both'.
+    The state is the scene layer's (the one builder); the render layer only fills in the
+    opacity each structure is drawn at by default, which the window's opacity controls
+    start from. Drawn, the two states look the same.
     """
-    spec = cameras.view_spec(view)
-    cameras.check_side(side)
-    shown = "right" if side == "both" and spec.get("hides_other_limb") else side
-    only = re.compile(spec["default_show"]) if spec.get("default_show") else None
-    drop = re.compile(spec["default_hide"]) if spec.get("default_hide") else None
-    variant_ids = {sid for group in model.variants.values() for option in group.get("options", {}).values()
-                   for ids in option.get("replaces", {}).values() for sid in ids}
-    styles = {}
-    for sid in model.structure_ids:
-        if sid in variant_ids:
-            continue
-        own = side_of(sid)
-        visible = (shown == "both" or own in ("midline", shown)) and \
-            not hidden_by_default(sid) and \
-            (only is None or only.search(sid) is not None) and \
-            (drop is None or drop.search(sid) is None)
-        styles[sid] = default_style(model, sid, visible=visible)
-    where = "" if side == "both" else f" ({side})"
-    return SceneState(styles=styles, camera=CameraSpec(view=view), side=side,
-                      title=f"Sciatic nerve: {spec['label'].lower()} view{where}")
+    state = build.default_state(model, view, side)
+    styles = {sid: replace(style, opacity=default_look(model, sid).opacity) for sid, style in state.styles.items()}
+    return replace(state, styles=styles)
 
 
 def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str]]:

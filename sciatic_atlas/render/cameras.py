@@ -7,21 +7,13 @@ up vector (mm, world frame) that make the visible structures in that range fill 
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-import yaml
 
-from sciatic_atlas.anatomy.paths import DATA_DIR
-
-VIEWS_FILE = DATA_DIR / "views.yaml"
-SIDES = ("left", "right", "both")
-
-
-class UnknownViewError(ValueError):
-    """A view or side name that ``data/views.yaml`` does not define; names the valid ones."""
+from sciatic_atlas.scenes.views import SIDES, VIEWS_FILE, UnknownViewError, check_side, view_spec  # noqa: F401
+from sciatic_atlas.scenes.views import view_names as _view_names
 
 
 @dataclass(frozen=True)
@@ -34,30 +26,9 @@ class CameraPose:
     view_angle: float
 
 
-@functools.cache
-def _views_file() -> dict:
-    with open(VIEWS_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 def view_names() -> list[str]:
     """Return the names of every camera preset, in file order."""
-    return list(_views_file()["views"])
-
-
-def view_spec(name: str) -> dict:
-    """Return a preset's record, raising :class:`UnknownViewError` naming the valid ones."""
-    views = _views_file()["views"]
-    if name not in views:
-        raise UnknownViewError(f"unknown view '{name}'; valid views: {', '.join(views)}")
-    return {**_views_file()["defaults"], **views[name]}
-
-
-def check_side(side: str) -> str:
-    """Return ``side`` if it is left, right or both; else raise :class:`UnknownViewError`."""
-    if side not in SIDES:
-        raise UnknownViewError(f"unknown side '{side}'; valid sides: {', '.join(SIDES)}")
-    return side
+    return _view_names()
 
 
 def limb_side(view: str, side: str) -> str:

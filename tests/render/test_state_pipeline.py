@@ -17,6 +17,7 @@ from sciatic_atlas.app.commands.render import _scene_state
 from sciatic_atlas.app.session import Session
 from sciatic_atlas.app.view_state import ViewState
 from sciatic_atlas.render.apply import default_state
+from sciatic_atlas.scenes.build import build_state
 from sciatic_atlas.scenes.state import BACKGROUND, hidden_by_default
 
 
@@ -34,6 +35,7 @@ def test_window_and_render_draw_the_same_scene_state(session, scene_id, step, si
     window = session.frame_state(view)
     headless = _scene_state(Path(scene_id), str(step), side, session.model)
     assert window == headless
+    assert window == build_state(session.model, session.scenes[scene_id], step, side)  # the one builder
     assert window.background == BACKGROUND
 
 
@@ -43,6 +45,10 @@ def test_window_and_render_draw_the_same_model_state(session, view_name, side):
     view.set_side(side)
     window = session.frame_state(view)
     headless = default_state(session.model, view_name, side)
+    built = build_state(session.model, None, side=side, view=view_name)  # the one builder
+    assert {sid: (st.visible, st.colour, st.highlight) for sid, st in built.styles.items()} == \
+        {sid: (st.visible, st.colour, st.highlight) for sid, st in headless.styles.items()}
+    assert all(st.opacity is None for st in built.styles.values())  # default looks, written out by render
     if view_name == "posterior":
         assert window == headless
     assert headless.background == BACKGROUND == window.background
