@@ -103,29 +103,53 @@ def _decode(image: np.ndarray) -> np.ndarray:
     return rgb[..., 0] | (rgb[..., 1] << 8) | (rgb[..., 2] << 16)
 
 
-def _flat_actor(mesh, rgb, cell_ids: np.ndarray | None = None) -> pv.Actor:
-    """Return an unlit actor drawing ``mesh`` flat in ``rgb`` (or per cell from ``cell_ids``)."""
-    mesh = pv.wrap(mesh)
-    mapper = pv.DataSetMapper(mesh)
-    mapper.scalar_visibility = False
+def _flat_actor(mesh, rgb, cell_ids: np.ndarray | None = None):
+    """Return an unlit VTK actor drawing ``mesh`` flat in ``rgb`` (or per cell from ``cell_ids``).
+
+    Plain VTK objects (no PyVista wrappers): about a hundred are made per measurement.
+    """
+    from vtkmodules.util.numpy_support import numpy_to_vtk
+    from vtkmodules.vtkCommonDataModel import vtkPolyData
+    from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+
+    mapper = vtkPolyDataMapper()
     if cell_ids is not None:
-        poly = pv.PolyData(mesh.points, faces=mesh.faces) if not isinstance(mesh, pv.PolyData) else \
-            pv.PolyData(mesh.points, faces=mesh.GetPolys())
+        poly = vtkPolyData()
+        poly.SetPoints(mesh.GetPoints())
+        poly.SetPolys(mesh.GetPolys())
         colours = np.column_stack([cell_ids & 255, (cell_ids >> 8) & 255, (cell_ids >> 16) & 255]).astype(np.uint8)
-        poly.cell_data["id_rgb"] = colours
-        mapper = pv.DataSetMapper(poly)
-        mapper.SetScalarModeToUseCellFieldData()
-        mapper.SelectColorArray("id_rgb")
+        array = numpy_to_vtk(colours, deep=True)
+        array.SetName("id_rgb")
+        poly.GetCellData().SetScalars(array)
+        mapper.SetInputData(poly)
+        mapper.SetScalarModeToUseCellData()
         mapper.SetColorModeToDirectScalars()
-        mapper.scalar_visibility = True
-    actor = pv.Actor(mapper=mapper)
-    prop = actor.prop
-    prop.color = rgb
-    prop.lighting = False
-    prop.ambient, prop.diffuse, prop.specular = 1.0, 0.0, 0.0
-    prop.opacity = 1.0
-    prop.interpolation = "flat"
+        mapper.ScalarVisibilityOn()
+    else:
+        mapper.SetInputData(mesh)
+        mapper.ScalarVisibilityOff()
+    actor = vtkActor()
+    actor.SetMapper(mapper)
+    prop = actor.GetProperty()
+    prop.SetColor(*rgb)
+    prop.LightingOff()
+    prop.SetAmbient(1.0)
+    prop.SetDiffuse(0.0)
+    prop.SetSpecular(0.0)
+    prop.SetOpacity(1.0)
+    prop.SetInterpolationToFlat()
     return actor
+
+
+def _read_pixels(plotter) -> np.ndarray:
+    """Return the last render's RGB pixels (rows from the top), straight from the window."""
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkCommonCore import vtkUnsignedCharArray
+
+    w, h = (int(v) for v in plotter.window_size)
+    data = vtkUnsignedCharArray()
+    plotter.render_window.GetPixelData(0, 0, w - 1, h - 1, 0, data, 0)  # the back buffer, just drawn
+    return vtk_to_numpy(data).reshape(h, w, -1)[::-1]
 
 
 class IdRenderer:
@@ -213,9 +237,8 @@ class IdRenderer:
             _copy_camera(plotter.renderer.GetActiveCamera(), own.renderer.GetActiveCamera())
             own.renderer.camera.is_set = True  # else PyVista resets an unset camera on the first render
             own.renderer.ResetCameraClippingRange()
-            own.render()
-            image = own.screenshot(None, transparent_background=False, return_img=True)
-            maps.append(_decode(np.asarray(image)))
+            own.render_window.Render()
+            maps.append(_decode(_read_pixels(own)))
             if not solid_only:
                 zbuffer = _zbuffer(own)
         own.renderer.RemoveAllViewProps()

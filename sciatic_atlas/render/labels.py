@@ -56,9 +56,12 @@ def _interior_pixel(mask: np.ndarray) -> tuple[int, int]:
     """Return (x, y) of the mask pixel farthest from the mask's edge."""
     from scipy.ndimage import distance_transform_edt
 
-    depth = distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    ys, xs = np.nonzero(mask)
+    y0, x0 = ys.min(), xs.min()
+    crop = mask[y0:ys.max() + 1, x0:xs.max() + 1]  # only the structure's box: thin ones cost little
+    depth = distance_transform_edt(np.pad(crop, 1))[1:-1, 1:-1]
     y, x = np.unravel_index(int(np.argmax(depth)), depth.shape)
-    return int(x), int(y)
+    return int(x + x0), int(y + y0)
 
 
 def _project(renderer, point, height: int) -> tuple[int, int]:
