@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -96,6 +97,19 @@ def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
         pose = cameras.view_pose(spec.view or "posterior", side, _visible_points(actors),
                                  aspect=width / max(height, 1), top=bands[0], bottom=bands[1])
     cameras.set_camera(plotter, pose, zoom=spec.zoom)
+    pending = _LABELLED.get(plotter.renderer)
+    if pending is not None:  # the labels of the last state were placed for the camera before this one
+        model_, wanted, bands_ = pending
+        marks.remove_decorations(plotter, [n for n in plotter.renderer.actors
+                                           if n.startswith(marks.PREFIX + "label:")])
+        labels.draw(plotter, place_labels(plotter, model_, wanted, actors, bands_),
+                    marks.font_sizes(plotter)[2], marks.PREFIX)
+
+
+# renderer -> (model, labels, text bands) of the state last applied there with camera=False: a
+# caller that then sets the camera (the window: apply_state, then apply_camera and a glide) gets
+# its labels placed again for the camera it moves to.
+_LABELLED: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
 
 def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
@@ -154,12 +168,15 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     drawn |= marks.draw_outlines(plotter, actors)
     _apply_overlays(plotter, model, state.overlays, actors, state.side)
     bands = marks.text_bands(plotter, state.title, state.text)
+    _LABELLED.pop(plotter.renderer, None)
     if camera:
         apply_camera(plotter, state.camera, state.side, actors, bands, model)
     placed = []
     if state.labels:
         placed = place_labels(plotter, model, state.labels, actors, bands)
         drawn |= labels.draw(plotter, placed, marks.font_sizes(plotter)[2], marks.PREFIX)
+        if not camera:
+            _LABELLED[plotter.renderer] = (model, state.labels, bands)
     marks.remove_decorations(plotter, old - drawn)
     if render:
         plotter.render()

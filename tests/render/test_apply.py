@@ -178,3 +178,26 @@ def test_a_compressor_made_see_through_keeps_its_opacity_and_a_highlight_keeps_i
     h1 = colorsys.rgb_to_hsv(*plain.colour)
     assert abs(h0[0] - h1[0]) < 0.01 and h1[1] >= h0[1]  # same hue, more saturated
     assert "atlas:outline:gluteus_maximus_r" in plotter.renderer.actors  # and outlined
+
+
+def test_labels_follow_the_camera_a_caller_sets_after_applying(plotter, toy_model):
+    # the window applies a state without its camera, then moves the camera to the state's view
+    from sciatic_atlas.render.apply import apply_camera
+
+    labels = (Label("Sciatic nerve", "sciatic_nerve_r"),)
+    wanted = state({"sciatic_nerve_r": flat(YELLOW), "femur_r": flat(GREEN)}, labels=labels)
+    side_view = CameraSpec(view=None, position=(900.0, 300.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
+    apply_state(plotter, replace_camera(wanted, side_view), toy_model, {})  # an earlier, other view
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, wanted, toy_model, actors, camera=False)
+    apply_camera(plotter, wanted.camera, wanted.side, actors)
+    moved = plotter.renderer.actors["atlas:label:0:text"].GetPosition()
+    direct = apply_state(plotter, wanted, toy_model, actors)  # the same state with its camera, at once
+    assert direct[0].box is not None
+    assert plotter.renderer.actors["atlas:label:0:text"].GetPosition() == moved
+
+
+def replace_camera(s, camera):
+    from dataclasses import replace
+
+    return replace(s, camera=camera)
