@@ -274,7 +274,10 @@ def _unprojector(plotter, zbuffer: np.ndarray):
     w, h = (int(v) for v in plotter.window_size)
     aspect = w / max(h, 1)
     matrix = camera.GetCompositeProjectionTransformMatrix(aspect, -1, 1)
-    inverse = np.linalg.inv(np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)]))
+    forward = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
+    if not np.all(np.isfinite(forward)) or abs(np.linalg.det(forward)) < 1e-300:
+        return lambda x, y: None  # a camera not placed yet (a window's first frame): no depth to read
+    inverse = np.linalg.inv(forward)
 
     def world(x: int, y: int):
         if not (0 <= x < w and 0 <= y < h):

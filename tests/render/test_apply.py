@@ -201,3 +201,15 @@ def replace_camera(s, camera):
     from dataclasses import replace
 
     return replace(s, camera=camera)
+
+
+def test_labels_on_a_fresh_plotter_without_a_camera_do_not_fail(plotter, toy_model):
+    # the window's first frame: a labelled scene applied before any camera was set
+    from sciatic_atlas.render.apply import apply_camera
+
+    plotter.renderer.camera.position = plotter.renderer.camera.focal_point  # a degenerate camera
+    wanted = state({"sciatic_nerve_r": flat(YELLOW)}, labels=(Label("Sciatic nerve", "sciatic_nerve_r"),))
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, wanted, toy_model, actors, camera=False, render=False)
+    apply_camera(plotter, wanted.camera, wanted.side, actors)
+    assert "atlas:label:0:text" in plotter.renderer.actors
