@@ -30,6 +30,7 @@ class Look:
     specular: float
     specular_power: float
     visible: bool = True
+    highlight: bool = False
 
 
 # The sections the renderer reads, each a mapping (kind_patterns: a list).
@@ -108,13 +109,28 @@ def styled_look(base: Look, style: StructureStyle) -> Look:
         look = replace(look, colour=tuple(float(c) for c in style.colour))
     if style.highlight:
         hl = appearance()["highlight"]
-        t = float(hl["blend"]) if style.colour is None else 0.0
-        colour = tuple((1 - t) * c + t * h for c, h in zip(look.colour, hl["colour"]))
+        colour = highlight_colour(look.colour) if style.colour is None else look.colour
         # Opaque unless the scene asked for an opacity: a highlight drawn see-through bands into
         # rings under depth peeling, but a scene may still want the nerve seen through it.
         opacity = max(look.opacity, float(hl["min_opacity"])) if style.opacity is None else look.opacity
-        look = replace(look, colour=colour, opacity=opacity, ambient=max(look.ambient, float(hl["ambient"])))
+        look = replace(look, colour=colour, opacity=opacity, ambient=max(look.ambient, float(hl["ambient"])),
+                       highlight=True)
     return look
+
+
+def highlight_colour(rgb) -> RGB:
+    """Return ``rgb`` made more vivid with its hue kept (a disc stays blue, a bone ivory).
+
+    Saturation and value are raised as ``data/appearance.yaml`` ``highlight`` says; the hue
+    is not touched.
+    """
+    import colorsys
+
+    hl = appearance()["highlight"]
+    h, s, v = colorsys.rgb_to_hsv(*(float(c) for c in rgb))
+    s = min(1.0, s * float(hl["saturation_gain"]) + float(hl["saturation_add"]))
+    v = min(1.0, v * float(hl["value_gain"]))
+    return tuple(float(c) for c in colorsys.hsv_to_rgb(h, s, v))
 
 
 def default_style(model, structure_id: str, visible: bool = True) -> StructureStyle:

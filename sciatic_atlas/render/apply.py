@@ -1,4 +1,4 @@
-"""The one function that applies a scene state to a plotter, and the default state.
+"""The one function that applies a scene state to a plotter.
 
 :func:`apply_state` compares the structures a :class:`SceneState` wants with the
 :class:`StructureActor` objects present, removes, adds and restyles them, swaps variant
@@ -11,59 +11,32 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
+import weakref
 from dataclasses import replace
 
 import numpy as np
 
-from sciatic_atlas.anatomy.ids import side_of
-from sciatic_atlas.render import cameras, marks, quality
-from sciatic_atlas.render.appearance import default_look, default_style, kind_of, styled_look
+from sciatic_atlas.render import cameras, idpass, labels, marks, quality
+from sciatic_atlas.render.appearance import default_look, default_style, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
+from sciatic_atlas.scenes import build
 from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
 log = logging.getLogger(__name__)
 
-HIDDEN_BY_DEFAULT = ("skin", "canal")  # kinds drawn only when a scene asks for them
+SEE_THROUGH = 0.4  # a compressor a scene draws at least this opaque keeps its opacity (a fade does not)
 
 
 def default_state(model, view: str = "posterior", side: str = "both") -> SceneState:
-    """Return a state showing the whole model as an atlas plate.
+    """Return :func:`sciatic_atlas.scenes.build.default_state` with each default opacity written out.
 
-    Bones ivory, muscles red by layer with translucency, nerves yellow; skin and the
-    spinal canal are present but hidden. With ``side`` left or right only that side
-    (and the midline) is shown; a view flagged ``hides_other_limb`` shows the right limb
-    when ``side`` is both.
-
-    Parameters
-    ----------
-    model : AnatomyModel
-        The built model.
-    view : str
-        A camera preset from ``data/views.yaml``.
-    side : str
-        'left', 'right' or 'both'.
+    The state is the scene layer's (the one builder); the render layer only fills in the
+    opacity each structure is drawn at by default, which the window's opacity controls
+    start from. Drawn, the two states look the same.
     """
-    spec = cameras.view_spec(view)
-    cameras.check_side(side)
-    shown = "right" if side == "both" and spec.get("hides_other_limb") else side
-    only = re.compile(spec["default_show"]) if spec.get("default_show") else None
-    drop = re.compile(spec["default_hide"]) if spec.get("default_hide") else None
-    variant_ids = {sid for group in model.variants.values() for option in group.get("options", {}).values()
-                   for ids in option.get("replaces", {}).values() for sid in ids}
-    styles = {}
-    for sid in model.structure_ids:
-        if sid in variant_ids:
-            continue
-        own = side_of(sid)
-        visible = (shown == "both" or own in ("midline", shown)) and \
-            kind_of(sid, model.structure_info(sid)) not in HIDDEN_BY_DEFAULT and \
-            (only is None or only.search(sid) is not None) and \
-            (drop is None or drop.search(sid) is None)
-        styles[sid] = default_style(model, sid, visible=visible)
-    where = "" if side == "both" else f" ({side})"
-    return SceneState(styles=styles, camera=CameraSpec(view=view), side=side,
-                      title=f"Sciatic nerve: {spec['label'].lower()} view{where}", background="atlas")
+    state = build.default_state(model, view, side)
+    styles = {sid: replace(style, opacity=default_look(model, sid).opacity) for sid, style in state.styles.items()}
+    return replace(state, styles=styles)
 
 
 def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str]]:
@@ -88,7 +61,9 @@ def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], 
             styles[target] = style
     for mark in state.compressions:
         base = styles.get(mark.compressor, default_style(model, mark.compressor))
-        styles[mark.compressor] = replace(base, visible=True, highlight=True, opacity=None)  # drawn opaque
+        # drawn opaque, unless the scene makes it see-through on purpose (to show the nerve under it)
+        keep = base.opacity if base.opacity is not None and base.opacity >= SEE_THROUGH else None
+        styles[mark.compressor] = replace(base, visible=True, highlight=True, opacity=keep)
     missing = [sid for sid in styles if not model.has_mesh(sid)]
     if missing:
         log.warning("no mesh for %s: not drawn", ", ".join(sorted(missing)))
@@ -101,7 +76,7 @@ def _visible_points(actors: dict[str, StructureActor]) -> np.ndarray:
 
 
 def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor],
-                 bands: tuple[float, float] = (0.0, 0.0)) -> None:
+                 bands: tuple[float, float] = (0.0, 0.0), model=None) -> None:
     """Set the camera of ``spec`` (explicit, or a named view framing the visible structures).
 
     ``bands`` are the fractions of the image height (top, bottom) kept free for text.
@@ -110,11 +85,31 @@ def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
         pose = cameras.CameraPose(tuple(spec.position), tuple(spec.focal_point),
                                   tuple(spec.up or (0.0, 0.0, 1.0)),
                                   float(cameras.view_spec("posterior")["view_angle"]))
+    elif spec.frame:
+        width, height = plotter.window_size
+        points = [actors[sid].points if sid in actors else np.asarray(model.mesh(sid).vertices)
+                  for sid in spec.frame if sid in actors or (model is not None and model.has_mesh(sid))]
+        pose = cameras.frame_pose(spec.view or "posterior", side, np.vstack(points) if points else
+                                  _visible_points(actors), aspect=width / max(height, 1), top=bands[0],
+                                  bottom=bands[1])
     else:
         width, height = plotter.window_size
         pose = cameras.view_pose(spec.view or "posterior", side, _visible_points(actors),
                                  aspect=width / max(height, 1), top=bands[0], bottom=bands[1])
     cameras.set_camera(plotter, pose, zoom=spec.zoom)
+    pending = _LABELLED.get(plotter.renderer)
+    if pending is not None:  # the labels of the last state were placed for the camera before this one
+        model_, wanted, bands_ = pending
+        marks.remove_decorations(plotter, [n for n in plotter.renderer.actors
+                                           if n.startswith(marks.PREFIX + "label:")])
+        labels.draw(plotter, place_labels(plotter, model_, wanted, actors, bands_),
+                    marks.font_sizes(plotter)[2], marks.PREFIX)
+
+
+# renderer -> (model, labels, text bands) of the state last applied there with camera=False: a
+# caller that then sets the camera (the window: apply_state, then apply_camera and a glide) gets
+# its labels placed again for the camera it moves to.
+_LABELLED: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
 
 def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
@@ -130,7 +125,7 @@ def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
 
 
 def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureActor],
-                *, camera: bool = True, render: bool = True) -> None:
+                *, camera: bool = True, render: bool = True) -> list:
     """Make ``plotter`` show ``state``: the single way from a state to pixels.
 
     Parameters
@@ -147,6 +142,12 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
         Set the camera from ``state.camera`` (False keeps the user's camera).
     render : bool
         Render once at the end.
+
+    Returns
+    -------
+    list of PlacedLabel
+        The state's labels with their anchor pixels and boxes (a label whose structure
+        is not visible has none, and a reason).
     """
     quality.prepare_plotter(plotter)
     styles, replaced = wanted_styles(model, state)
@@ -163,12 +164,45 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
     quality.set_background(plotter, state.background)
     old = marks.decoration_names(plotter)
     drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
-    drawn |= marks.draw_labels(plotter, model, state.labels, actors)
     drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
-    marks.remove_decorations(plotter, old - drawn)
+    drawn |= marks.draw_outlines(plotter, actors)
     _apply_overlays(plotter, model, state.overlays, actors, state.side)
+    bands = marks.text_bands(plotter, state.title, state.text)
+    _LABELLED.pop(plotter.renderer, None)
     if camera:
-        apply_camera(plotter, state.camera, state.side, actors,
-                     marks.text_bands(plotter, state.title, state.text))
+        apply_camera(plotter, state.camera, state.side, actors, bands, model)
+    placed = []
+    if state.labels:
+        placed = place_labels(plotter, model, state.labels, actors, bands)
+        drawn |= labels.draw(plotter, placed, marks.font_sizes(plotter)[2], marks.PREFIX)
+        if not camera:
+            _LABELLED[plotter.renderer] = (model, state.labels, bands)
+    marks.remove_decorations(plotter, old - drawn)
     if render:
         plotter.render()
+    return placed
+
+
+def opaque_marks(plotter) -> dict:
+    """Return name -> mesh of the opaque marks on ``plotter`` (compression bands): they hide anatomy."""
+    out = {}
+    for name, actor in plotter.renderer.actors.items():
+        if name.startswith(marks.PREFIX + "compression:") and name.endswith(":band"):
+            out[name[len(marks.PREFIX):]] = actor.GetMapper().GetInput()
+    return out
+
+
+def place_labels(plotter, model, wanted, actors, bands) -> list[labels.PlacedLabel]:
+    """Anchor each label on a visible pixel of its structure and lay the boxes out (no drawing).
+
+    A label whose structure shows nowhere is logged and returned without a box.
+    """
+    frame = idpass.measure(plotter, actors, marks=opaque_marks(plotter))
+    width, height = (int(v) for v in plotter.window_size)
+    placed = [labels.find_anchor(frame, model, label, plotter.renderer) for label in wanted]
+    for p in placed:
+        if p.reason:
+            log.warning("%s", p.reason)
+    band = (bands[0] * height, (1.0 - bands[1]) * height)
+    labels.layout(placed, (width, height), marks.font_sizes(plotter)[2], band, frame.subject_box())
+    return placed

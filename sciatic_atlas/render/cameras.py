@@ -7,21 +7,13 @@ up vector (mm, world frame) that make the visible structures in that range fill 
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from sciatic_atlas.anatomy.data_files import read_yaml_mapping
-from sciatic_atlas.anatomy.paths import DATA_DIR
-
-VIEWS_FILE = DATA_DIR / "views.yaml"
-SIDES = ("left", "right", "both")
-
-
-class UnknownViewError(ValueError):
-    """A view or side name that ``data/views.yaml`` does not define; names the valid ones."""
+from sciatic_atlas.scenes.views import SIDES, VIEWS_FILE, UnknownViewError, check_side, view_spec  # noqa: F401
+from sciatic_atlas.scenes.views import view_names as _view_names
 
 
 @dataclass(frozen=True)
@@ -34,29 +26,9 @@ class CameraPose:
     view_angle: float
 
 
-@functools.cache
-def _views_file() -> dict:
-    return read_yaml_mapping(VIEWS_FILE, required={"views": dict, "defaults": dict})
-
-
 def view_names() -> list[str]:
     """Return the names of every camera preset, in file order."""
-    return list(_views_file()["views"])
-
-
-def view_spec(name: str) -> dict:
-    """Return a preset's record, raising :class:`UnknownViewError` naming the valid ones."""
-    views = _views_file()["views"]
-    if name not in views:
-        raise UnknownViewError(f"unknown view '{name}'; valid views: {', '.join(views)}")
-    return {**_views_file()["defaults"], **views[name]}
-
-
-def check_side(side: str) -> str:
-    """Return ``side`` if it is left, right or both; else raise :class:`UnknownViewError`."""
-    if side not in SIDES:
-        raise UnknownViewError(f"unknown side '{side}'; valid sides: {', '.join(SIDES)}")
-    return side
+    return _view_names()
 
 
 def limb_side(view: str, side: str) -> str:
@@ -151,6 +123,22 @@ def view_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0,
                       body_vector(spec["up"], shown), aspect=aspect,
                       view_angle=float(spec["view_angle"]), margin=float(spec["margin"]),
                       top=top, bottom=bottom)
+
+
+def frame_pose(view: str, side: str, points: np.ndarray, aspect: float = 1.0,
+               top: float = 0.0, bottom: float = 0.0) -> CameraPose:
+    """Return the camera of preset ``view`` for ``side`` fitting ``points`` (a step's focus structures).
+
+    The direction and up are the view's; the margin is the views file's ``frame_margin``,
+    so the focus fills the frame with some of its surroundings.
+    """
+    spec = view_spec(view)
+    shown = limb_side(view, check_side(side))
+    if spec.get("centred") and side == "both":
+        shown = "right"
+    return fit_camera(np.asarray(points, float), body_vector(spec["direction"], shown),
+                      body_vector(spec["up"], shown), aspect=aspect, view_angle=float(spec["view_angle"]),
+                      margin=float(spec["frame_margin"]), top=top, bottom=bottom)
 
 
 def set_camera(plotter, pose: CameraPose, zoom: float = 1.0) -> None:

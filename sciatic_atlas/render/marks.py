@@ -1,4 +1,6 @@
-"""Decorations drawn on top of the structures: compression marks, labels, title and text.
+"""Decorations drawn on top of the structures: compression marks, title and narration.
+
+Labels are placed by :mod:`sciatic_atlas.render.labels` from what was drawn.
 
 Every decoration actor is added under a name starting with :data:`PREFIX`, so one
 apply can find the ones drawn by the previous apply and remove those no longer wanted
@@ -8,12 +10,12 @@ without keeping a second registry.
 from __future__ import annotations
 
 import logging
-import textwrap
 import weakref
 
 import numpy as np
 import pyvista as pv
 
+from sciatic_atlas.render import text
 from sciatic_atlas.render.appearance import appearance
 from sciatic_atlas.render.shading import nearest_sample, resample
 
@@ -124,47 +126,6 @@ def draw_compressions(plotter, model, marks, replaced) -> set[str]:
     return names
 
 
-def anchor_point(model, anchor: str, actors) -> np.ndarray | None:
-    """Return where a label points (mm).
-
-    A landmark gives its position; a structure gives the surface point nearest the
-    middle of its centreline (nerves, muscles) or of its vertices.
-    """
-    landmarks = model.record.get("landmarks", {})
-    if anchor in landmarks:
-        return np.asarray(landmarks[anchor]["position"], float)
-    if anchor in actors:
-        pts = actors[anchor].points
-    elif model.has_mesh(anchor):
-        pts = model.mesh(anchor).vertices
-    else:
-        log.warning("label anchor '%s' is neither a landmark nor a structure", anchor)
-        return None
-    if len(pts) == 0:
-        log.warning("label anchor '%s' has an empty mesh", anchor)
-        return None
-    path = model.record.get("centrelines", {}).get(anchor)
-    centre = np.asarray(path[len(path) // 2], float) if path else pts.mean(axis=0)
-    return np.asarray(pts[np.argmin(np.linalg.norm(pts - centre, axis=1))], float)
-
-
-def draw_labels(plotter, model, labels, actors) -> set[str]:
-    """Draw all labels as one point-label actor; return the names drawn."""
-    placed = [(label.text, anchor_point(model, label.anchor, actors)) for label in labels]
-    placed = [(text, p) for text, p in placed if p is not None]
-    if not placed:
-        return set()
-    spec = appearance()["labels"]
-    name = f"{PREFIX}labels"
-    plotter.add_point_labels(np.array([p for _, p in placed]), [t for t, _ in placed], name=name,
-                             font_size=font_sizes(plotter)[2], text_color=spec["text_colour"],
-                             shape_color=spec["box_colour"], shape_opacity=spec["box_opacity"],
-                             point_color=spec["text_colour"], point_size=6, bold=False,
-                             always_visible=True, render=False, reset_camera=False)
-    # PyVista names the two actors it makes "<name>-points" and "<name>-labels".
-    return {f"{name}-points", f"{name}-labels"}
-
-
 _TEXT_SCALE: "weakref.WeakKeyDictionary[object, float]" = weakref.WeakKeyDictionary()
 
 
@@ -176,43 +137,112 @@ def set_text_scale(plotter, scale: float) -> None:
     _TEXT_SCALE[plotter.renderer] = float(scale)
 
 
+def text_scale(plotter) -> float:
+    """Return the text scale set on ``plotter`` (1 unless presenting)."""
+    return _TEXT_SCALE.get(plotter.renderer, 1.0)
+
+
 def font_sizes(plotter) -> tuple[int, int, int]:
-    """Return (title, narration, label) font sizes scaled to the window height and text scale."""
-    height, scale = plotter.window_size[1], _TEXT_SCALE.get(plotter.renderer, 1.0)
-    return tuple(round(scale * max(least, height / per_point))
-                 for least, per_point in ((10, 62), (8, 78), (8, 60)))
+    """Return (title, narration, label) font sizes in pixels, scaled to the picture and text scale.
+
+    They follow the picture's height (about 1/50, 1/64 and 1/62 of it), never below a
+    readable floor.
+    """
+    height, scale = plotter.window_size[1], text_scale(plotter)
+    return tuple(round(scale * max(least, height / per_px))
+                 for least, per_px in ((13, 50), (12, 64), (11, 62)))
 
 
-def _wrap(plotter, value: str, size: int) -> str:
-    chars = max(20, int(plotter.window_size[0] / (0.62 * size)))  # about one average glyph width
-    return textwrap.fill(value, chars)
+def _margin(plotter) -> int:
+    return max(6, round(plotter.window_size[1] / 160))
 
 
-def text_bands(plotter, title: str, text: str) -> tuple[float, float]:
+def _wrap(plotter, value: str, size: int, bold: bool = False) -> str:
+    """Wrap ``value`` to the picture's width, measured with the font it is drawn in."""
+    pad = _margin(plotter)
+    return text.wrap(value, size, int(plotter.window_size[0]) - 4 * pad, bold)
+
+
+def text_bands(plotter, title: str, narration: str) -> tuple[float, float]:
     """Return the fractions of the image height the title (top) and narration (bottom) take."""
     height = plotter.window_size[1]
     title_size, text_size, _ = font_sizes(plotter)
-    top = 1.7 * title_size / height if title else 0.0
-    lines = _wrap(plotter, text, text_size).count("\n") + 1 if text else 0
-    bottom = (1.45 * text_size * lines + 6) / height if text else 0.0
+    pad = _margin(plotter)
+    top = (text.text_size(_wrap(plotter, title, title_size, True), title_size, True)[1] + 3 * pad) / height \
+        if title else 0.0
+    bottom = (text.text_size(_wrap(plotter, narration, text_size), text_size)[1] + 3 * pad) / height \
+        if narration else 0.0
     return top, bottom
 
 
-def draw_text(plotter, title: str, text: str, dark: bool) -> set[str]:
-    """Draw the title (upper left) and narration (lower left); return the names drawn."""
+def draw_text(plotter, title: str, narration: str, dark: bool) -> set[str]:
+    """Draw the title (upper left) and narration (lower left); return the names drawn.
+
+    Both are wrapped with the real font metrics to the picture's width, on a backing box
+    that keeps the words readable where they cross the anatomy.
+    """
+    from vtkmodules.vtkRenderingCore import vtkTextActor
+
     colour = (0.95, 0.95, 0.95) if dark else (0.12, 0.12, 0.14)
     title_size, text_size, _ = font_sizes(plotter)
+    width, height = (int(v) for v in plotter.window_size)
+    pad = _margin(plotter)
+    spec = appearance()["labels"]
     names = set()
-    for name, value, position, size in (("title", title, "upper_left", title_size),
-                                        ("text", text, "lower_left", text_size)):
-        if value:
-            full = f"{PREFIX}{name}"
-            actor = plotter.add_text(_wrap(plotter, value, size), position=position, font_size=size,
-                                     color=colour, name=full, render=False)
-            # A backing box keeps the words readable where they cross the anatomy.
-            spec = appearance()["labels"]
-            prop = actor.GetTextProperty()
-            prop.SetBackgroundColor(*((0.08, 0.08, 0.10) if dark else spec["box_colour"]))
-            prop.SetBackgroundOpacity(spec["box_opacity"])
-            names.add(full)
+    for name, value, top, size, bold in (("title", title, True, title_size, True),
+                                         ("text", narration, False, text_size, False)):
+        if not value:
+            continue
+        wrapped = _wrap(plotter, value, size, bold)
+        actor = vtkTextActor()
+        actor.SetInput(wrapped)
+        prop = actor.GetTextProperty()
+        text.style(prop, size, bold)
+        prop.SetColor(*colour)
+        prop.SetBackgroundColor(*((0.08, 0.08, 0.10) if dark else spec["box_colour"]))
+        prop.SetBackgroundOpacity(spec["box_opacity"])
+        prop.SetJustificationToLeft()
+        if top:
+            prop.SetVerticalJustificationToTop()
+            actor.SetDisplayPosition(2 * pad, height - pad)
+        else:
+            prop.SetVerticalJustificationToBottom()
+            actor.SetDisplayPosition(2 * pad, pad)
+        full = f"{PREFIX}{name}"
+        plotter.add_actor(actor, name=full, reset_camera=False, pickable=False, render=False)
+        names.add(full)
+    return names
+
+
+def draw_outlines(plotter, actors: dict) -> set[str]:
+    """Outline each highlighted structure in a darker shade of its own colour; return the names.
+
+    The outline is the structure's silhouette from the current camera (it follows the
+    camera), so a highlight stands out without changing the structure's hue.
+    """
+    from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
+
+    spec = appearance()["highlight"]
+    width = max(1.5, float(spec["outline_px"]) * plotter.window_size[1] / 1080)
+    names = set()
+    for sid, item in actors.items():
+        look = item.look
+        if look is None or not look.visible or not getattr(look, "highlight", False):
+            continue
+        name = f"{PREFIX}outline:{sid}"
+        silhouette = vtkPolyDataSilhouette()
+        silhouette.SetInputData(item.mesh)
+        silhouette.SetCamera(plotter.renderer.GetActiveCamera())
+        silhouette.SetEnableFeatureAngle(False)
+        silhouette.SetBorderEdges(False)
+        mapper = pv.DataSetMapper()
+        mapper.SetInputConnection(silhouette.GetOutputPort())
+        mapper.scalar_visibility = False
+        actor = pv.Actor(mapper=mapper)
+        actor.prop.color = tuple(float(spec["outline_darken"]) * c for c in look.colour)
+        actor.prop.line_width = width
+        actor.prop.lighting = False
+        actor.prop.render_lines_as_tubes = False
+        plotter.add_actor(actor, name=name, reset_camera=False, pickable=False, render=False)
+        names.add(name)
     return names

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyvista as pv
 
+from sciatic_atlas.render import frame_report
 from sciatic_atlas.render.apply import apply_state
 from sciatic_atlas.scenes.state import SceneState
 
@@ -18,13 +19,16 @@ PNG_COMPRESSION = 1
 
 
 def write_png(path: Path, image) -> None:
-    """Write an RGB(A) image array as a PNG with fast compression."""
+    """Write an RGB(A) image array as a PNG with fast compression, atomically."""
     from PIL import Image
 
-    Image.fromarray(image).save(path, format="PNG", compress_level=PNG_COMPRESSION)
+    from sciatic_atlas.fileio import write_with
+
+    write_with(path, lambda tmp: Image.fromarray(image).save(tmp, format="PNG", compress_level=PNG_COMPRESSION))
 
 
-def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (800, 1040)) -> Path:
+def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (800, 1040),
+               report: Path | None = None) -> Path:
     """Draw ``state`` into an offscreen window of ``size`` (width, height) and save a PNG.
 
     Parameters
@@ -34,9 +38,11 @@ def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (80
     model : AnatomyModel
         The built model.
     path : Path
-        The PNG file to write (parent folders are created).
+        The PNG file to write (parent folders are created; written atomically).
     size : tuple of int
         Image width and height in pixels.
+    report : Path, optional
+        Also write the frame report (``docs/frame-report.md``) of the picture there.
 
     Returns
     -------
@@ -47,8 +53,11 @@ def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (80
     path.parent.mkdir(parents=True, exist_ok=True)
     plotter = pv.Plotter(off_screen=True, window_size=list(size))
     try:
-        apply_state(plotter, state, model, {})
+        actors: dict = {}
+        placed = apply_state(plotter, state, model, actors)
         image = plotter.screenshot(None, return_img=True)
+        if report is not None:
+            frame_report.write(frame_report.build(plotter, state, model, actors, placed), report)
     finally:
         plotter.close()
     write_png(path, image)

@@ -18,7 +18,6 @@ from dataclasses import replace
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.vtkRenderingAnnotation import vtkLegendBoxActor
 
 from sciatic_atlas.anatomy.overlay_paint import spill_tint
 from sciatic_atlas.anatomy.overlays import default_side, get_overlay, paint, refined_skin, trigger_marks
@@ -34,7 +33,7 @@ ARRAY = "overlay_rgb"
 TRIGGER_RGB = (0.85, 0.0, 0.0)
 TRIGGER_RADIUS_MM = 6.0  # the dot on the skin
 DEEP_RADIUS_MM = 4.0  # the point in the muscle (seen through a translucent skin)
-LEGEND_FONT_PX = 14  # legend type height at scale 1 (pixels)
+LEGEND_FONT_PX = 15  # legend type height at 1080 rows, scale 1 (pixels)
 LEGEND_MARGIN_PX = 12
 _PAINTED: "weakref.WeakKeyDictionary[object, pv.PolyData]" = weakref.WeakKeyDictionary()
 MIN_SKIN_OPACITY = 1.0  # a painted skin must be near-opaque to be read (the default skin is a veil)
@@ -118,49 +117,82 @@ def _is_dark(rgb) -> bool:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
 
 
-def _swatch(rgb) -> pv.PolyData:
-    """Return a square legend symbol carrying its colour as cell scalars (text keeps its own)."""
-    square = pv.PolyData(np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], float), faces=[4, 0, 1, 2, 3])
-    square.cell_data["rgb"] = np.array([[round(255 * c) for c in rgb]], dtype=np.uint8)
-    return square
+def legend_font_px(height: int, scale: float = 1.0) -> int:
+    """Return the legend's type height in pixels for a picture ``height`` rows high.
+
+    :data:`LEGEND_FONT_PX` (15) at 1080 rows, growing with the picture, never below 12.
+    """
+    return max(12, round(scale * LEGEND_FONT_PX * height / 1080))
+
+
+def _rect(x0: float, y0: float, x1: float, y1: float):
+    """Return a 2D actor's polydata for a rectangle in display pixels (origin bottom left)."""
+    from vtkmodules.vtkCommonCore import vtkPoints
+    from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+
+    points = vtkPoints()
+    for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
+        points.InsertNextPoint(x, y, 0.0)
+    cells = vtkCellArray()
+    cells.InsertNextCell(4)
+    for i in range(4):
+        cells.InsertCellPoint(i)
+    poly = vtkPolyData()
+    poly.SetPoints(points)
+    poly.SetPolys(cells)
+    return poly
+
+
+def _actor2d(poly, rgb, opacity: float = 1.0, outline: bool = False):
+    from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D
+
+    if outline:
+        from vtkmodules.vtkFiltersCore import vtkFeatureEdges
+
+        edges = vtkFeatureEdges()
+        edges.SetInputData(poly)
+        edges.BoundaryEdgesOn()
+        edges.FeatureEdgesOff()
+        edges.ManifoldEdgesOff()
+        edges.NonManifoldEdgesOff()
+        edges.Update()
+        poly = edges.GetOutput()
+    mapper = vtkPolyDataMapper2D()
+    mapper.SetInputData(poly)
+    mapper.ScalarVisibilityOff()
+    actor = vtkActor2D()
+    actor.SetMapper(mapper)
+    actor.GetProperty().SetColor(*rgb)
+    actor.GetProperty().SetOpacity(opacity)
+    actor.GetProperty().SetLineWidth(1.0)
+    return actor
+
+
+# renderer -> (rows, type scale) of the legend drawn on it
+_LEGENDS: "weakref.WeakKeyDictionary[object, tuple[list, float]]" = weakref.WeakKeyDictionary()
 
 
 def add_legend(plotter, rows):
-    """Draw the overlay legend: a compact box in the upper right, text of a fixed pixel size.
+    """Draw the overlay legend in the upper right: one row per colour, type sized to the picture.
 
-    Dark text on a light translucent box, or light text on a dark box over a dark
-    background; each row's colour is on its swatch only, so pale colours stay readable.
-    The box is sized from the view's pixel size (see :func:`place_legend`).
+    Each row is a swatch with a dark rim (so a pale swatch still shows) and its text, on a
+    translucent box; a spillover row's swatch shows the pale tint crossed by a stripe of
+    the full colour, as on the skin. The type is measured with the real font, so the box
+    fits it; see :func:`legend_font_px` for its size.
     """
-    plotter.remove_actor(LEGEND, render=False, reset_camera=False)
+    for name in [n for n in plotter.renderer.actors if n.startswith(LEGEND)]:
+        plotter.remove_actor(name, render=False, reset_camera=False)
     if not rows:
+        _LEGENDS.pop(plotter.renderer, None)
         return None
-    dark = _is_dark(plotter.renderer.GetBackground())
-    text_rgb = (0.95, 0.95, 0.95) if dark else (0.1, 0.1, 0.1)
-    legend = vtkLegendBoxActor()
-    legend.SetNumberOfEntries(len(rows))
-    for i, (text, rgb) in enumerate(rows):
-        legend.SetEntry(i, _swatch(rgb), str(text), list(text_rgb))
-    legend.ScalarVisibilityOn()  # swatches take their cell colours; the text takes text_rgb
-    legend.SetUseBackground(True)
-    legend.SetBackgroundColor((0.12, 0.12, 0.14) if dark else (1.0, 1.0, 1.0))
-    legend.SetBackgroundOpacity(0.82)
-    legend.SetBorder(False)
-    legend.SetPadding(4)
-    legend.GetEntryTextProperty().SetFontFamilyToArial()
-    legend.GetEntryTextProperty().SetColor(text_rgb)
-    legend.atlas_rows = [text for text, _ in rows]
-    plotter.add_actor(legend, name=LEGEND, reset_camera=False, pickable=False, render=False)
+    scale = _LEGENDS.get(plotter.renderer, (None, 1.0))[1]
+    _LEGENDS[plotter.renderer] = (list(rows), scale)
     place_legend(plotter)
-    return legend
+    return plotter.renderer.actors.get(LEGEND)
 
 
 def place_legend(plotter, scale: float | None = None) -> None:
-    """Size and place the overlay legend for the view's current pixel size (call on resize).
-
-    The type stays about :data:`LEGEND_FONT_PX` high whatever the picture size, and
-    the box sits in the upper right below the title band, away from the orientation
-    cube (lower left) and the narration (bottom).
+    """Draw (again) the overlay legend for the view's current pixel size (call on resize).
 
     Parameters
     ----------
@@ -170,22 +202,56 @@ def place_legend(plotter, scale: float | None = None) -> None:
         Type size factor (e.g. larger when presenting), kept for later legends on
         this plotter; default: keep the last one (1 at first).
     """
+    from vtkmodules.vtkRenderingCore import vtkTextActor
+
+    from sciatic_atlas.render import text
+
+    rows, old_scale = _LEGENDS.get(plotter.renderer, ([], 1.0))
     if scale is not None:
-        plotter.atlas_legend_scale = float(scale)
-    legend = plotter.renderer.actors.get(LEGEND)
-    rows = getattr(legend, "atlas_rows", None)
+        _LEGENDS[plotter.renderer] = (rows, float(scale))
+        old_scale = float(scale)
     if not rows:
         return
-    font = LEGEND_FONT_PX * getattr(plotter, "atlas_legend_scale", 1.0)
-    width_px, height_px = (max(1, int(v)) for v in plotter.window_size)
-    box_w = font * (0.55 * max(len(text) for text in rows) + 2.5)
-    box_h = font * 1.5 * len(rows) + 8
-    top_px = LEGEND_MARGIN_PX
-    if marks.PREFIX + "title" in plotter.renderer.actors:  # headless pictures carry a title band
-        top_px += 1.7 * marks.font_sizes(plotter)[0]
-    w, h = min(0.6, box_w / width_px), min(0.6, box_h / height_px)
-    legend.SetPosition(1.0 - w - LEGEND_MARGIN_PX / width_px, 1.0 - h - top_px / height_px)
-    legend.SetPosition2(w, h)
+    for name in [n for n in plotter.renderer.actors if n.startswith(LEGEND)]:
+        plotter.remove_actor(name, render=False, reset_camera=False)
+    width, height = (max(1, int(v)) for v in plotter.window_size)
+    font = legend_font_px(height, old_scale)
+    dark = _is_dark(plotter.renderer.GetBackground())
+    text_rgb = (0.95, 0.95, 0.95) if dark else (0.1, 0.1, 0.1)
+    pad, row_h, swatch = round(0.6 * font), round(1.5 * font), font
+    text_w = max(text.text_size(str(t), font)[0] for t, _ in rows)
+    box_w = pad + swatch + pad + text_w + pad
+    box_h = pad + row_h * len(rows) + pad - (row_h - font)
+    margin = max(LEGEND_MARGIN_PX, round(height / 90))
+    top = margin
+    title = plotter.renderer.actors.get(marks.PREFIX + "title")
+    if title is not None:  # headless pictures carry a title band
+        top += round(marks.text_bands(plotter, title.GetInput(), "")[0] * height)
+    x0 = width - margin - box_w
+    y1 = height - top  # display y grows upwards
+    y0 = y1 - box_h
+    kw = dict(reset_camera=False, pickable=False, render=False)
+    plotter.add_actor(_actor2d(_rect(x0, y0, x0 + box_w, y1), (0.12, 0.12, 0.14) if dark else (1.0, 1.0, 1.0),
+                               0.85), name=LEGEND, **kw)
+    for i, (label, rgb) in enumerate(rows):
+        top_y = y1 - pad - i * row_h
+        sx0, sy0, sx1, sy1 = x0 + pad, top_y - swatch, x0 + pad + swatch, top_y
+        plotter.add_actor(_actor2d(_rect(sx0, sy0, sx1, sy1), rgb), name=f"{LEGEND}:swatch:{i}", **kw)
+        if str(label).startswith("paler"):  # the spillover swatch: the full colour's stripe across the tint
+            full = tuple(min(1.0, max(0.0, (c - 0.6) / 0.4)) for c in rgb)  # undo the tint (spill_tint)
+            band = swatch / 4
+            stripe = _rect(sx0, sy0 + swatch / 2 - band / 2, sx1, sy0 + swatch / 2 + band / 2)
+            plotter.add_actor(_actor2d(stripe, full), name=f"{LEGEND}:stripe:{i}", **kw)
+        plotter.add_actor(_actor2d(_rect(sx0, sy0, sx1, sy1), (0.2, 0.2, 0.22), outline=True),
+                          name=f"{LEGEND}:rim:{i}", **kw)
+        actor = vtkTextActor()
+        actor.SetInput(str(label))
+        prop = actor.GetTextProperty()
+        text.style(prop, font)
+        prop.SetColor(*text_rgb)
+        prop.SetVerticalJustificationToCentered()
+        actor.SetDisplayPosition(int(sx1 + pad), int(top_y - swatch / 2))
+        plotter.add_actor(actor, name=f"{LEGEND}:text:{i}", **kw)
 
 
 def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None) -> None:

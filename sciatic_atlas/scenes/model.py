@@ -194,6 +194,7 @@ class CameraModel(_Frozen):
     focal_point: Vec3 | None = None
     up: Vec3 | None = None
     zoom: Annotated[float, Strict(), Field(gt=0.05, le=20.0, allow_inf_nan=False)] = 1.0
+    frame: NameList | None = Field(None, description="structures (or groups) the named view fits, with a margin")
 
     @model_validator(mode="before")
     @classmethod

@@ -18,8 +18,9 @@ import numpy as np
 from sciatic_atlas.scenes.errors import SceneError
 from sciatic_atlas.scenes.model import Changes, Compression, Scene
 from sciatic_atlas.anatomy.ids import side_of
-from sciatic_atlas.scenes.names import SIDE_SUFFIXES, base_id, variant_options
-from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, SceneState, StructureStyle
+from sciatic_atlas.scenes.names import SIDE_SUFFIXES, variant_options
+from sciatic_atlas.scenes.state import (CameraSpec, CompressionMark, Label, SceneState, StructureStyle,
+                                         hidden_by_default)
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 MIN_MARK_MM = 14.0
 
 FADE_OPACITY = 0.12
-HIDDEN_UNLESS_SHOWN = ("skin", "spinal_canal")  # they would cover everything else
 SIDES = ("left", "right", "both")
 
 
@@ -205,15 +205,18 @@ class _Resolver:
             work.variants.update(layer.variants)
         if layer.camera is not None:
             cam = layer.camera
-            work.camera = CameraSpec(view=cam.view, position=cam.position, focal_point=cam.focal_point,
-                                     up=cam.up, zoom=cam.zoom)
+            frame = tuple(self.ids(getattr(cam, "frame", None) or ()))
+            flip = (lambda v: None if v is None else (-v[0], v[1], v[2])) if self.mirror else (lambda v: v)
+            # an explicit camera of a one-sided scene shown on the other side is mirrored with it
+            work.camera = CameraSpec(view=cam.view, position=flip(cam.position), focal_point=flip(cam.focal_point),
+                                     up=flip(cam.up), zoom=cam.zoom, frame=frame)
 
     def label(self, text: str, anchor: str) -> Label | None:
         side = "right" if self.side == "both" else self.side
-        landmark = self.landmark_name(anchor, side)
-        if landmark is not None:
-            return Label(text, landmark)
         ids = self.ids([anchor])
+        landmark = self.landmark_name(anchor, side)
+        if landmark is not None and not ids:  # a name that is a structure too labels the structure
+            return Label(text, landmark)
         preferred = [sid for sid in ids if side_of(sid) in (side, "midline")] or ids
         if not preferred:
             log.warning("label '%s': anchor %s has no mesh in the model", text, anchor)
@@ -263,8 +266,9 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
         raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
     index = _step_index(scene, step)
     resolver, work, side = _start(scene, side, knowledge, model)
+    look = _base_look(work)
     for layer in scene.steps[:index]:
-        resolver.apply(work, layer, base=False)
+        _apply_step(resolver, work, layer, look)
     return _finish(scene, index, work, side)
 
 
@@ -276,9 +280,10 @@ def resolve_states(scene: Scene, side: str | None = None, knowledge=None, model=
     if side is not None and side not in SIDES:
         raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
     resolver, work, side = _start(scene, side, knowledge, model)
+    look = _base_look(work)
     yield _finish(scene, 0, _snapshot(work), side)
     for index, layer in enumerate(scene.steps, 1):
-        resolver.apply(work, layer, base=False)
+        _apply_step(resolver, work, layer, look)
         yield _finish(scene, index, _snapshot(work), side)
 
 
@@ -295,13 +300,37 @@ def _start(scene: Scene, side: str | None, knowledge, model) -> tuple[_Resolver,
     resolver = _Resolver(scene, side, Expander(knowledge, model), model, mirror)
     _, variant_only, _ = variant_options(model)
     universe = [sid for sid in model.structure_ids if sid not in variant_only]
-    work = _Work(visible={sid: base_id(sid) not in HIDDEN_UNLESS_SHOWN for sid in universe})
+    work = _Work(visible={sid: not hidden_by_default(sid) for sid in universe})
     resolver.apply(work, scene, base=True)
     return resolver, work, side
 
 
+def _base_look(work: _Work) -> tuple[dict, dict, dict]:
+    """Return the base scene's opacity, colour and style-rule highlights (copied)."""
+    return dict(work.opacity), dict(work.colour), dict(work.sticky)
+
+
+def _apply_step(resolver: _Resolver, work: _Work, layer, look: tuple[dict, dict, dict]) -> None:
+    """Apply one step: what is shown accumulates, but its look starts from the base scene's.
+
+    Each step states its full look: opacity, colour and style-rule highlights are the base
+    scene's plus this step's own, never a carried-over fade of an earlier step.
+    """
+    work.opacity, work.colour, work.sticky = (dict(part) for part in look)
+    resolver.apply(work, layer, base=False)
+
+
 def _finish(scene: Scene, index: int, work: _Work, side: str) -> SceneState:
     """Turn the work state after step ``index`` into the state drawn (changes ``work``)."""
+    current = scene.steps[index - 1] if index else None
+    if work.overlays and current is not None:
+        # A step that paints the skin shows the skin, which covers everything under it: the
+        # highlights and marks of earlier steps are not carried into it (a carried label is
+        # reported by scenes.checks.hidden_label_warnings, and by the frame report).
+        if current.highlight is None:
+            work.highlight = set()
+        if current.compressions is None:
+            work.compressions = []
     highlighted = {sid for sid, shown in work.visible.items()
                    if shown and (sid in work.highlight or work.sticky.get(sid))}
     if side != "both" and scene.other_side != "show":
@@ -316,7 +345,6 @@ def _finish(scene: Scene, index: int, work: _Work, side: str) -> SceneState:
     styles = {sid: StructureStyle(colour=work.colour.get(sid), opacity=work.opacity.get(sid),
                                   visible=visible, highlight=sid in highlighted)
               for sid, visible in work.visible.items()}
-    current = scene.steps[index - 1] if index else None
     return SceneState(
         styles=styles, camera=work.camera, side=side, overlays=work.overlays,
         compressions=tuple(work.compressions), labels=tuple(work.labels), variants=dict(work.variants),

@@ -12,6 +12,17 @@ from dataclasses import dataclass, field
 
 RGB = tuple[float, float, float]  # components in 0..1
 
+# The one rule for what is hidden until a scene (or the user) shows it: the skin and the
+# spinal canal would cover everything else. Used by the scene resolver and the default state.
+HIDDEN_BY_DEFAULT = ("skin", "spinal_canal")
+BACKGROUND = "atlas"  # the one default background (data/appearance.yaml); the window's dark mode overrides it
+
+
+def hidden_by_default(structure_id: str) -> bool:
+    """Return True for a structure drawn only when a scene or the user shows it."""
+    base = structure_id[:-2] if structure_id[-2:] in ("_l", "_r") else structure_id
+    return base in HIDDEN_BY_DEFAULT
+
 
 @dataclass(frozen=True)
 class StructureStyle:
@@ -32,6 +43,7 @@ class CameraSpec:
     focal_point: tuple[float, float, float] | None = None
     up: tuple[float, float, float] | None = None
     zoom: float = 1.0
+    frame: tuple[str, ...] = ()  # structure ids the camera fits from the view's direction (empty: the view's region)
 
 
 @dataclass(frozen=True)
@@ -66,4 +78,4 @@ class SceneState:
     variants: dict[str, str] = field(default_factory=dict)  # e.g. {"sciatic_path": "beaton_anson_b"}
     title: str = ""
     text: str = ""  # narration shown with this step
-    background: str = "white"
+    background: str = BACKGROUND

@@ -98,11 +98,18 @@ def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, to
     assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
 
 
-def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model):
+def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model, caplog):
     actors: dict[str, StructureActor] = {}
     labels = (Label("Sciatic nerve", "sciatic_nerve_r"), Label("Ischial tuberosity", "ischial_tuberosity_r"))
-    apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"), toy_model, actors)
-    assert {"atlas:labels-labels", "atlas:labels-points", "atlas:title"} <= set(plotter.renderer.actors)
+    placed = apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"),
+                         toy_model, actors)
+    names = set(plotter.renderer.actors)
+    assert {"atlas:label:0:text", "atlas:label:0:line", "atlas:label:0:dot", "atlas:title"} <= names
+    nerve, tuberosity = placed
+    # the nerve's label points at a pixel of the nerve; the landmark's bone is not drawn: reported
+    assert nerve.box is not None and nerve.pixel is not None and nerve.host == "sciatic_nerve_r"
+    assert tuberosity.box is None and "hip_bone_r" in tuberosity.reason
+    assert "Ischial tuberosity" in caplog.text
     apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}), toy_model, actors)
     assert not any(n.startswith("atlas:") for n in plotter.renderer.actors)
 
@@ -153,3 +160,56 @@ def test_text_scale_enlarges_the_labels_for_presenting(plotter):
         marks.set_text_scale(plotter, 1.0)
     assert all(b >= round(a * 1.5) for a, b in zip(normal, large))
     assert marks.font_sizes(plotter) == normal
+
+
+def test_a_compressor_made_see_through_keeps_its_opacity_and_a_highlight_keeps_its_hue(plotter, toy_model):
+    import colorsys
+
+    actors: dict[str, StructureActor] = {}
+    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.45)}
+    apply_state(plotter, state(styles, compressions=(mark,)), toy_model, actors)
+    look = actors["gluteus_maximus_r"].look
+    assert look.highlight and look.opacity == 0.45  # the nerve under it stays in sight
+    plain = actors["gluteus_maximus_r"].look
+    from sciatic_atlas.render.appearance import default_look
+
+    h0 = colorsys.rgb_to_hsv(*default_look(toy_model, "gluteus_maximus_r").colour)
+    h1 = colorsys.rgb_to_hsv(*plain.colour)
+    assert abs(h0[0] - h1[0]) < 0.01 and h1[1] >= h0[1]  # same hue, more saturated
+    assert "atlas:outline:gluteus_maximus_r" in plotter.renderer.actors  # and outlined
+
+
+def test_labels_follow_the_camera_a_caller_sets_after_applying(plotter, toy_model):
+    # the window applies a state without its camera, then moves the camera to the state's view
+    from sciatic_atlas.render.apply import apply_camera
+
+    labels = (Label("Sciatic nerve", "sciatic_nerve_r"),)
+    wanted = state({"sciatic_nerve_r": flat(YELLOW), "femur_r": flat(GREEN)}, labels=labels)
+    side_view = CameraSpec(view=None, position=(900.0, 300.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
+    apply_state(plotter, replace_camera(wanted, side_view), toy_model, {})  # an earlier, other view
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, wanted, toy_model, actors, camera=False)
+    apply_camera(plotter, wanted.camera, wanted.side, actors)
+    moved = plotter.renderer.actors["atlas:label:0:text"].GetPosition()
+    direct = apply_state(plotter, wanted, toy_model, actors)  # the same state with its camera, at once
+    assert direct[0].box is not None
+    assert plotter.renderer.actors["atlas:label:0:text"].GetPosition() == moved
+
+
+def replace_camera(s, camera):
+    from dataclasses import replace
+
+    return replace(s, camera=camera)
+
+
+def test_labels_on_a_fresh_plotter_without_a_camera_do_not_fail(plotter, toy_model):
+    # the window's first frame: a labelled scene applied before any camera was set
+    from sciatic_atlas.render.apply import apply_camera
+
+    plotter.renderer.camera.position = plotter.renderer.camera.focal_point  # a degenerate camera
+    wanted = state({"sciatic_nerve_r": flat(YELLOW)}, labels=(Label("Sciatic nerve", "sciatic_nerve_r"),))
+    actors: dict[str, StructureActor] = {}
+    apply_state(plotter, wanted, toy_model, actors, camera=False, render=False)
+    apply_camera(plotter, wanted.camera, wanted.side, actors)
+    assert "atlas:label:0:text" in plotter.renderer.actors

@@ -97,7 +97,7 @@ def test_command_outputs_survive_a_full_disk(old_file, monkeypatch, capsys, comm
 def test_render_keeps_the_old_picture_when_the_disk_fills(old_file, monkeypatch, capsys):
     import sciatic_atlas.render as render
 
-    def render_half(state, model, path, size):
+    def render_half(state, model, path, size, report=None):
         Path(path).write_bytes(b"\x89PNG half")
         raise OSError(errno.ENOSPC, "No space left on device")
 

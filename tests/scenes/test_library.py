@@ -122,3 +122,20 @@ def test_compression_marks_sit_against_their_compressor(scene_id, step):
         if mark.compressor.startswith("disc_"):  # the marked level is the disc's level
             z = points[:, 2]
             assert verts[:, 2].min() - 5 < z.mean() < verts[:, 2].max() + 5, (mark.compressor, z.mean())
+
+
+def test_no_opacity_or_colour_carries_over_from_an_earlier_step():
+    # spine step 1 sees the root through L4, L5 and the sacrum at 30%; the later steps do not
+    # ask for it, so those bones are drawn with their own look again (issue: L4-L5 stayed ghosts)
+    scenes, _ = load_library()
+    scene = scenes["spine"]
+    kb, model = load_knowledge(), load_model()
+    first = resolve_state(scene, 1, knowledge=kb, model=model)
+    assert first.styles["vertebra_l4"].opacity == 0.3
+    for step in range(2, scene.step_count):
+        state = resolve_state(scene, step, knowledge=kb, model=model)
+        own = {sid for rule in (scene.steps[step - 1].styles or ()) for sid in rule.structures}
+        for sid in ("vertebra_l4", "vertebra_l5", "sacrum"):
+            if sid not in own:
+                assert state.styles[sid].opacity is None, (step, sid)
+                assert state.styles[sid].colour is None, (step, sid)

@@ -42,7 +42,8 @@ def test_steps_apply_cumulatively(scene, knowledge, model):
     assert one.styles["piriformis_r"].highlight and not one.styles["semitendinosus_r"].highlight
     assert one.title == "A test scene — Lift the big muscle away" and one.text == "Gluteus maximus is faded."
     two = resolve_state(scene, 2, knowledge=knowledge, model=model)
-    assert two.styles["gluteus_maximus_r"].opacity == FADE_OPACITY  # the fade persists
+    # each step states its full look: step 1's fade is not carried into step 2 (the muscle stays shown)
+    assert two.styles["gluteus_maximus_r"].visible and two.styles["gluteus_maximus_r"].opacity is None
     assert {s for s, st in two.styles.items() if st.highlight} == {"biceps_femoris_long_head_r", "semitendinosus_r"}
     assert two.compressions == () and two.overlays == ("piriformis_referral",)
     assert two.camera.view == "thigh"

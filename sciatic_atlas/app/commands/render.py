@@ -43,6 +43,9 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--side", default=None, help="left, right or both (default: both, or the scene's side)")
     p.add_argument("--size", default="800x1040", help="image size WIDTHxHEIGHT in pixels (default 800x1040)")
     p.add_argument("--step", default="0", help="scene step to render: a number (0 = the scene itself) or a step id")
+    p.add_argument("--report", type=Path, default=None, metavar="FILE.json",
+                   help="also write what the picture holds (labels, visible structures) as JSON; "
+                        "format in docs/frame-report.md")
     p.set_defaults(run=run)
 
 
@@ -152,6 +155,6 @@ def run(args) -> int:
         if args.view:
             state = replace(state, camera=CameraSpec(view=args.view))
     with atomic_path(out, make_parents=True) as tmp:
-        render_png(state, model, tmp, size)
-    print(f"wrote {out} ({size[0]}x{size[1]})")
+        render_png(state, model, tmp, size, report=args.report)
+    print(f"wrote {out} ({size[0]}x{size[1]})" + (f" and {args.report}" if args.report else ""))
     return 0

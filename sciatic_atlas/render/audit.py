@@ -1,0 +1,70 @@
+"""Check that a frame shows what its scene step asks for, from the frame report.
+
+Every highlighted, labelled or compressed structure must cover a visible share of the
+frame, nothing is drawn that the step does not ask for, every overlay must show in its own colour, and every label's anchor pixel must lie on its own
+structure. :func:`audit_state` returns the problems as sentences (empty: the frame is
+right); the library audit in ``tests/render/test_audit.py`` runs it on every step.
+"""
+
+from __future__ import annotations
+
+from sciatic_atlas.render import frame_report
+from sciatic_atlas.render.apply import apply_state
+
+MIN_SHARE = 0.0003  # of the frame's pixels: about 58 pixels at 400x480, 620 at 1920x1080
+MIN_OVERLAY_SHARE = 0.0015  # a zone is a patch of skin (the smallest, the first web space, about 0.17%)
+
+
+def problems(state, report: dict) -> list[str]:
+    """Return what ``report`` shows that ``state`` does not ask for, or lacks of what it asks for."""
+    out = []
+    structures = report["structures"]
+    total = report["size"][0] * report["size"][1]
+
+    def check(sid: str, why: str) -> None:
+        n = structures.get(sid, {}).get("visible_pixels", 0)
+        if n < MIN_SHARE * total:
+            out.append(f"{why} {sid} covers {n} pixels ({n / total:.4%} of the frame)")
+
+    for sid in report["highlighted"]:
+        check(sid, "highlighted")
+    for mark in report["compressions"]:
+        check(mark["nerve"], "compressed nerve")
+        check(mark["compressor"], "compressing")
+    for oid in state.overlays:
+        n = report["overlays"].get(oid, {}).get("visible_pixels", 0)
+        if n < MIN_OVERLAY_SHARE * total:
+            out.append(f"overlay {oid} covers {n} pixels ({n / total:.3%} of the frame)")
+    for label in report["labels"]:
+        if not label["drawn"]:
+            out.append(f"label '{label['text']}' not drawn: {label.get('warning', '')}")
+        elif not label.get("on_structure"):
+            out.append(f"label '{label['text']}' points at {label.get('pixel_owner')}, not {label['structure']}")
+        else:
+            check(label["structure"], f"label '{label['text']}' on")
+    asked = {sid for sid, style in state.styles.items() if style.visible}
+    asked |= {m.compressor for m in state.compressions} | ({"skin"} if state.overlays else set())
+    for sid, entry in structures.items():
+        stand_in_for = [k for k, v in structures.items() if sid in v.get("drawn_as", ())]
+        if entry["visible_pixels"] and sid not in asked and not (set(stand_in_for) & asked):
+            out.append(f"{sid} is drawn ({entry['visible_pixels']} pixels) but the step does not ask for it")
+    if len(state.overlays) > 1:
+        from sciatic_atlas.anatomy.overlays import get_overlay
+
+        colours: dict = {}
+        for oid in state.overlays:
+            colours.setdefault(tuple(get_overlay(oid).colour), []).append(oid)
+        out += [f"overlays {' and '.join(ids)} share one colour" for ids in colours.values() if len(ids) > 1]
+    boxes = [lab["box"] for lab in report["labels"] if lab["box"]]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                out.append(f"label boxes {a} and {b} overlap")
+    return out
+
+
+def audit_state(plotter, state, model, actors: dict) -> tuple[list[str], dict]:
+    """Apply ``state`` to ``plotter`` (no beauty render) and return its problems and its report."""
+    placed = apply_state(plotter, state, model, actors, render=False)
+    report = frame_report.build(plotter, state, model, actors, placed)
+    return problems(state, report), report

@@ -1,0 +1,122 @@
+"""The frame report: what a rendered picture holds, measured from its pixels.
+
+``sciatic-atlas render ... --report FILE.json`` writes it (format: ``docs/frame-report.md``):
+each label with its anchor pixel and box, each structure on stage with the pixels it
+covers (visible: in front, or seen through a translucent layer), each overlay zone's
+pixels, and warnings for what the scene asks for but the picture does not show.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from sciatic_atlas.render.idpass import MARK_ID, OVERLAY_ID, measure
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+OVERLAY_ALPHA = 0.3  # a skin cell belongs to an overlay zone where its paint is at least this strong
+
+
+def overlay_cells(model, overlay_ids, side: str) -> dict | None:
+    """Return the painted skin with each cell's overlay (1-based index into ``overlay_ids``; 0 none)."""
+    if not overlay_ids:
+        return None
+    from sciatic_atlas.anatomy.overlay_paint import Layer, mix_weights
+    from sciatic_atlas.anatomy.overlays import layers, refined_skin
+    from sciatic_atlas.render.overlays import _painted_skin
+
+    fine = refined_skin(model)
+    found = [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover))
+             for lay in layers(model, overlay_ids, side)]
+    shares, alpha = mix_weights(fine.vertices, found)
+    zone = np.where(alpha >= OVERLAY_ALPHA, shares.argmax(axis=1) + 1, 0)
+    faces = np.asarray(fine.faces)
+    # a cell takes the zone most of its corners are in (the first corner breaks ties)
+    corner = zone[faces]
+    cells = np.where(corner[:, 1] == corner[:, 2], corner[:, 1], corner[:, 0])
+    return {"mesh": _painted_skin(model), "cells": cells, "ids": list(overlay_ids)}
+
+
+def build(plotter, state, model, actors: dict, placed: list) -> dict:
+    """Return the report of what ``plotter`` shows for ``state``.
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter
+        The plotter ``state`` was applied to.
+    state : SceneState
+        The state drawn.
+    model : AnatomyModel
+        The model drawn.
+    actors : dict of str to StructureActor
+        The structures on ``plotter``.
+    placed : list of PlacedLabel
+        The labels as :func:`~sciatic_atlas.render.apply.apply_state` placed them.
+    """
+    cells = overlay_cells(model, state.overlays, state.side) if "skin" in actors else None
+    from sciatic_atlas.render.apply import opaque_marks, wanted_styles
+
+    frame = measure(plotter, actors, cells, marks=opaque_marks(plotter))
+    counts = frame.visible_pixels()
+    width, height = frame.size
+    structures = {sid: {"visible_pixels": n, "share": round(n / (width * height), 6)}
+                  for sid, n in sorted(counts.items()) if not sid.startswith((OVERLAY_ID, MARK_ID))}
+    overlays = {sid[len(OVERLAY_ID):]: {"visible_pixels": n, "share": round(n / (width * height), 6)}
+                for sid, n in counts.items() if sid.startswith(OVERLAY_ID)}
+    warnings = [p.reason for p in placed if p.reason]
+    labels = []
+    for p in placed:
+        entry = p.as_report()
+        if p.pixel is not None:
+            x, y = p.pixel
+            entry["on_structure"] = bool(frame.mask(p.host)[y, x]) if 0 <= x < width and 0 <= y < height else False
+            entry["pixel_owner"] = frame.owner(x, y)
+        labels.append(entry)
+    _, replaced = wanted_styles(model, state)
+    for sid, stand_ins in replaced.items():  # a variant mesh drawn in place of a structure counts for it
+        if sid not in structures and stand_ins:
+            n = sum(structures.get(r, {}).get("visible_pixels", 0) for r in stand_ins)
+            structures[sid] = {"visible_pixels": n, "share": round(n / (width * height), 6), "drawn_as": stand_ins}
+    wanted = {m.compressor for m in state.compressions} | {m.nerve for m in state.compressions} | \
+        {sid for sid, s in state.styles.items() if s.visible and s.highlight}
+    for sid in sorted(wanted):
+        if sid in structures and structures[sid]["visible_pixels"] == 0:
+            warnings.append(f"{sid} is asked for but hidden behind other structures in this view")
+    for oid in state.overlays:
+        if overlays.get(oid, {}).get("visible_pixels", 0) == 0:
+            warnings.append(f"overlay {oid} is painted but not visible in this view")
+    return {
+        "format": FORMAT_VERSION,
+        "size": [width, height],
+        "title": state.title,
+        "labels": labels,
+        "structures": structures,
+        "overlays": overlays,
+        "highlighted": sorted(sid for sid, s in state.styles.items() if s.visible and s.highlight),
+        "compressions": [{"nerve": m.nerve, "compressor": m.compressor} for m in state.compressions],
+        "warnings": warnings,
+    }
+
+
+def write(report: dict, path: Path) -> Path:
+    """Write ``report`` as JSON to ``path`` atomically (a temporary file renamed into place)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=1)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    log.info("wrote the frame report %s", path)
+    return path
