@@ -335,8 +335,8 @@ def load_painmap(path: Path | str) -> PainMap:
 # ---------------------------------------------------------------- writing
 
 
-def write_atomic(path: Path | str, text: str) -> Path:
-    """Write ``text`` (UTF-8) so that ``path`` holds either its old or its new content, never a part.
+def write_atomic(path: Path | str, text: str | bytes) -> Path:
+    """Write ``text`` (str as UTF-8, or bytes) so that ``path`` holds either its old or its new content, never a part.
 
     The text goes to a temporary file in the same folder, is flushed to disk, and then
     replaces ``path`` in one step (``os.replace``); the folder is synced so the rename
@@ -346,8 +346,8 @@ def write_atomic(path: Path | str, text: str) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
