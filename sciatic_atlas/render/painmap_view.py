@@ -10,6 +10,7 @@ together show nearly all of it, each framed on what it shows.
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,8 @@ MIN_GAIN = 0.1  # a further view must show at least this share of the drawing
 FACING = 0.3  # a vertex is shown by a view when its normal is within ~70 degrees of it
 MIN_HALF_MM = 110.0  # a picture frames at least 22 cm of the body
 MAX_VIEWS = 3
+ARRAY = "painmap_rgb"  # point colours (uint8 RGB) of the painted skin
+_PAINTED: "weakref.WeakKeyDictionary[object, pv.PolyData]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,23 @@ def _framing(points: np.ndarray) -> np.ndarray:
     return np.vstack([points, pad])
 
 
+def painted_skin(model) -> pv.PolyData:
+    """Return (once per model) the refined skin that carries the pain-map colours."""
+    if model not in _PAINTED:
+        fine = refined_skin(model)
+        cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(fine.faces, dtype=np.int32))
+        poly = pv.PolyData(fine.vertices.astype(np.float32), faces=cells)
+        normals = fine.lift(np.asarray(structure_surface(model, "skin").point_normals, dtype=float))
+        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
+        poly.point_data["Normals"] = normals.astype(np.float32)
+        poly.point_data.active_normals_name = "Normals"
+        _PAINTED[model] = poly
+    return _PAINTED[model]
+
+
 def _skin_poly(model, rgb: np.ndarray) -> pv.PolyData:
-    fine = refined_skin(model)
-    cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(fine.faces, dtype=np.int32))
-    poly = pv.PolyData(fine.vertices.astype(np.float32), faces=cells)
-    normals = fine.lift(np.asarray(structure_surface(model, "skin").point_normals, dtype=float))
-    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
-    poly.point_data["Normals"] = normals.astype(np.float32)
-    poly.point_data.active_normals_name = "Normals"
-    poly.point_data["painmap_rgb"] = (np.clip(fine.lift(rgb), 0, 1) * 255).astype(np.uint8)
+    poly = painted_skin(model).copy()
+    poly.point_data[ARRAY] = (np.clip(refined_skin(model).lift(rgb), 0, 1) * 255).astype(np.uint8)
     return poly
 
 
@@ -142,7 +153,7 @@ def render_painmap_views(model, painmap: PainMap, size: tuple[int, int] = (600, 
     out = []
     try:
         plotter.set_background("white")
-        plotter.add_mesh(poly, scalars="painmap_rgb", rgb=True, smooth_shading=True, name="painmap:skin",
+        plotter.add_mesh(poly, scalars=ARRAY, rgb=True, smooth_shading=True, name="painmap:skin",
                          specular=0.1, ambient=0.25, diffuse=0.75, reset_camera=False, render=False)
         for view in views:
             pose = fit_camera(_framing(view.points), view.direction, view.up, aspect=size[0] / size[1],
