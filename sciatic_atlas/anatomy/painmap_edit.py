@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from sciatic_atlas.anatomy.painmap import KINDS, RADIUS_MM, Mark, PainMap
+from sciatic_atlas.anatomy.painmap import KINDS, RADIUS_MM, SIDES, Mark, PainMap
 
 MAX_UNDO = 200
 DAB_SPACING = 0.5  # a stroke leaves a dab every half brush radius along its path
@@ -86,6 +86,12 @@ class PainMapEditor:
                 keep.append(mark)
         self._commit(replace(self.painmap, marks=tuple(keep)))
         return gone
+
+    def set_side(self, side: str) -> None:
+        """Set the patient's side the map is drawn on (one undo step)."""
+        if side not in SIDES:
+            raise ValueError(f"side must be one of {SIDES}, got {side!r}")
+        self._commit(replace(self.painmap, side=side))
 
     def set_note(self, note: str) -> None:
         """Set the clinician's note (one undo step)."""
