@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
 from sciatic_atlas.anatomy.painmap import Mark, PainMap, PainMapError
 from sciatic_atlas.anatomy.skin_regions import SkinSurface, named_regions, region_weights
@@ -27,6 +28,7 @@ from sciatic_atlas.anatomy.skin_regions import SkinSurface, named_regions, regio
 MAX_OFF_SKIN_MM = 40.0  # a point mark further than this from every skin vertex is an error
 SOFT_EDGE = 0.25  # a point mark fades out over the outer quarter of its radius
 _GRAPHS: dict[int, tuple[weakref.ref, object]] = {}  # id(surface) -> (the surface, its graph)
+_TREES: dict[int, tuple[weakref.ref, object]] = {}  # id(surface) -> (the surface, its k-d tree)
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,19 @@ def _graph(surface: SkinSurface):
     return graph
 
 
+def _tree(surface: SkinSurface) -> cKDTree:
+    """Return (once per surface) a k-d tree of the skin's vertices."""
+    ref, tree = _TREES.get(id(surface), (None, None))
+    if ref is None or ref() is not surface:
+        tree = cKDTree(surface.vertices)
+        _TREES[id(surface)] = (weakref.ref(surface, lambda _, key=id(surface): _TREES.pop(key, None)), tree)
+    return tree
+
+
 def nearest_vertex(surface: SkinSurface, point) -> tuple[int, float]:
     """Return the skin vertex nearest ``point`` (mm) and its distance (mm)."""
-    d2 = ((surface.vertices - np.asarray(point, dtype=float)) ** 2).sum(axis=1)
-    i = int(np.argmin(d2))
-    return i, float(np.sqrt(d2[i]))
+    gap, i = _tree(surface).query(np.asarray(point, dtype=float))
+    return int(i), float(gap)
 
 
 def surface_distance(surface: SkinSurface, vertex: int, limit: float) -> np.ndarray:
@@ -99,21 +109,67 @@ def mark_weights(surface: SkinSurface, mark: Mark, side: str, index: int | None 
     return point_weights(surface, mark.point, mark.radius)
 
 
+def _point_groups(painmap: PainMap) -> dict[tuple, list[tuple[int, Mark]]]:
+    """Return the point marks grouped by (kind, radius, intensity): each group is one Dijkstra pass."""
+    groups: dict[tuple, list[tuple[int, Mark]]] = {}
+    for i, mark in enumerate(painmap.marks):
+        if mark.point is not None:
+            groups.setdefault((mark.kind, mark.radius, mark.intensity), []).append((i, mark))
+    return groups
+
+
 def drawing(surface: SkinSurface, painmap: PainMap) -> Drawing:
-    """Return the pain map on the skin: per-vertex coverage and intensity of each kind."""
+    """Return the pain map on the skin: per-vertex coverage and intensity of each kind.
+
+    Point marks of the same kind, radius and intensity (a brush stroke's dabs) are spread
+    together: one multi-source Dijkstra gives each vertex its distance to the nearest
+    of them, and the mark weight falls with that distance exactly as for one mark.
+    """
     n = len(surface.vertices)
     cover = {k: np.zeros(n) for k in ("pain", "numbness")}
     level = {k: np.zeros(n) for k in ("pain", "numbness")}
+
+    def add(kind: str, w: np.ndarray, intensity: float) -> None:
+        cover[kind] = np.maximum(cover[kind], w)
+        level[kind] = np.where(w > 0.05, np.maximum(level[kind], intensity), level[kind])
+
     for i, mark in enumerate(painmap.marks):
-        w = mark_weights(surface, mark, painmap.side, i)
-        cover[mark.kind] = np.maximum(cover[mark.kind], w)
-        level[mark.kind] = np.where(w > 0.05, np.maximum(level[mark.kind], mark.intensity), level[mark.kind])
+        if mark.region is not None:
+            add(mark.kind, mark_weights(surface, mark, painmap.side, i), mark.intensity)
+    for (kind, radius, intensity), marks in _point_groups(painmap).items():
+        gaps, starts = _tree(surface).query(np.array([m.point for _, m in marks], dtype=float))
+        for (i, mark), gap in zip(marks, gaps):
+            if gap > MAX_OFF_SKIN_MM:
+                mark_weights(surface, mark, painmap.side, i)  # raises, naming the mark
+        d = dijkstra(_graph(surface), directed=False, indices=np.unique(starts), limit=radius, min_only=True)
+        t = np.clip((radius - d) / (SOFT_EDGE * radius), 0.0, 1.0)
+        add(kind, np.where(np.isfinite(d), t * t * (3 - 2 * t), 0.0), intensity)
     return Drawing(cover["pain"], cover["numbness"], level["pain"], level["numbness"])
 
 
-def drawn_regions(surface: SkinSurface, weights: np.ndarray, side: str, least: float = 0.2) -> list[tuple[str, float]]:
-    """Return the named regions covered by ``weights`` at least ``least`` of their area, most first."""
-    from sciatic_atlas.anatomy.skin_regions import region_coverage
+_MASKS: dict[tuple[int, str], tuple[weakref.ref, dict]] = {}  # (id(surface), side) -> named-region masks
 
-    cover = region_coverage(surface, weights, side)
+
+def region_masks(surface: SkinSurface, side: str) -> dict[str, np.ndarray]:
+    """Return (once per surface and side) each named region's vertices, as in ``region_coverage``."""
+    key = (id(surface), side)
+    ref, masks = _MASKS.get(key, (None, None))
+    if ref is None or ref() is not surface:
+        masks = {}
+        for name, entry in named_regions().items():
+            r = region_weights(surface, {**entry["spec"], "feather": {"blur": 0}}, side) > 0.5
+            if surface.area[r].sum() > 0:
+                masks[name] = r
+        _MASKS[key] = (weakref.ref(surface, lambda _, k=key: _MASKS.pop(k, None)), masks)
+    return masks
+
+
+def drawn_regions(surface: SkinSurface, weights: np.ndarray, side: str, least: float = 0.2) -> list[tuple[str, float]]:
+    """Return the named regions covered by ``weights`` at least ``least`` of their area, most first.
+
+    The same measure as :func:`~sciatic_atlas.anatomy.skin_regions.region_coverage`, with the
+    regions' vertices worked out once.
+    """
+    area = surface.area
+    cover = {name: float((area[r] * weights[r]).sum() / area[r].sum()) for name, r in region_masks(surface, side).items()}
     return [(r, f) for r, f in sorted(cover.items(), key=lambda kv: -kv[1]) if f >= least]

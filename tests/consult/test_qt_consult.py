@@ -11,7 +11,7 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture(scope="module")
-def consult(qapp, x_display):
+def consult(x_display, qapp):
     from PyQt5 import QtWidgets
 
     from sciatic_atlas.anatomy.model import load_model

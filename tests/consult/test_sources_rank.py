@@ -155,3 +155,16 @@ def test_sources_with_a_broken_file_exits_2_with_one_clear_message(tmp_path, cap
     assert main(["sources", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}: marks[0].kind" in err and "Traceback" not in err
+
+
+def test_a_strokes_dabs_spread_together_as_each_would_alone(skin_model):
+    from sciatic_atlas.anatomy.painmap_skin import drawing
+
+    surface = skin_surface(skin_model)
+    calf = region_weights(surface, named_regions()["calf"]["spec"], "right") > 0.5
+    dabs = surface.vertices[calf][::40][:6]
+    pm = PainMap("right", tuple(Mark("pain", 5, point=tuple(p), radius=25.0) for p in dabs))
+    alone = np.max([point_weights(surface, p, 25.0) for p in dabs], axis=0)
+    assert np.allclose(drawing(surface, pm).pain, alone)
+    with pytest.raises(PainMapError, match=r"marks\[1\].point"):
+        drawing(surface, PainMap("right", pm.marks[:1] + (Mark("pain", 5, point=(0.0, 0.0, 3000.0), radius=25.0),)))
