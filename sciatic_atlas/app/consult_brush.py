@@ -2,9 +2,9 @@
 
 :class:`SkinBrush` connects a :class:`~sciatic_atlas.app.qt_viewport.QtViewport` to a
 :class:`~sciatic_atlas.anatomy.painmap_edit.PainMapEditor`. While drawing is on, the
-left mouse button paints instead of turning the camera (the interactor gets a style
-that does nothing with it; the right and middle buttons and the wheel still move the
-view through the window's own controls once drawing is off). Each pixel under the
+left mouse button paints, the right button turns the view, the middle button pans and
+the wheel zooms (the interactor gets a trackball style whose left and right buttons
+are re-bound; the window's own style comes back when drawing is turned off). Each pixel under the
 cursor is turned into the first skin point along the view ray, so a stroke lands on
 the surface facing the viewer, from any view, and a dab spreads along the skin
 (:mod:`sciatic_atlas.anatomy.painmap_skin`), never through to the other side.
@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from vtkmodules.vtkCommonCore import reference
 from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator
-from vtkmodules.vtkInteractionStyle import vtkInteractorStyleUser
+from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 
 from sciatic_atlas.anatomy.painmap_edit import PainMapEditor
 from sciatic_atlas.anatomy.painmap_skin import drawing
@@ -49,6 +49,7 @@ class SkinBrush:
         self.enabled = False
         self._stroke: list[np.ndarray] | None = None
         self._saved_style = None
+        self._style = None
         self._tags: list[int] = []
         self._locator = None
 
@@ -60,10 +61,15 @@ class SkinBrush:
         iren = self.viewport.plotter.iren.interactor
         if on:
             self._saved_style = iren.GetInteractorStyle()
-            iren.SetInteractorStyle(vtkInteractorStyleUser())
-            self._tags = [iren.AddObserver("LeftButtonPressEvent", self._on_press, 5.0),
-                          iren.AddObserver("MouseMoveEvent", self._on_move, 5.0),
-                          iren.AddObserver("LeftButtonReleaseEvent", self._on_release, 5.0)]
+            # An observer on a style's button event replaces the style's own handling of it.
+            style = vtkInteractorStyleTrackballCamera()
+            style.AddObserver("LeftButtonPressEvent", self._on_press)
+            style.AddObserver("LeftButtonReleaseEvent", self._on_release)
+            style.AddObserver("RightButtonPressEvent", self._on_turn_start)
+            style.AddObserver("RightButtonReleaseEvent", self._on_turn_end)
+            iren.SetInteractorStyle(style)
+            self._style = style  # keep the Python side of the observers alive with the style
+            self._tags = [iren.AddObserver("MouseMoveEvent", self._on_move, 5.0)]
         else:
             for tag in self._tags:
                 iren.RemoveObserver(tag)
@@ -94,6 +100,14 @@ class SkinBrush:
     # ---- mouse
     def _xy(self) -> tuple[int, int]:
         return tuple(self.viewport.plotter.iren.interactor.GetEventPosition())
+
+    def _on_turn_start(self, style, _event) -> None:
+        style.FindPokedRenderer(*self._xy())
+        style.StartRotate()
+
+    def _on_turn_end(self, style, _event) -> None:
+        if style.GetState() == 1:  # VTKIS_ROTATE
+            style.EndRotate()
 
     def _on_press(self, *_args) -> None:
         self._stroke = []

@@ -56,7 +56,7 @@ def widget_pos(viewport, point):
 
 
 def test_a_real_brush_stroke_paints_the_calf_and_ranks_it(consult, qtbot):
-    from PyQt5 import QtCore
+    from PyQt5 import QtCore, QtWidgets
     from PyQt5.QtTest import QTest
 
     host, viewport, panel = consult
@@ -66,6 +66,9 @@ def test_a_real_brush_stroke_paints_the_calf_and_ranks_it(consult, qtbot):
     panel.size.setValue(30)
     panel.set_drawing(True)
     assert panel.brush.enabled and "skin" in viewport.actors
+    qapp = QtWidgets.QApplication.instance()
+    qapp.processEvents()  # let the layout settle: the pixels below are of the final view size
+    viewport.render()
     surface = skin_surface(viewport.model)
     calf = region_weights(surface, named_regions()["calf"]["spec"], "right") > 0.5
     pts = surface.vertices[calf]
@@ -95,6 +98,23 @@ def test_a_real_brush_stroke_paints_the_calf_and_ranks_it(consult, qtbot):
     assert not skin.scalar_visibility
     panel.redo_button.click()
     assert len(panel.painmap().marks) == len(marks)
+
+
+def test_while_drawing_the_right_button_turns_the_view_and_paints_nothing(consult):
+    from PyQt5 import QtCore
+    from PyQt5.QtTest import QTest
+
+    host, viewport, panel = consult
+    assert panel.brush.enabled
+    before, marks = viewport.plotter.renderer.camera.position, panel.painmap().marks
+    widget = viewport.plotter.interactor
+    centre = QtCore.QPoint(widget.width() // 2, widget.height() // 2)
+    QTest.mousePress(widget, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, centre)
+    for dx in (20, 60, 120):
+        QTest.mouseMove(widget, centre + QtCore.QPoint(dx, 0))
+    QTest.mouseRelease(widget, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, centre + QtCore.QPoint(120, 0))
+    assert not np.allclose(viewport.plotter.renderer.camera.position, before, atol=1.0)
+    assert panel.painmap().marks == marks
 
 
 def test_the_eraser_removes_what_it_crosses(consult):
