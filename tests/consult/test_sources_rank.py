@@ -168,3 +168,11 @@ def test_a_strokes_dabs_spread_together_as_each_would_alone(skin_model):
     assert np.allclose(drawing(surface, pm).pain, alone)
     with pytest.raises(PainMapError, match=r"marks\[1\].point"):
         drawing(surface, PainMap("right", pm.marks[:1] + (Mark("pain", 5, point=(0.0, 0.0, 3000.0), radius=25.0),)))
+
+
+def test_sources_names_the_file_and_mark_of_a_point_off_the_skin(skin_model, tmp_path, capsys):
+    path = tmp_path / "far.json"
+    path.write_text('{"format": 1, "marks": [{"point": [0, 0, 3000], "kind": "pain", "intensity": 3}]}')
+    assert main(["sources", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: marks[0].point:" in err and "from the skin" in err and "Traceback" not in err

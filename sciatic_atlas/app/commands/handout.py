@@ -26,12 +26,14 @@ def run(args) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # offscreen, no X warning
     from sciatic_atlas.anatomy.model import load_model
-    from sciatic_atlas.anatomy.painmap import load_painmap
+    from sciatic_atlas.anatomy.painmap import PainMapError, load_painmap
     from sciatic_atlas.app.handout import write_handout
 
     painmap = load_painmap(args.painmap)
     try:
         write_handout(load_model(), painmap, args.out)
+    except PainMapError as exc:  # a point off the skin: name the file too
+        raise PainMapError([f"{args.painmap}: {issue}" for issue in exc.issues]) from None
     except OSError as exc:
         raise UserError(f"'{args.out}' cannot be written ({exc.strerror}); any earlier file there is unchanged") from None
     print(f"wrote {args.out}")

@@ -36,11 +36,14 @@ def text_lines(explanations, disclaimer: list[str]) -> list[str]:
 
 def run(args) -> int:
     from sciatic_atlas.anatomy.model import load_model
-    from sciatic_atlas.anatomy.painmap import load_painmap
+    from sciatic_atlas.anatomy.painmap import PainMapError, load_painmap
     from sciatic_atlas.anatomy.sources_rank import disclaimer, rank_sources
 
     painmap = load_painmap(args.painmap)
-    ranked = rank_sources(load_model(), painmap)
+    try:
+        ranked = rank_sources(load_model(), painmap)
+    except PainMapError as exc:  # a point off the skin: name the file too
+        raise PainMapError([f"{args.painmap}: {issue}" for issue in exc.issues]) from None
     if args.top is not None:
         ranked = ranked[: max(args.top, 0)]
     if args.json:
