@@ -24,6 +24,8 @@ COMMANDS = {
     "schema": "schema",
     "scenes": "scenes",
     "window": "window",
+    "sources": "sources",
+    "handout": "handout",
 }
 
 

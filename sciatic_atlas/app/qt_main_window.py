@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PyQt5 import QtCore, QtGui, QtWidgets
 
+from sciatic_atlas.app.panels.qt_consult import ConsultPanel, overlay_scenes
 from sciatic_atlas.app.panels.qt_info import InfoPanel
 from sciatic_atlas.app.panels.qt_layers import LayersPanel
 from sciatic_atlas.app.panels.qt_narration import NarrationPanel
@@ -77,6 +78,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.docks = [self._dock("Scenes", self.scenes, QtCore.Qt.LeftDockWidgetArea),
                       self._dock("Structures", self.layers, QtCore.Qt.RightDockWidgetArea),
                       self._dock("About the selected structure", self.info, QtCore.Qt.RightDockWidgetArea)]
+        self.consult = ConsultPanel(self.viewport)  # consult mode: the patient's pain map (issue 14)
+        self.docks.append(self._dock("Consult: pain map", self.consult, QtCore.Qt.LeftDockWidgetArea))
+        self.tabifyDockWidget(self.docks[0], self.docks[-1])
         self.view_bar = ViewBar(self.view_state, self)
         self.display_bar = DisplayBar(self.view_state, self)
         self._build_toolbars()
@@ -142,6 +146,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.search.chosen.connect(self._on_search_choice)
         self.info.fly_requested.connect(self.viewport.fly_to)
         self.layers.isolated.connect(self.viewport.fly_to)  # frame what is left
+        self.consult.scene_requested.connect(self.open)
+        self.scene_opened.connect(lambda _: self.consult.set_drawing(False))
         self.scenes.scene_chosen.connect(vs.open_scene)
         self.scenes.reload_requested.connect(self.reload_scenes)
         self.scenes.open_requested.connect(self.open_user_scenes_dialog)
@@ -259,6 +265,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scenes.set_library(self.session.scene_summaries(), self.session.broken)
         self.search.set_index(self.session.search_index())
         self.scenes.mark_current(self.view_state.scene_id)
+        self.consult.scene_map = overlay_scenes(self.session.scenes)
 
     def reload_scenes(self) -> None:
         """Read the scene library again and show it (errors included)."""

@@ -1,0 +1,49 @@
+"""Show a pain map on the skin actor of a plotter (the window's drawing tool), in place.
+
+Like the overlays (:mod:`sciatic_atlas.render.overlays`), the paint goes on the
+existing skin actor: its mapper is pointed at the refined skin carrying the pain-map
+colours as direct point colours, and pointed back at the plain skin by
+:func:`clear_painmap`. No render here; the caller renders once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+
+from sciatic_atlas.anatomy.overlays import refined_skin
+from sciatic_atlas.render.painmap_view import ARRAY, painmap_rgb, painted_skin
+
+
+def show_painmap(model, actors: dict, drawing, base_rgb=None) -> pv.PolyData | None:
+    """Paint ``drawing`` (:class:`~sciatic_atlas.anatomy.painmap_skin.Drawing`) on the skin actor.
+
+    Returns the painted mesh, or None when no skin is drawn (nothing to paint on).
+    """
+    item = actors.get("skin")
+    if item is None:
+        return None
+    base = base_rgb if base_rgb is not None else item.look.colour
+    mesh = painted_skin(model)
+    rgb = refined_skin(model).lift(painmap_rgb(drawing, base))
+    mesh.point_data[ARRAY] = np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
+    mesh.Modified()
+    mapper = item.actor.mapper
+    if mapper.GetInput() is not mesh:
+        mapper.SetInputData(mesh)
+    mapper.SetColorModeToDirectScalars()
+    mapper.SetScalarModeToUsePointFieldData()
+    mapper.SelectColorArray(ARRAY)
+    mapper.scalar_visibility = True
+    return mesh
+
+
+def clear_painmap(actors: dict) -> None:
+    """Show the plain skin again (if it carries a pain map)."""
+    item = actors.get("skin")
+    if item is None:
+        return
+    current = item.actor.mapper.GetInput()
+    if current is not item.mesh and current.GetPointData().HasArray(ARRAY):
+        item.actor.mapper.scalar_visibility = False
+        item.actor.mapper.SetInputData(item.mesh)
