@@ -81,6 +81,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.consult = ConsultPanel(self.viewport)  # consult mode: the patient's pain map (issue 14)
         self.docks.append(self._dock("Consult: pain map", self.consult, QtCore.Qt.LeftDockWidgetArea))
         self.tabifyDockWidget(self.docks[0], self.docks[-1])
+        self.docks[0].raise_()  # the scene list is the tab a new window shows
         self.view_bar = ViewBar(self.view_state, self)
         self.display_bar = DisplayBar(self.view_state, self)
         self._build_toolbars()

@@ -25,6 +25,9 @@ def test_the_window_opens_drawing_the_model_with_panels(window, session):
     assert window.layers.tree.topLevelItemCount() >= 1
     texts = window.viewport.side_labels.texts()
     assert texts == ("Patient's LEFT", "Patient's RIGHT")  # the default view is from behind
+    # The scene list, not the consult panel tabbed with it, is the tab a window shows.
+    assert not window.scenes.list.visibleRegion().isEmpty()
+    assert window.consult.visibleRegion().isEmpty()
 
 
 def test_every_scene_opens_and_steps_through_to_its_end(window, session, qtbot):
