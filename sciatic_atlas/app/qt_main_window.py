@@ -79,7 +79,11 @@ class MainWindow(QtWidgets.QMainWindow):
                       self._dock("Structures", self.layers, QtCore.Qt.RightDockWidgetArea),
                       self._dock("About the selected structure", self.info, QtCore.Qt.RightDockWidgetArea)]
         self.consult = ConsultPanel(self.viewport)  # consult mode: the patient's pain map (issue 14)
-        self.docks.append(self._dock("Consult: pain map", self.consult, QtCore.Qt.LeftDockWidgetArea))
+        # In a scroll area: the panel's own minimum size must not make the window wider or
+        # taller than asked for (it is tabbed with the narrower scene list).
+        consult_scroll = QtWidgets.QScrollArea(widgetResizable=True, frameShape=QtWidgets.QFrame.NoFrame)
+        consult_scroll.setWidget(self.consult)
+        self.docks.append(self._dock("Consult: pain map", consult_scroll, QtCore.Qt.LeftDockWidgetArea))
         self.tabifyDockWidget(self.docks[0], self.docks[-1])
         self.docks[0].raise_()  # the scene list is the tab a new window shows
         self.view_bar = ViewBar(self.view_state, self)

@@ -122,9 +122,15 @@ class ConsultPanel(QtWidgets.QWidget):
         edits = QtWidgets.QHBoxLayout()
         for w in (self.eraser, self.undo_button, self.redo_button):
             edits.addWidget(w)
-        files = QtWidgets.QHBoxLayout()
-        for w in (self.open_button, self.save_button, self.sheet_button):
-            files.addWidget(w)
+        # Two rows, so the panel is no wider than the scene list it is tabbed with (a wider
+        # panel made the whole window wider than asked for).
+        files = QtWidgets.QGridLayout()
+        files.addWidget(self.open_button, 0, 0)
+        files.addWidget(self.save_button, 0, 1)
+        files.addWidget(self.sheet_button, 1, 0, 1, 2)
+        for combo in (self.kind, self.side):
+            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.draw_button)
         layout.addLayout(form)
