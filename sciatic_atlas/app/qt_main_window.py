@@ -166,7 +166,10 @@ class MainWindow(QtWidgets.QMainWindow):
         vs = self.view_state
         try:
             frame = self.session.frame_state(vs)
-            self.viewport.show_state(frame, move_camera=move_camera, glide=glide)
+            if self.consult.drawing:  # the pain-map canvas stays on screen, seen from the chosen view
+                self.consult.redraw_canvas(vs.view, move_camera=move_camera, glide=glide)
+            else:
+                self.viewport.show_state(frame, move_camera=move_camera, glide=glide)
         except _user_error_types() as exc:
             show_error(self, exc, "This scene step cannot be shown")
             return

@@ -294,3 +294,35 @@ def test_the_first_peel_notch_takes_something_away(window, session):
     assert window.layers.peel_label.text() == session.catalog.peel_labels()[window.view_state.peel]
     window.layers.buttons["Show all"].click()
     assert window.layers.peel.value() == 0 and drawn(window) == before
+
+
+def test_a_view_button_while_drawing_keeps_the_pain_map_on_screen(window, qtbot):
+    """Pressing a view button in drawing mode turns the canvas; the paint does not vanish."""
+    import numpy as np
+    from PyQt5 import QtCore, QtWidgets
+    from PyQt5.QtTest import QTest
+
+    from sciatic_atlas.anatomy.skin_regions import named_regions, region_weights, skin_surface
+
+    panel, model = window.consult, window.session.model
+    if not model.has_mesh("skin"):
+        pytest.skip("the bundled assets have no skin")
+    QTest.mouseClick(panel.draw_button, QtCore.Qt.LeftButton)
+    try:
+        assert panel.drawing
+        surface = skin_surface(model)
+        calf = surface.vertices[region_weights(surface, named_regions()["calf"]["spec"], "right") > 0.5]
+        assert panel.editor.stroke(calf[:: max(1, len(calf) // 8)][:8]) > 0
+        panel.brush.repaint()
+        lateral = [b for b in window.view_bar.findChildren(QtWidgets.QAbstractButton) if b.text() == "Lateral"]
+        QTest.mouseClick(lateral[0], QtCore.Qt.LeftButton)
+        qtbot.waitUntil(lambda: window.view_state.view == "lateral", timeout=5000)
+        window.viewport.finish_glide()
+        skin = window.viewport.actors["skin"]
+        assert skin.actor.GetVisibility()
+        assert skin.actor.mapper.scalar_visibility
+        assert skin.actor.mapper.GetInput().GetPointData().HasArray("painmap_rgb")
+        assert drawn(window) == {"skin"}
+    finally:
+        QTest.mouseClick(panel.draw_button, QtCore.Qt.LeftButton)
+        window.view_state.set_view(None)

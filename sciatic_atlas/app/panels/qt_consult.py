@@ -46,11 +46,11 @@ def overlay_scenes(scenes: dict) -> dict[str, tuple[str, int]]:
     return {oid: (sid, step) for oid, (_, sid, step) in best.items()}
 
 
-def consult_state(side: str):
-    """Return the scene state consult mode draws on: the opaque skin alone, from behind."""
+def consult_state(side: str, view: str | None = None):
+    """Return the scene state consult mode draws on: the opaque skin alone, from ``view`` (behind)."""
     from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
-    return SceneState(styles={"skin": StructureStyle(opacity=1.0)}, camera=CameraSpec(view="posterior"),
+    return SceneState(styles={"skin": StructureStyle(opacity=1.0)}, camera=CameraSpec(view=view or "posterior"),
                       side=side, title="Pain map")
 
 
@@ -152,6 +152,21 @@ class ConsultPanel(QtWidgets.QWidget):
         self.brush.set_enabled(on)
         if on:
             self.brush.repaint()
+
+    def redraw_canvas(self, view: str | None, move_camera: bool = True, glide: bool = True) -> None:
+        """While drawing, show the skin canvas from ``view`` with the map painted on it.
+
+        The window calls this instead of drawing the atlas whenever its view state changes
+        (a view button, the side), so the paint never disappears under a re-applied scene.
+        """
+        self.viewport.show_state(consult_state(self.editor.painmap.side, view),
+                                 move_camera=move_camera, glide=glide)
+        self.brush.repaint()
+
+    @property
+    def drawing(self) -> bool:
+        """True while the brush paints on the skin."""
+        return self.brush.enabled
 
     def undo(self) -> None:
         if self.editor.undo():
