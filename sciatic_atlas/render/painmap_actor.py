@@ -28,7 +28,7 @@ def show_painmap(model, actors: dict, drawing, base_rgb=None) -> pv.PolyData | N
     rgb = refined_skin(model).lift(painmap_rgb(drawing, base))
     mesh.point_data[ARRAY] = np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
     mesh.Modified()
-    mapper = item.actor.mapper
+    mapper = _full_mapper(item)
     if mapper.GetInput() is not mesh:
         mapper.SetInputData(mesh)
     mapper.SetColorModeToDirectScalars()
@@ -43,7 +43,20 @@ def clear_painmap(actors: dict) -> None:
     item = actors.get("skin")
     if item is None:
         return
-    current = item.actor.mapper.GetInput()
+    mapper = _full_mapper(item)
+    current = mapper.GetInput()
     if current is not item.mesh and current.GetPointData().HasArray(ARRAY):
-        item.actor.mapper.scalar_visibility = False
-        item.actor.mapper.SetInputData(item.mesh)
+        mapper.scalar_visibility = False
+        mapper.SetInputData(item.mesh)
+
+
+def _full_mapper(item):
+    """Return the skin actor's full-mesh mapper, drawn from now on.
+
+    While the camera moves the actor may be drawing its coarse copy; paint put on that copy
+    was lost when the full mesh came back after the motion (a view button while drawing).
+    """
+    mapper = item.mapper if item.mapper is not None else item.actor.mapper
+    if item.actor.GetMapper() is not mapper:
+        item.actor.SetMapper(mapper)
+    return mapper

@@ -314,6 +314,9 @@ def test_a_view_button_while_drawing_keeps_the_pain_map_on_screen(window, qtbot)
         calf = surface.vertices[region_weights(surface, named_regions()["calf"]["spec"], "right") > 0.5]
         assert panel.editor.stroke(calf[:: max(1, len(calf) // 8)][:8]) > 0
         panel.brush.repaint()
+        # As in a session a moment old: the moving-frame copies exist, so the glide swaps meshes
+        # (paint put on the coarse copy was lost when the full mesh came back).
+        qtbot.waitUntil(lambda: window.viewport.coarse_ready, timeout=20000)
         lateral = [b for b in window.view_bar.findChildren(QtWidgets.QAbstractButton) if b.text() == "Lateral"]
         QTest.mouseClick(lateral[0], QtCore.Qt.LeftButton)
         qtbot.waitUntil(lambda: window.view_state.view == "lateral", timeout=5000)
