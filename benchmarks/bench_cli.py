@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import HEADLESS, SIZE, SOURCE_ENV, SPHERE, Result, run_process  # noqa: E402
+from run import HEADLESS, SIZE, SOURCE_ENV, Result, alternated_render_runs, run_process  # noqa: E402
 
 SECTION = "Headless command line (issue 15)"
 
@@ -72,13 +72,7 @@ def _python(code: str) -> list[str]:
 def bench_cli_render(n: int) -> list[Result]:
     """The render process and the one-sphere floor, alternated; wall time and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
-        render = [sys.executable, "-m", "sciatic_atlas", "render", "-o", str(Path(tmp) / "out.png"), "--size", SIZE]
-        sphere = [sys.executable, "-c", SPHERE.format(out=str(Path(tmp) / "s.png"))]
-        run_process(render), run_process(sphere, HEADLESS)  # warm the file cache
-        runs, floors = [], []
-        for _ in range(n):
-            runs.append(run_process(render))
-            floors.append(run_process(sphere, HEADLESS))
+        runs, floors = alternated_render_runs(Path(tmp), n)
         size_kb = (Path(tmp) / "out.png").stat().st_size / 1024
     wall, floor = statistics.median(r[0] for r in runs), statistics.median(f[0] for f in floors)
     mem, floor_mem = statistics.median(r[1] for r in runs), statistics.median(f[1] for f in floors)

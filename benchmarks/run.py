@@ -120,21 +120,30 @@ def bench_model_load(n: int) -> list[Result]:
                    target=0.5, note=info)]
 
 
+def alternated_render_runs(tmp: Path, n: int) -> tuple[list, list]:
+    """Run `sciatic-atlas render` (into ``tmp/out.png``) and the one-sphere floor ``n`` times each, alternated.
+
+    Returns the render runs and the floor runs, each a list of :func:`run_process` results,
+    after one warm-up of each (the file cache).
+    """
+    render = [sys.executable, "-m", "sciatic_atlas", "render", "-o", str(tmp / "out.png"), "--size", SIZE]
+    sphere = [sys.executable, "-c", SPHERE.format(out=str(tmp / "s.png"))]
+    run_process(render), run_process(sphere, HEADLESS)  # warm the file cache
+    runs, floors = [], []
+    for _ in range(n):
+        runs.append(run_process(render))
+        floors.append(run_process(sphere, HEADLESS))
+    return runs, floors
+
+
 def bench_headless_render(n: int) -> list[Result]:
     """`python -m sciatic_atlas render` as a whole process: wall time and peak memory.
 
     Render and one-sphere baseline runs alternate, so a busy spell on the shared
     machine slows both and the ratio stays fair.
     """
-    argv = [sys.executable, "-m", "sciatic_atlas"]
     with tempfile.TemporaryDirectory() as tmp:
-        render = [*argv, "render", "-o", str(Path(tmp) / "out.png"), "--size", SIZE]
-        sphere = [sys.executable, "-c", SPHERE.format(out=str(Path(tmp) / "s.png"))]
-        run_process(render), run_process(sphere, HEADLESS)  # warm the file cache
-        runs, floors = [], []
-        for _ in range(n):
-            runs.append(run_process(render))
-            floors.append(run_process(sphere, HEADLESS))
+        runs, floors = alternated_render_runs(Path(tmp), n)
     wall, floor = statistics.median(r[0] for r in runs), statistics.median(f[0] for f in floors)
     mem, floor_mem = statistics.median(r[1] for r in runs), statistics.median(f[1] for f in floors)
     return [Result(f"headless render process (`sciatic-atlas render`, {SIZE}, whole model)", wall, "s",

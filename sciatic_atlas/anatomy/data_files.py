@@ -27,6 +27,18 @@ def _where(exc: yaml.YAMLError) -> str:
     return f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
 
 
+def _read_text(path: Path, hint: str, what: str) -> str:
+    """Return a file's UTF-8 text, raising :class:`AtlasDataError` naming the file and ``hint``."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise AtlasDataError(f"missing {what} {path}: {hint}") from None
+    except OSError as exc:
+        raise AtlasDataError(f"cannot read {path} ({exc.strerror or exc}): {hint}") from None
+    except UnicodeDecodeError as exc:
+        raise AtlasDataError(f"{path} is not UTF-8 text (byte {exc.start}): {hint}") from None
+
+
 def read_yaml(path: Path, hint: str = DATA_HINT) -> Any:
     """Return the data of one YAML file read with the safe loader.
 
@@ -36,14 +48,7 @@ def read_yaml(path: Path, hint: str = DATA_HINT) -> Any:
         If the file is missing, unreadable, not UTF-8 or not valid YAML; the message
         names the file and ``hint`` (how to get a good copy).
     """
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise AtlasDataError(f"missing data file {path}: {hint}") from None
-    except OSError as exc:
-        raise AtlasDataError(f"cannot read {path} ({exc.strerror or exc}): {hint}") from None
-    except UnicodeDecodeError as exc:
-        raise AtlasDataError(f"{path} is not UTF-8 text (byte {exc.start}): {hint}") from None
+    text = _read_text(path, hint, "data file")
     try:
         return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader
     except yaml.YAMLError as exc:
@@ -83,15 +88,9 @@ def read_yaml_mapping(path: Path, key: str | None = None, hint: str = DATA_HINT,
 
 def read_json(path: Path, hint: str = REBUILD_HINT) -> Any:
     """Return the data of a JSON file (an asset), raising :class:`AtlasDataError` naming it and the fix."""
+    text = _read_text(path, hint, "file")
     try:
-        text = Path(path).read_bytes().decode("utf-8")
         return json.loads(text)
-    except FileNotFoundError:
-        raise AtlasDataError(f"missing file {path}: {hint}") from None
-    except OSError as exc:
-        raise AtlasDataError(f"cannot read {path} ({exc.strerror or exc}): {hint}") from None
-    except UnicodeDecodeError as exc:
-        raise AtlasDataError(f"{path} is not UTF-8 text (byte {exc.start}): {hint}") from None
     except json.JSONDecodeError as exc:
         raise AtlasDataError(f"{path} is not valid JSON at line {exc.lineno}, column {exc.colno} "
                              f"({exc.msg}): {hint}") from None

@@ -58,15 +58,20 @@ def _painted_skin(model) -> pv.PolyData:
     the plain one.
     """
     if model not in _PAINTED:
-        fine = refined_skin(model)
-        cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(fine.faces, dtype=np.int32))
-        poly = pv.PolyData(fine.vertices.astype(np.float32), faces=cells)
-        normals = fine.lift(np.asarray(surface(model, "skin").point_normals, dtype=float))
-        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
-        poly.point_data["Normals"] = normals.astype(np.float32)
-        poly.point_data.active_normals_name = "Normals"
-        _PAINTED[model] = poly
+        _PAINTED[model] = refined_skin_mesh(model)
     return _PAINTED[model]
+
+
+def refined_skin_mesh(model) -> pv.PolyData:
+    """Return a new refined skin mesh (a surface to paint on) with the skin's own smooth normals."""
+    fine = refined_skin(model)
+    cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(fine.faces, dtype=np.int32))
+    poly = pv.PolyData(fine.vertices.astype(np.float32), faces=cells)
+    normals = fine.lift(np.asarray(surface(model, "skin").point_normals, dtype=float))
+    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
+    poly.point_data["Normals"] = normals.astype(np.float32)
+    poly.point_data.active_normals_name = "Normals"
+    return poly
 
 
 def _clear(plotter, actors) -> None:

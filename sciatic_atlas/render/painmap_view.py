@@ -21,6 +21,7 @@ from sciatic_atlas.anatomy.painmap import PainMap
 from sciatic_atlas.anatomy.painmap_skin import Drawing, drawing
 from sciatic_atlas.anatomy.skin_regions import skin_surface
 from sciatic_atlas.render.cameras import body_vector, fit_camera, set_camera
+from sciatic_atlas.render.overlays import refined_skin_mesh
 from sciatic_atlas.render.structure_actor import surface as structure_surface
 
 log = logging.getLogger(__name__)
@@ -107,16 +108,12 @@ def _framing(points: np.ndarray) -> np.ndarray:
 
 
 def painted_skin(model) -> pv.PolyData:
-    """Return (once per model) the refined skin that carries the pain-map colours."""
+    """Return (once per model) the refined skin that carries the pain-map colours.
+
+    Its own mesh, apart from the overlays' painted skin, so clearing one never clears the other.
+    """
     if model not in _PAINTED:
-        fine = refined_skin(model)
-        cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(fine.faces, dtype=np.int32))
-        poly = pv.PolyData(fine.vertices.astype(np.float32), faces=cells)
-        normals = fine.lift(np.asarray(structure_surface(model, "skin").point_normals, dtype=float))
-        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
-        poly.point_data["Normals"] = normals.astype(np.float32)
-        poly.point_data.active_normals_name = "Normals"
-        _PAINTED[model] = poly
+        _PAINTED[model] = refined_skin_mesh(model)
     return _PAINTED[model]
 
 
