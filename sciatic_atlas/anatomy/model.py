@@ -8,6 +8,7 @@ they move with. Meshes load lazily, once each.
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.meshes import MeshData, read_mesh
 from sciatic_atlas.anatomy.model_check import check_record
 from sciatic_atlas.anatomy.paths import REBUILD_HINT, assets_dir
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,12 @@ class LandmarkPoint:
 class AnatomyModel:
     """The built model, read from an assets folder."""
 
-    def __init__(self, record: dict, folder: Path):
+    def __init__(self, record: dict, folder: Path, left_out: tuple[str, ...] = ()):
         self._record = record
         self.folder = folder
+        self._left_out = frozenset(left_out)  # listed in model.json, but no usable mesh entry or file
         self._meshes: dict[str, MeshData] = {}
+        self._broken: dict[str, str] = {}  # structure id -> why its mesh file could not be read
 
     @property
     def record(self) -> dict:
@@ -50,7 +55,26 @@ class AnatomyModel:
         return sorted(self._record["structures"])
 
     def has_mesh(self, structure_id: str) -> bool:
-        return structure_id in self._record["structures"]
+        """Return whether ``structure_id`` has a mesh that can be drawn.
+
+        A mesh file that turns out damaged is treated like a missing one: the structure is
+        left out of the picture with one warning naming the file and the fix, and the rest
+        of the model keeps working.
+        """
+        if structure_id not in self._record["structures"] or structure_id in self._broken:
+            return False
+        try:
+            self.mesh(structure_id)
+        except AtlasDataError as exc:
+            self._broken[structure_id] = str(exc)
+            log.warning("%s: '%s' is left out of the picture", exc, structure_id)
+            return False
+        return True
+
+    @property
+    def left_out(self) -> list[str]:
+        """Return the structures left out of the picture so far: mesh missing, or found damaged."""
+        return sorted(self._left_out | self._broken.keys())
 
     def structure_info(self, structure_id: str) -> dict:
         """Return the build record of one structure (mesh file, body, layer...)."""
@@ -100,8 +124,10 @@ def read_model(folder: Path) -> AnatomyModel:
     path = folder / "model.json"
     if not path.is_file():
         raise AtlasDataError(f"missing model file {path}: {REBUILD_HINT}")
-    record = check_record(read_json(path), path)
-    return AnatomyModel(record, folder)
+    raw = read_json(path)
+    listed = tuple(raw["structures"]) if isinstance(raw, dict) and isinstance(raw.get("structures"), dict) else ()
+    record = check_record(raw, path)
+    return AnatomyModel(record, folder, tuple(sid for sid in listed if sid not in record["structures"]))
 
 
 @functools.cache

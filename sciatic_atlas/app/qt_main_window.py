@@ -26,14 +26,11 @@ from sciatic_atlas.app.qt_keys import WindowKeys
 from sciatic_atlas.app.qt_viewport import QtViewport
 from sciatic_atlas.app.search import SearchIndex
 from sciatic_atlas.app.view_state import ViewState
+from sciatic_atlas.app.window_notes import NO_SKIN_NOTE, left_out_note
 
 log = logging.getLogger(__name__)
 
 NORMAL_TEXT, PRESENT_TEXT = 11, 20  # narration type size (points)
-NO_SKIN_NOTE = ("The pain map of this step is painted on the skin, and these assets were built "
-                "without it: rebuild them with `sciatic-atlas build-assets` to see it.")
-
-
 def default_picture_name(scene_id: str | None, step: int) -> str:
     """Return the name Save picture suggests: the step as the strip counts it ("Step 2 of 5")."""
     return (scene_id or "sciatic-atlas") + (f"-step{step}" if scene_id and step else "") + ".png"
@@ -60,6 +57,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.view_state = ViewState()
         self.preferred_side = self.view_state.side  # for free exploring (saved); a scene shows its own
         self._side_asked: str | None = None  # a side given to open() (the --side option) wins over the scene's
+        self._left_out_noted: list[str] = []  # structures without a usable mesh, already told in the status bar
         self.setWindowTitle("Sciatic Atlas")
         self.setObjectName("sciaticAtlas")
         self.viewport = QtViewport(session.model, self)
@@ -182,6 +180,10 @@ class MainWindow(QtWidgets.QMainWindow):
         if frame.overlays and not self.session.model.has_mesh("skin"):
             text = f"{text}\n\n⚠ {NO_SKIN_NOTE}" if text else f"⚠ {NO_SKIN_NOTE}"
             self.statusBar().showMessage(NO_SKIN_NOTE, 15000)
+        left_out = self.session.model.left_out
+        if left_out != self._left_out_noted:  # said once per newly found damaged file, not every step
+            self._left_out_noted = left_out
+            self.statusBar().showMessage(left_out_note([self.session.catalog.label(s) for s in left_out]), 30000)
         self.narration.set_dark(self.viewport.is_dark)
         self.narration.show_step(title, frame.title if scene else "", text, min(vs.step, n_steps - 1), n_steps)
         self.frame_shown.emit()

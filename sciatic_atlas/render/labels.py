@@ -173,7 +173,7 @@ def layout(placed: list[PlacedLabel], size: tuple[int, int], font_px: int,
         columns["left" if p.pixel[0] < centre else "right"].append([p.pixel[1] - h / 2, h, w, p])
     room = band[1] - band[0]
     for one, other in (("left", "right"), ("right", "left")):  # move labels out of a column too full
-        while sum(it[1] + gap for it in columns[one]) > room and \
+        while columns[one] and sum(it[1] + gap for it in columns[one]) > room and \
                 sum(it[1] + gap for it in columns[other]) + columns[one][0][1] < room:
             far = max(columns[one], key=lambda it: abs(it[3].pixel[0] - centre) if one == "right"
                       else -abs(it[3].pixel[0] - centre))

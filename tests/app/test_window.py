@@ -210,7 +210,7 @@ def _first_step_with_overlays(session) -> tuple[str, int]:
 
 
 def test_a_pain_map_step_says_so_when_the_assets_have_no_skin(window, session):
-    from sciatic_atlas.app.qt_main_window import NO_SKIN_NOTE
+    from sciatic_atlas.app.window_notes import NO_SKIN_NOTE
     from sciatic_atlas.render.overlays import LEGEND
 
     scene_id, step = _first_step_with_overlays(session)

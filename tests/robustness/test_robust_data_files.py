@@ -125,6 +125,34 @@ def test_a_missing_mesh_leaves_a_hole_and_a_warning(assets, caplog):
     assert model.mesh("sacrum").n_triangles > 0
 
 
+def _damage(path):
+    """Keep a mesh file's first 300 bytes: a zip archive cut short."""
+    path.write_bytes(path.read_bytes()[:300])
+
+
+def test_a_damaged_mesh_leaves_a_hole_and_a_warning(assets, caplog):
+    _damage(assets / "meshes" / "sacrum.npz")
+    model = read_model(assets)
+    caplog.clear()  # the meshes never copied were told of when the model was read
+    with caplog.at_level(logging.WARNING, logger="sciatic_atlas"):
+        assert not model.has_mesh("sacrum") and not model.has_mesh("sacrum")  # warned once, then known
+        assert model.has_mesh("piriformis_r")
+    assert "sacrum" in model.left_out and "piriformis_r" not in model.left_out
+    assert "adductor_magnus_r" in model.left_out  # its file was never copied: missing, also left out
+    told = [r.getMessage() for r in caplog.records]
+    assert len(told) == 1 and "sacrum.npz" in told[0] and "build-assets" in told[0], told
+
+
+def test_render_with_a_damaged_mesh_draws_the_rest(tmp_path):
+    assets = copy_assets(tmp_path)
+    _damage(assets / "meshes" / "piriformis_r.npz")
+    out = tmp_path / "hole.png"
+    result = run_cli("render", "piriformis", "--step", "2", "--size", "120x160", "-o", str(out), assets=assets)
+    no_traceback(result)
+    assert result.returncode == 0 and out.stat().st_size > 0
+    assert "piriformis_r.npz" in result.stderr and "build-assets" in result.stderr
+
+
 @pytest.mark.parametrize("arrays, words", [
     ({"vertices": np.zeros((0, 3), np.float32), "faces": np.zeros((0, 3), np.int32)}, "no vertices"),
     ({"vertices": np.zeros((3, 3), np.float32)}, "no faces"),
