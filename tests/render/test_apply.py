@@ -213,3 +213,14 @@ def test_labels_on_a_fresh_plotter_without_a_camera_do_not_fail(plotter, toy_mod
     apply_state(plotter, wanted, toy_model, actors, camera=False, render=False)
     apply_camera(plotter, wanted.camera, wanted.side, actors)
     assert "atlas:label:0:text" in plotter.renderer.actors
+
+
+@pytest.mark.parametrize("opacity, inside_seen", [(1.0, False), (0.5, True)])
+def test_an_opaque_surface_is_not_drawn_from_inside_and_a_see_through_one_is(plotter, toy_model, opacity,
+                                                                              inside_seen):
+    # The camera inside the femur box, looking down its length: only the box's back faces face it.
+    inside = CameraSpec(view=None, position=(-100.0, 0.0, 140.0), focal_point=(-100.0, 0.0, 0.0),
+                        up=(0.0, 1.0, 0.0))
+    styles = {"femur_r": StructureStyle(colour=GREEN, opacity=opacity)}
+    apply_state(plotter, SceneState(styles=styles, camera=inside, background="black"), toy_model, {})
+    assert same_hue(pixel(plotter, (-100.0, 0.0, -100.0)), GREEN) == inside_seen

@@ -51,8 +51,9 @@ def test_missing_or_corrupt_mesh_names_the_file_and_the_fix(toy_model, tmp_path,
     else:
         mesh.write_bytes(b"not a zip file")
     proc = _render(["-o", str(tmp_path / "x.png"), "--size", "64x64"], assets, tmp_path)
-    # A missing mesh leaves a hole and a warning (issue 15); a corrupt one is an error.
-    assert proc.returncode == (0 if damage == "missing" else 2)
+    # A missing or damaged mesh leaves a hole and a warning naming the file (issue 15).
+    assert proc.returncode == 0
+    assert (tmp_path / "x.png").stat().st_size > 0
     assert f"{damage} mesh file" in proc.stderr and "femur_r.npz" in proc.stderr
     assert "build-assets" in proc.stderr
     assert "Traceback" not in proc.stderr
