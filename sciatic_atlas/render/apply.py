@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 import weakref
 from dataclasses import replace
 
@@ -113,6 +114,8 @@ _LABELLED: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionar
 
 
 def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
+    if not overlay_ids and "sciatic_atlas.render.overlays" not in sys.modules:
+        return  # nothing was ever painted in this process: no need to import the painter (0.05 s)
     try:
         module = importlib.import_module("sciatic_atlas.render.overlays")
     except ModuleNotFoundError as exc:
