@@ -75,6 +75,11 @@ def repeat_process(argv: list[str], n: int, env: dict | None = None) -> tuple[fl
 
 
 HEADLESS = {"VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"} if not os.environ.get("DISPLAY") else {}
+# The floor runs with the rasteriser settings `sciatic-atlas render` picks for itself on this
+# machine (app/commands/render.py: no llvmpipe threads on 2 cores), so the ratio measures only
+# the atlas's own work.
+if (os.cpu_count() or 1) <= 2:
+    HEADLESS = {**HEADLESS, "LP_NUM_THREADS": os.environ.get("LP_NUM_THREADS", "0")}
 
 SPHERE = f"""
 import pyvista as pv

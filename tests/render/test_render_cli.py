@@ -57,3 +57,15 @@ def test_missing_or_corrupt_mesh_names_the_file_and_the_fix(toy_model, tmp_path,
     assert f"{damage} mesh file" in proc.stderr and "femur_r.npz" in proc.stderr
     assert "build-assets" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("cores, preset, expected", [(2, None, "0"), (1, None, "0"), (8, None, None), (2, "4", "4")])
+def test_the_cpu_rasteriser_runs_in_the_calling_thread_on_a_small_machine(monkeypatch, cores, preset, expected):
+    from sciatic_atlas.app.commands import render
+
+    monkeypatch.setattr(render.os, "cpu_count", lambda: cores)
+    monkeypatch.delenv("LP_NUM_THREADS", raising=False)
+    if preset is not None:
+        monkeypatch.setenv("LP_NUM_THREADS", preset)  # the user's own setting wins
+    render._headless_window()
+    assert render.os.environ.get("LP_NUM_THREADS") == expected

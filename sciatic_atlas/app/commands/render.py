@@ -119,14 +119,25 @@ def _scene_state(path: Path, step: str, side: str | None, model):
     return resolve_state(scene, step=_parse_step(step), side=side, model=model)
 
 
-def _headless_window() -> None:
-    """With no display, ask VTK for its EGL window directly.
+SMALL_MACHINE_CORES = 2
 
-    Otherwise VTK tries X first and prints a "bad X server connection" warning before
-    falling back to EGL.
+
+def _headless_window() -> None:
+    """Set up the offscreen window before VTK makes one.
+
+    With no display, ask VTK for its EGL window directly (otherwise VTK tries X first and
+    prints a "bad X server connection" warning before falling back to EGL); on a machine of
+    two cores or fewer, rasterise in the calling thread.
     """
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+    if (os.cpu_count() or 1) <= SMALL_MACHINE_CORES:
+        # Mesa's CPU rasteriser (llvmpipe) bins each frame's triangles into "scenes" and, with
+        # rasteriser threads, queues several while the threads catch up. On 2 cores those threads
+        # compete with the one feeding them: rasterising in the calling thread (0 threads) took
+        # the same time here and 37 MB less peak memory (benchmarks/RESULTS.md, issue 15).
+        # A user's own setting wins; GPU drivers ignore the variable.
+        os.environ.setdefault("LP_NUM_THREADS", "0")
 
 
 def run(args) -> int:
