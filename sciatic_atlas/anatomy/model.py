@@ -18,6 +18,8 @@ from sciatic_atlas.anatomy.data_files import read_json
 from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.meshes import MeshData, read_mesh
 from sciatic_atlas.anatomy.model_check import check_record
+from sciatic_atlas.anatomy.model_types import (Body, Joint, StructureInfo, VariantGroup, bodies_from, joints_from,
+                                               variants_from)
 from sciatic_atlas.anatomy.paths import REBUILD_HINT, assets_dir
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class AnatomyModel:
         self._left_out = frozenset(left_out)  # listed in model.json, but no usable mesh entry or file
         self._meshes: dict[str, MeshData] = {}
         self._broken: dict[str, str] = {}  # structure id -> why its mesh file could not be read
+        self._typed: dict[str, StructureInfo] = {}
 
     @property
     def record(self) -> dict:
@@ -75,6 +78,36 @@ class AnatomyModel:
     def left_out(self) -> list[str]:
         """Return the structures left out of the picture so far: mesh missing, or found damaged."""
         return sorted(self._left_out | self._broken.keys())
+
+    def structure(self, structure_id: str) -> StructureInfo:
+        """Return what the build recorded about ``structure_id`` (kind, body, parent nerve...)."""
+        if structure_id not in self._typed:
+            self._typed[structure_id] = StructureInfo.from_record(structure_id, self.structure_info(structure_id))
+        return self._typed[structure_id]
+
+    @functools.cached_property
+    def bodies(self) -> dict[str, Body]:
+        """Return the model's rigid bodies by name (its kinematic tree at the neutral pose)."""
+        return bodies_from(self._record.get("bodies", {}))
+
+    @functools.cached_property
+    def joints(self) -> dict[str, Joint]:
+        """Return the model's joints (degrees of freedom) by name."""
+        return joints_from(self._record.get("joints", {}))
+
+    @functools.cached_property
+    def variant_groups(self) -> dict[str, VariantGroup]:
+        """Return the anatomical variants by group id, typed."""
+        return variants_from(self._record.get("variants", {}))
+
+    def has_centreline(self, structure_id: str) -> bool:
+        return structure_id in self._record.get("centrelines", {})
+
+    def find_landmark(self, name: str) -> LandmarkPoint | None:
+        """Return the landmark ``name``, or None when the model has none of that name."""
+        v = self._record.get("landmarks", {}).get(name)
+        return None if v is None else LandmarkPoint(name, np.asarray(v["position"], float), v["side"],
+                                                      v["structure"], v["how"])
 
     def structure_info(self, structure_id: str) -> dict:
         """Return the build record of one structure (mesh file, body, layer...)."""

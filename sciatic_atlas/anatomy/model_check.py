@@ -48,7 +48,7 @@ def check_record(record, path: Path) -> dict:
         raise _fail(path, "it does not hold a mapping")
     if not isinstance(record.get("structures"), dict):
         raise _fail(path, "'structures' is not a mapping")
-    for key in ("landmarks", "centrelines", "variants"):
+    for key in ("landmarks", "centrelines", "variants", "bodies", "joints"):
         if not isinstance(record.get(key, {}), dict):
             raise _fail(path, f"'{key}' is not a mapping")
     record["structures"] = _usable_structures(record["structures"], path)
@@ -63,7 +63,24 @@ def check_record(record, path: Path) -> dict:
             raise _fail(path, f"the centreline of '{sid}' is not a list of points of three numbers")
     for group, entry in record.get("variants", {}).items():
         _check_variant(group, entry, path)
+    _check_kinematics(record, path)
     return record
+
+
+def _check_kinematics(record: dict, path: Path) -> None:
+    """Bodies: a parent name, a position and a 3 x 3 rotation; joints: a body, a type, anchor, axis, range."""
+    for name, body in record.get("bodies", {}).items():
+        if not (isinstance(body, dict) and isinstance(body.get("parent", ""), str) and _is_point(body.get("pos"))
+                and isinstance(body.get("rot"), list) and len(body["rot"]) == 3
+                and all(_is_point(row) for row in body["rot"])):
+            raise _fail(path, f"body '{name}' needs a parent name, a position 'pos' and a 3 x 3 rotation 'rot'")
+    for name, joint in record.get("joints", {}).items():
+        rng = joint.get("range") if isinstance(joint, dict) else None
+        if not (isinstance(joint, dict) and isinstance(joint.get("body"), str)
+                and isinstance(joint.get("type"), int) and not isinstance(joint.get("type"), bool)
+                and _is_point(joint.get("anchor")) and _is_point(joint.get("axis"))
+                and isinstance(rng, list) and len(rng) == 2 and all(_is_number(v) for v in rng)):
+            raise _fail(path, f"joint '{name}' needs a body, an integer type, an anchor, an axis and a range of two numbers")
 
 
 def _usable_structures(structures: dict, path: Path) -> dict:
