@@ -22,9 +22,9 @@ from dataclasses import replace
 
 from PyQt5 import QtCore, QtGui, QtWidgets
 
-from sciatic_atlas.app import camera_path
-from sciatic_atlas.app.picking import RayPicker
-from sciatic_atlas.app.viewport_decor import SideLabels, orientation_cube
+from sciatic_atlas.render import camera_path
+from sciatic_atlas.render.picking import RayPicker
+from sciatic_atlas.render.viewport_decor import SideLabels, orientation_cube
 from sciatic_atlas.render import lod
 from sciatic_atlas.render.apply import apply_camera, apply_state
 from sciatic_atlas.render.cameras import set_camera
