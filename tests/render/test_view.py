@@ -92,3 +92,21 @@ def test_closing_a_view_closes_its_plotter_only(second_plotter, toy_model):
         other.apply_state(labelled())
     assert view.closed and not view.actors
     assert not other.closed and other.actors
+
+
+def test_a_view_drawing_another_pain_map_leaves_this_views_skin_alone(plotter, second_plotter, skin_model):
+    from sciatic_atlas.anatomy.painmap import Mark, PainMap
+    from sciatic_atlas.anatomy.painmap_skin import drawing
+    from sciatic_atlas.anatomy.skin_regions import skin_surface
+    from sciatic_atlas.render.painmap_actor import show_painmap
+    from sciatic_atlas.render.painmap_view import ARRAY as PAIN
+
+    surface = skin_surface(skin_model)
+    views = AtlasView(plotter, skin_model), AtlasView(second_plotter, skin_model)
+    for view in views:
+        view.apply_state(SceneState(styles={"skin": StructureStyle(opacity=1.0)}, side="right"), render=False)
+    calf = show_painmap(skin_model, views[0].actors, drawing(surface, PainMap("right", (Mark("pain", 8, region="calf"),))))
+    before = np.array(calf.point_data[PAIN])
+    show_painmap(skin_model, views[1].actors, drawing(surface, PainMap("right", (Mark("numbness", 8, region="sole"),))))
+    assert views[0].actors["skin"].actor.mapper.GetInput() is calf
+    assert np.array_equal(calf.point_data[PAIN], before)
