@@ -12,7 +12,6 @@ never share a setting (issue 10, item 8).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from sciatic_atlas.render import labels, marks, quality
@@ -20,8 +19,6 @@ from sciatic_atlas.render.apply import apply_overlays, place_camera, place_label
 from sciatic_atlas.render.appearance import default_look, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 from sciatic_atlas.scenes.state import CameraSpec, SceneState
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
