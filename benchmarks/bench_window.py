@@ -175,7 +175,7 @@ def _feel_rows(Result, size: str, feel: dict, floor: dict, cold: dict) -> list:
 
 
 def viewport_settle_ms() -> float:
-    from sciatic_atlas.app.qt_viewport import SETTLE_MS
+    from sciatic_atlas.app.qt_frame_pacer import SETTLE_MS
 
     return float(SETTLE_MS)
 

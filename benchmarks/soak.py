@@ -1,7 +1,7 @@
 """A bounded soak: switch scenes and steps many times on one offscreen plotter; memory must not grow.
 
 The window switches scenes by resolving a state and applying it to the plotter it
-keeps (``apply_state`` with its actor dict); this does the same without Qt, cycling
+keeps (``AtlasView.apply_state``, the view keeping its actor dict); this does the same without Qt, cycling
 through every library scene, step and side. After a warm-up cycle (every mesh,
 overlay and text drawn once) the resident memory, the plotter's actor count and
 Python's object count are sampled; a leak shows as growth from cycle to cycle.
@@ -35,7 +35,7 @@ def soak(switches: int, render: bool) -> dict:
     import pyvista as pv
 
     from sciatic_atlas.anatomy.model import load_model
-    from sciatic_atlas.render.apply import apply_state
+    from sciatic_atlas.render.view import AtlasView
     from sciatic_atlas.scenes.load import load_library
     from sciatic_atlas.scenes.resolve import resolve_states
 
@@ -43,22 +43,19 @@ def soak(switches: int, render: bool) -> dict:
     scenes, _ = load_library()
     states = [state for scene in scenes.values() for side in (None, "left")
               for state in resolve_states(scene, side=side, model=model)]
-    plotter = pv.Plotter(off_screen=True, window_size=[400, 520])
-    actors: dict = {}
     start = time.perf_counter()
-    try:
+    with AtlasView(pv.Plotter(off_screen=True, window_size=[400, 520]), model) as view:
+        renderer = view.plotter.renderer
         for state in states:  # warm-up: everything drawn once
-            apply_state(plotter, state, model, actors, render=render)
+            view.apply_state(state, render=render)
         gc.collect()
-        warm = (_rss_mb(), len(plotter.renderer.actors), len(gc.get_objects()))
+        warm = (_rss_mb(), len(renderer.actors), len(gc.get_objects()))
         samples = []
         for i in range(switches):
-            apply_state(plotter, states[i % len(states)], model, actors, render=render)
+            view.apply_state(states[i % len(states)], render=render)
             if (i + 1) % len(states) == 0 or i + 1 == switches:
                 gc.collect()
-                samples.append((i + 1, _rss_mb(), len(plotter.renderer.actors), len(gc.get_objects())))
-    finally:
-        plotter.close()
+                samples.append((i + 1, _rss_mb(), len(renderer.actors), len(gc.get_objects())))
     elapsed = time.perf_counter() - start
     end = samples[-1]
     return {"states": len(states), "switches": switches, "seconds": elapsed,

@@ -64,7 +64,7 @@ def probe(size: tuple[int, int]) -> dict:
     import pyvista as pv
 
     from sciatic_atlas.app.session import Session
-    from sciatic_atlas.render.apply import apply_state
+    from sciatic_atlas.render.view import AtlasView
 
     session = Session.load()
     scene_id, step, n = _most_translucent(session)
@@ -73,8 +73,7 @@ def probe(size: tuple[int, int]) -> dict:
                          ("explore", session.base_state(None, 0, "both")),
                          ("overview_step2", session.base_state("overview", 2, "both"))):
         plotter = pv.Plotter(off_screen=True, window_size=list(size))
-        actors: dict = {}
-        apply_state(plotter, state, session.model, actors, render=False)
+        AtlasView(plotter, session.model).apply_state(state, render=False)
         plotter.enable_anti_aliasing("fxaa")
         results = {name: _frame(plotter, way) for name, way in _ways().items()}
         reference = results["reference"][1]

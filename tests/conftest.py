@@ -37,9 +37,7 @@ def check_gc(request):
     assert not leaked, f"still referenced after the test: {leaked} (a leak in the render code)"
 
 
-@pytest.fixture
-def plotter(check_gc):
-    """Yield a 200x200 offscreen plotter and always close it (then ``check_gc`` runs)."""
+def _offscreen_plotter():
     import pyvista as pv
 
     plotter = pv.Plotter(off_screen=True, window_size=[200, 200])
@@ -47,3 +45,15 @@ def plotter(check_gc):
         yield plotter
     finally:
         plotter.close()
+
+
+@pytest.fixture
+def plotter(check_gc):
+    """Yield a 200x200 offscreen plotter and always close it (then ``check_gc`` runs)."""
+    yield from _offscreen_plotter()
+
+
+@pytest.fixture
+def second_plotter(check_gc):
+    """Yield another 200x200 offscreen plotter (two views side by side), closed like ``plotter``."""
+    yield from _offscreen_plotter()

@@ -1,7 +1,8 @@
 """Turns the anatomy and a resolved scene state into a PyVista plotter state. No Qt.
 
-Public entry points: :func:`apply_state` (the one way from a
-:class:`~sciatic_atlas.scenes.state.SceneState` to a plotter), :func:`default_state`
+Public entry points: :class:`AtlasView` (one view: its plotter and what is drawn on it;
+``AtlasView.apply_state`` is the one way from a
+:class:`~sciatic_atlas.scenes.state.SceneState` to pixels), :func:`default_state`
 (the whole model as an atlas plate), :class:`StructureActor`, and
 :func:`render_png` (offscreen image of a state).
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "apply_state": "sciatic_atlas.render.apply",
+    "AtlasView": "sciatic_atlas.render.view",
     "default_state": "sciatic_atlas.render.apply",
     "render_png": "sciatic_atlas.render.offscreen",
     "StructureActor": "sciatic_atlas.render.structure_actor",

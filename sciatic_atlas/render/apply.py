@@ -1,10 +1,9 @@
-"""The one function that applies a scene state to a plotter.
+"""The steps of applying a scene state, each on a plotter it is handed (no per-view state).
 
-:func:`apply_state` compares the structures a :class:`SceneState` wants with the
-:class:`StructureActor` objects present, removes, adds and restyles them, swaps variant
-meshes, draws compression marks, labels and overlays, sets the camera and renders once.
-It drives any PyVista plotter it is given: an offscreen ``pv.Plotter`` in tests and the
-command line, a ``pyvistaqt.QtInteractor`` in the window.
+:meth:`sciatic_atlas.render.view.AtlasView.apply_state` is the one way from a
+:class:`SceneState` to pixels; it uses these: the styles a state wants (variant meshes
+swapped, compressors highlighted), the camera, the overlays, and the labels' places.
+:func:`default_state` is the whole model as an atlas plate.
 """
 
 from __future__ import annotations
@@ -12,14 +11,13 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-import weakref
 from dataclasses import replace
 
 import numpy as np
 
-from sciatic_atlas.render import cameras, idpass, labels, marks, quality
-from sciatic_atlas.render.appearance import default_look, default_style, styled_look
-from sciatic_atlas.render.structure_actor import StructureActor, surface
+from sciatic_atlas.render import cameras, idpass, labels, marks
+from sciatic_atlas.render.appearance import default_look, default_style
+from sciatic_atlas.render.structure_actor import StructureActor
 from sciatic_atlas.scenes import build
 from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
@@ -76,11 +74,13 @@ def _visible_points(actors: dict[str, StructureActor]) -> np.ndarray:
     return np.vstack(pts) if pts else np.zeros((1, 3))
 
 
-def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor],
+def place_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor],
                  bands: tuple[float, float] = (0.0, 0.0), model=None) -> None:
     """Set the camera of ``spec`` (explicit, or a named view framing the visible structures).
 
     ``bands`` are the fractions of the image height (top, bottom) kept free for text.
+    Structures ``spec.frame`` names that are not drawn are framed from ``model``'s meshes
+    when a model is given, else left out.
     """
     if spec.position is not None and spec.focal_point is not None:
         pose = cameras.CameraPose(tuple(spec.position), tuple(spec.focal_point),
@@ -98,24 +98,12 @@ def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
         pose = cameras.view_pose(spec.view or "posterior", side, _visible_points(actors),
                                  aspect=width / max(height, 1), top=bands[0], bottom=bands[1])
     cameras.set_camera(plotter, pose, zoom=spec.zoom)
-    pending = _LABELLED.get(plotter.renderer)
-    if pending is not None:  # the labels of the last state were placed for the camera before this one
-        model_, wanted, bands_ = pending
-        marks.remove_decorations(plotter, [n for n in plotter.renderer.actors
-                                           if n.startswith(marks.PREFIX + "label:")])
-        labels.draw(plotter, place_labels(plotter, model_, wanted, actors, bands_),
-                    marks.font_sizes(plotter)[2], marks.PREFIX)
 
 
-# renderer -> (model, labels, text bands) of the state last applied there with camera=False: a
-# caller that then sets the camera (the window: apply_state, then apply_camera and a glide) gets
-# its labels placed again for the camera it moves to.
-_LABELLED: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
-
-
-def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
+def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: float) -> list:
+    """Paint ``overlay_ids`` on the skin (:mod:`sciatic_atlas.render.overlays`); return the legend rows."""
     if not overlay_ids and "sciatic_atlas.render.overlays" not in sys.modules:
-        return  # nothing was ever painted in this process: no need to import the painter (0.05 s)
+        return []  # nothing was ever painted in this process: no need to import the painter (0.05 s)
     try:
         module = importlib.import_module("sciatic_atlas.render.overlays")
     except ModuleNotFoundError as exc:
@@ -123,67 +111,8 @@ def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
             raise
         if overlay_ids:
             log.warning("overlays %s not drawn: the overlay renderer is not installed", list(overlay_ids))
-        return
-    module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side)
-
-
-def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureActor],
-                *, camera: bool = True, render: bool = True) -> list:
-    """Make ``plotter`` show ``state``: the single way from a state to pixels.
-
-    Parameters
-    ----------
-    plotter : pyvista.Plotter or pyvistaqt.QtInteractor
-        A plotter this function did not create.
-    state : SceneState
-        What to draw (styles by structure id, camera, side, marks, labels, overlays...).
-    model : AnatomyModel
-        The built model providing meshes, centrelines, landmarks and variants.
-    actors : dict of str to StructureActor
-        The structures now drawn on ``plotter``, keyed by id; updated in place.
-    camera : bool
-        Set the camera from ``state.camera`` (False keeps the user's camera).
-    render : bool
-        Render once at the end.
-
-    Returns
-    -------
-    list of PlacedLabel
-        The state's labels with their anchor pixels and boxes (a label whose structure
-        is not visible has none, and a reason).
-    """
-    quality.prepare_plotter(plotter)
-    styles, replaced = wanted_styles(model, state)
-    for sid in actors.keys() - styles.keys():
-        actors.pop(sid).detach(plotter)
-    present = set(plotter.renderer.actors)  # once, not once per added actor
-    for sid, style in styles.items():
-        look = styled_look(default_look(model, sid), style)
-        if sid in actors:
-            actors[sid].set_look(look)
-        elif look.visible:  # hidden structures get an actor only once they are shown
-            actors[sid] = StructureActor.attach(plotter, sid, surface(model, sid), look,
-                                                replace_existing=sid in present)
-    quality.set_background(plotter, state.background)
-    old = marks.decoration_names(plotter)
-    drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
-    drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
-    drawn |= marks.draw_outlines(plotter, actors)
-    _apply_overlays(plotter, model, state.overlays, actors, state.side)
-    bands = marks.text_bands(plotter, state.title, state.text)
-    _LABELLED.pop(plotter.renderer, None)
-    if camera:
-        apply_camera(plotter, state.camera, state.side, actors, bands, model)
-    placed = []
-    if state.labels:
-        placed = place_labels(plotter, model, state.labels, actors, bands)
-        drawn |= labels.draw(plotter, placed, marks.font_sizes(plotter)[2], marks.PREFIX)
-        if not camera:
-            _LABELLED[plotter.renderer] = (model, state.labels, bands)
-    marks.remove_decorations(plotter, old - drawn)
-    if render:
-        plotter.render()
-    return placed
+        return []
+    return module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side, text_scale=text_scale)
 
 
 def opaque_marks(plotter) -> dict:
@@ -195,10 +124,11 @@ def opaque_marks(plotter) -> dict:
     return out
 
 
-def place_labels(plotter, model, wanted, actors, bands) -> list[labels.PlacedLabel]:
+def place_labels(plotter, model, wanted, actors, bands, font_px: int) -> list[labels.PlacedLabel]:
     """Anchor each label on a visible pixel of its structure and lay the boxes out (no drawing).
 
-    A label whose structure shows nowhere is logged and returned without a box.
+    A label whose structure shows nowhere is logged and returned without a box; the
+    boxes are sized for labels ``font_px`` pixels high.
     """
     frame = idpass.measure(plotter, actors, marks=opaque_marks(plotter))
     width, height = (int(v) for v in plotter.window_size)
@@ -207,5 +137,5 @@ def place_labels(plotter, model, wanted, actors, bands) -> list[labels.PlacedLab
         if p.reason:
             log.warning("%s", p.reason)
     band = (bands[0] * height, (1.0 - bands[1]) * height)
-    labels.layout(placed, (width, height), marks.font_sizes(plotter)[2], band, frame.subject_box())
+    labels.layout(placed, (width, height), font_px, band, frame.subject_box())
     return placed

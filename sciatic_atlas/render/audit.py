@@ -9,7 +9,6 @@ right); the library audit in ``tests/render/test_audit.py`` runs it on every ste
 from __future__ import annotations
 
 from sciatic_atlas.render import frame_report
-from sciatic_atlas.render.apply import apply_state
 
 MIN_SHARE = 0.0003  # of the frame's pixels: about 58 pixels at 400x480, 620 at 1920x1080
 MIN_OVERLAY_SHARE = 0.0015  # a zone is a patch of skin (the smallest, the first web space, about 0.17%)
@@ -63,8 +62,9 @@ def problems(state, report: dict) -> list[str]:
     return out
 
 
-def audit_state(plotter, state, model, actors: dict) -> tuple[list[str], dict]:
-    """Apply ``state`` to ``plotter`` (no beauty render) and return its problems and its report."""
-    placed = apply_state(plotter, state, model, actors, render=False)
-    report = frame_report.build(plotter, state, model, actors, placed)
+def audit_state(view, state) -> tuple[list[str], dict]:
+    """Apply ``state`` to ``view`` (an :class:`~sciatic_atlas.render.view.AtlasView`; no beauty
+    render) and return its problems and its report."""
+    placed = view.apply_state(state, render=False)
+    report = frame_report.build(view.plotter, state, view.model, view.actors, placed)
     return problems(state, report), report

@@ -30,7 +30,7 @@ def overlay_cells(model, overlay_ids, side: str) -> dict | None:
         return None
     from sciatic_atlas.anatomy.overlay_paint import Layer, mix_weights
     from sciatic_atlas.anatomy.overlays import layers, refined_skin
-    from sciatic_atlas.render.overlays import _painted_skin
+    from sciatic_atlas.render.overlays import skin_canvas
 
     fine = refined_skin(model)
     found = [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover))
@@ -41,7 +41,7 @@ def overlay_cells(model, overlay_ids, side: str) -> dict | None:
     # a cell takes the zone most of its corners are in (the first corner breaks ties)
     corner = zone[faces]
     cells = np.where(corner[:, 1] == corner[:, 2], corner[:, 1], corner[:, 0])
-    return {"mesh": _painted_skin(model), "cells": cells, "ids": list(overlay_ids)}
+    return {"mesh": skin_canvas(model), "cells": cells, "ids": list(overlay_ids)}
 
 
 def build(plotter, state, model, actors: dict, placed: list) -> dict:
@@ -58,7 +58,7 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
     actors : dict of str to StructureActor
         The structures on ``plotter``.
     placed : list of PlacedLabel
-        The labels as :func:`~sciatic_atlas.render.apply.apply_state` placed them.
+        The labels as :meth:`~sciatic_atlas.render.view.AtlasView.apply_state` placed them.
     """
     cells = overlay_cells(model, state.overlays, state.side) if "skin" in actors else None
     from sciatic_atlas.render.apply import opaque_marks, wanted_styles

@@ -10,7 +10,6 @@ without keeping a second registry.
 from __future__ import annotations
 
 import logging
-import weakref
 
 import numpy as np
 import pyvista as pv
@@ -126,29 +125,13 @@ def draw_compressions(plotter, model, marks, replaced) -> set[str]:
     return names
 
 
-_TEXT_SCALE: "weakref.WeakKeyDictionary[object, float]" = weakref.WeakKeyDictionary()
-
-
-def set_text_scale(plotter, scale: float) -> None:
-    """Scale the text this module draws on ``plotter`` (1 normal; larger when presenting).
-
-    Takes effect at the next :func:`~sciatic_atlas.render.apply.apply_state`.
-    """
-    _TEXT_SCALE[plotter.renderer] = float(scale)
-
-
-def text_scale(plotter) -> float:
-    """Return the text scale set on ``plotter`` (1 unless presenting)."""
-    return _TEXT_SCALE.get(plotter.renderer, 1.0)
-
-
-def font_sizes(plotter) -> tuple[int, int, int]:
-    """Return (title, narration, label) font sizes in pixels, scaled to the picture and text scale.
+def font_sizes(plotter, scale: float = 1.0) -> tuple[int, int, int]:
+    """Return (title, narration, label) font sizes in pixels, scaled to the picture and ``scale``.
 
     They follow the picture's height (about 1/50, 1/64 and 1/62 of it), never below a
-    readable floor.
+    readable floor. ``scale`` is the view's text scale (1 normal; larger when presenting).
     """
-    height, scale = plotter.window_size[1], text_scale(plotter)
+    height = plotter.window_size[1]
     return tuple(round(scale * max(least, height / per_px))
                  for least, per_px in ((13, 50), (12, 64), (11, 62)))
 
@@ -163,10 +146,10 @@ def _wrap(plotter, value: str, size: int, bold: bool = False) -> str:
     return text.wrap(value, size, int(plotter.window_size[0]) - 4 * pad, bold)
 
 
-def text_bands(plotter, title: str, narration: str) -> tuple[float, float]:
+def text_bands(plotter, title: str, narration: str, scale: float = 1.0) -> tuple[float, float]:
     """Return the fractions of the image height the title (top) and narration (bottom) take."""
     height = plotter.window_size[1]
-    title_size, text_size, _ = font_sizes(plotter)
+    title_size, text_size, _ = font_sizes(plotter, scale)
     pad = _margin(plotter)
     top = (text.text_size(_wrap(plotter, title, title_size, True), title_size, True)[1] + 3 * pad) / height \
         if title else 0.0
@@ -175,7 +158,7 @@ def text_bands(plotter, title: str, narration: str) -> tuple[float, float]:
     return top, bottom
 
 
-def draw_text(plotter, title: str, narration: str, dark: bool) -> set[str]:
+def draw_text(plotter, title: str, narration: str, dark: bool, scale: float = 1.0) -> set[str]:
     """Draw the title (upper left) and narration (lower left); return the names drawn.
 
     Both are wrapped with the real font metrics to the picture's width, on a backing box
@@ -184,7 +167,7 @@ def draw_text(plotter, title: str, narration: str, dark: bool) -> set[str]:
     from vtkmodules.vtkRenderingCore import vtkTextActor
 
     colour = (0.95, 0.95, 0.95) if dark else (0.12, 0.12, 0.14)
-    title_size, text_size, _ = font_sizes(plotter)
+    title_size, text_size, _ = font_sizes(plotter, scale)
     width, height = (int(v) for v in plotter.window_size)
     pad = _margin(plotter)
     spec = appearance()["labels"]

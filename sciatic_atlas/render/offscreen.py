@@ -1,4 +1,4 @@
-"""Render a scene state to a PNG offscreen (no display): used by ``sciatic-atlas render``."""
+"""Render a scene state to a PNG offscreen (no display) through an :class:`AtlasView`: used by ``sciatic-atlas render``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pyvista as pv
 
 from sciatic_atlas.render import frame_report
-from sciatic_atlas.render.apply import apply_state
+from sciatic_atlas.render.view import AtlasView
 from sciatic_atlas.scenes.state import SceneState
 
 log = logging.getLogger(__name__)
@@ -51,15 +51,11 @@ def render_png(state: SceneState, model, path: Path, size: tuple[int, int] = (80
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    plotter = pv.Plotter(off_screen=True, window_size=list(size))
-    try:
-        actors: dict = {}
-        placed = apply_state(plotter, state, model, actors)
-        image = plotter.screenshot(None, return_img=True)
+    with AtlasView(pv.Plotter(off_screen=True, window_size=list(size)), model) as view:
+        placed = view.apply_state(state)
+        image = view.screenshot()
         if report is not None:
-            frame_report.write(frame_report.build(plotter, state, model, actors, placed), report)
-    finally:
-        plotter.close()
+            frame_report.write(frame_report.build(view.plotter, state, model, view.actors, placed), report)
     write_png(path, image)
     log.info("wrote %s (%dx%d)", path, *size)
     return path

@@ -1,6 +1,6 @@
 """Draw skin overlays: per-vertex colours on the skin actor, a legend, trigger-point marks.
 
-:func:`apply_overlays` is called by :func:`sciatic_atlas.render.apply.apply_state`
+:func:`apply_overlays` is called by :meth:`sciatic_atlas.render.view.AtlasView.apply_state`
 after the structures are styled. It colours the existing skin actor in place (a
 point array ``overlay_rgb`` used as direct colours; no new skin actor), replaces the
 overlay legend, and marks each referral pattern's trigger points on the skin surface
@@ -35,7 +35,8 @@ TRIGGER_RADIUS_MM = 6.0  # the dot on the skin
 DEEP_RADIUS_MM = 4.0  # the point in the muscle (seen through a translucent skin)
 LEGEND_FONT_PX = 15  # legend type height at 1080 rows, scale 1 (pixels)
 LEGEND_MARGIN_PX = 12
-_PAINTED: "weakref.WeakKeyDictionary[object, pv.PolyData]" = weakref.WeakKeyDictionary()
+# model -> the refined skin's geometry (never painted); entries die with their model.
+_CANVAS: "weakref.WeakKeyDictionary[object, pv.PolyData]" = weakref.WeakKeyDictionary()
 MIN_SKIN_OPACITY = 1.0  # a painted skin must be near-opaque to be read (the default skin is a veil)
 
 
@@ -51,15 +52,17 @@ def _skin_actor(plotter, model, actors: dict[str, StructureActor]) -> StructureA
     return item
 
 
-def _painted_skin(model) -> pv.PolyData:
+def skin_canvas(model) -> pv.PolyData:
     """Return (once per model) the refined skin the overlays are painted on, with smooth normals.
 
     The normals are the skin's own, interpolated, so the painted skin shades exactly like
-    the plain one.
+    the plain one. The mesh is shared by every view of the model and never painted
+    itself: each apply paints a shallow copy of its own (the geometry is not copied),
+    so a view painting other overlays never recolours this one's skin.
     """
-    if model not in _PAINTED:
-        _PAINTED[model] = refined_skin_mesh(model)
-    return _PAINTED[model]
+    if model not in _CANVAS:
+        _CANVAS[model] = refined_skin_mesh(model)
+    return _CANVAS[model]
 
 
 def refined_skin_mesh(model) -> pv.PolyData:
@@ -173,54 +176,38 @@ def _actor2d(poly, rgb, opacity: float = 1.0, outline: bool = False):
     return actor
 
 
-# renderer -> (rows, type scale) of the legend drawn on it
-_LEGENDS: "weakref.WeakKeyDictionary[object, tuple[list, float]]" = weakref.WeakKeyDictionary()
+def _remove_legend(plotter) -> None:
+    for name in [n for n in plotter.renderer.actors if n.startswith(LEGEND)]:
+        plotter.remove_actor(name, render=False, reset_camera=False)
 
 
-def add_legend(plotter, rows):
-    """Draw the overlay legend in the upper right: one row per colour, type sized to the picture.
+def draw_legend(plotter, rows, scale: float = 1.0) -> None:
+    """Draw the overlay legend in the upper right for the view's current pixel size (no render).
 
     Each row is a swatch with a dark rim (so a pale swatch still shows) and its text, on a
     translucent box; a spillover row's swatch shows the pale tint crossed by a stripe of
     the full colour, as on the skin. The type is measured with the real font, so the box
-    fits it; see :func:`legend_font_px` for its size.
-    """
-    for name in [n for n in plotter.renderer.actors if n.startswith(LEGEND)]:
-        plotter.remove_actor(name, render=False, reset_camera=False)
-    if not rows:
-        _LEGENDS.pop(plotter.renderer, None)
-        return None
-    scale = _LEGENDS.get(plotter.renderer, (None, 1.0))[1]
-    _LEGENDS[plotter.renderer] = (list(rows), scale)
-    place_legend(plotter)
-    return plotter.renderer.actors.get(LEGEND)
-
-
-def place_legend(plotter, scale: float | None = None) -> None:
-    """Draw (again) the overlay legend for the view's current pixel size (call on resize).
+    fits it; see :func:`legend_font_px` for its size. The legend drawn before is removed;
+    with no ``rows`` nothing is drawn.
 
     Parameters
     ----------
     plotter : pyvista.Plotter or pyvistaqt.QtInteractor
-        The plotter showing the legend (nothing happens without one).
-    scale : float, optional
-        Type size factor (e.g. larger when presenting), kept for later legends on
-        this plotter; default: keep the last one (1 at first).
+        The plotter showing the legend.
+    rows : list of (str, rgb)
+        The rows (:func:`legend_entries`).
+    scale : float
+        The view's text scale (1 normal; larger when presenting).
     """
     from vtkmodules.vtkRenderingCore import vtkTextActor
 
     from sciatic_atlas.render import text
 
-    rows, old_scale = _LEGENDS.get(plotter.renderer, ([], 1.0))
-    if scale is not None:
-        _LEGENDS[plotter.renderer] = (rows, float(scale))
-        old_scale = float(scale)
+    _remove_legend(plotter)
     if not rows:
         return
-    for name in [n for n in plotter.renderer.actors if n.startswith(LEGEND)]:
-        plotter.remove_actor(name, render=False, reset_camera=False)
     width, height = (max(1, int(v)) for v in plotter.window_size)
-    font = legend_font_px(height, old_scale)
+    font = legend_font_px(height, scale)
     dark = _is_dark(plotter.renderer.GetBackground())
     text_rgb = (0.95, 0.95, 0.95) if dark else (0.1, 0.1, 0.1)
     pad, row_h, swatch = round(0.6 * font), round(1.5 * font), font
@@ -231,7 +218,7 @@ def place_legend(plotter, scale: float | None = None) -> None:
     top = margin
     title = plotter.renderer.actors.get(marks.PREFIX + "title")
     if title is not None:  # headless pictures carry a title band
-        top += round(marks.text_bands(plotter, title.GetInput(), "")[0] * height)
+        top += round(marks.text_bands(plotter, title.GetInput(), "", scale)[0] * height)
     x0 = width - margin - box_w
     y1 = height - top  # display y grows upwards
     y0 = y1 - box_h
@@ -259,8 +246,9 @@ def place_legend(plotter, scale: float | None = None) -> None:
         plotter.add_actor(actor, name=f"{LEGEND}:text:{i}", **kw)
 
 
-def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None) -> None:
-    """Show exactly ``overlay_ids`` on the skin of ``plotter`` (no render).
+def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None,
+                   text_scale: float = 1.0) -> list[tuple[str, tuple[float, float, float]]]:
+    """Show exactly ``overlay_ids`` on the skin of ``plotter`` (no render); return the legend's rows.
 
     Parameters
     ----------
@@ -274,26 +262,36 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
         The drawn structures; the skin is added (shown) when overlays need it.
     side : str, optional
         'left', 'right' or 'both'; default the catalogue's ``default_side``.
+    text_scale : float
+        The view's text scale, for the legend's type.
+
+    Returns
+    -------
+    list of (str, rgb)
+        The legend's rows (empty without overlays): the view keeps them to draw the
+        legend again at a new size (:func:`draw_legend`).
     """
     _clear(plotter, actors)
     if not overlay_ids:
-        return
+        return []
     overlays = [get_overlay(oid) for oid in overlay_ids]
     side = side or default_side()
     item = _skin_actor(plotter, model, actors)
-    # The refined skin takes the paint (straight-edged stripes); the plain one comes back in _clear.
-    mesh = _painted_skin(model)
+    # The refined skin takes the paint (straight-edged stripes), on this apply's own copy;
+    # the plain one comes back in _clear.
+    mesh = skin_canvas(model).copy(deep=False)
     rgb = paint(model, overlay_ids, side, base_rgb=item.look.colour, refined=True)
     mesh.point_data[ARRAY] = np.round(rgb * 255).astype(np.uint8)
-    mesh.Modified()
     mapper = item.actor.mapper
     mapper.SetInputData(mesh)
     mapper.SetColorModeToDirectScalars()
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(ARRAY)
     mapper.scalar_visibility = True
-    add_legend(plotter, legend_entries(overlays))
+    rows = legend_entries(overlays)
+    draw_legend(plotter, rows, text_scale)
     for overlay in overlays:
         for k, (_, deep, on_skin) in enumerate(trigger_marks(model, overlay, side)):
             _add_trigger_mark(plotter, f"{PREFIX}{overlay.overlay_id}:tp{k}", deep, on_skin)
     log.debug("overlays %s painted on the %s side", list(overlay_ids), side)
+    return rows

@@ -1,8 +1,9 @@
 """Show a pain map on the skin actor of a plotter (the window's drawing tool), in place.
 
 Like the overlays (:mod:`sciatic_atlas.render.overlays`), the paint goes on the
-existing skin actor: its mapper is pointed at the refined skin carrying the pain-map
-colours as direct point colours, and pointed back at the plain skin by
+existing skin actor: its mapper is pointed at a copy of the refined skin of its own
+carrying the pain-map colours as direct point colours (views share the refined
+geometry, never a painted mesh), and pointed back at the plain skin by
 :func:`clear_painmap`. No render here; the caller renders once.
 """
 
@@ -12,7 +13,8 @@ import numpy as np
 import pyvista as pv
 
 from sciatic_atlas.anatomy.overlays import refined_skin
-from sciatic_atlas.render.painmap_view import ARRAY, painmap_rgb, painted_skin
+from sciatic_atlas.render.overlays import skin_canvas
+from sciatic_atlas.render.painmap_view import ARRAY, painmap_rgb
 
 
 def show_painmap(model, actors: dict, drawing, base_rgb=None) -> pv.PolyData | None:
@@ -24,13 +26,11 @@ def show_painmap(model, actors: dict, drawing, base_rgb=None) -> pv.PolyData | N
     if item is None:
         return None
     base = base_rgb if base_rgb is not None else item.look.colour
-    mesh = painted_skin(model)
+    mesh = skin_canvas(model).copy(deep=False)
     rgb = refined_skin(model).lift(painmap_rgb(drawing, base))
     mesh.point_data[ARRAY] = np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
-    mesh.Modified()
     mapper = _full_mapper(item)
-    if mapper.GetInput() is not mesh:
-        mapper.SetInputData(mesh)
+    mapper.SetInputData(mesh)
     mapper.SetColorModeToDirectScalars()
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(ARRAY)

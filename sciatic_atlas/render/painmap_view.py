@@ -10,7 +10,6 @@ together show nearly all of it, each framed on what it shows.
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,7 @@ from sciatic_atlas.anatomy.painmap import PainMap
 from sciatic_atlas.anatomy.painmap_skin import Drawing, drawing
 from sciatic_atlas.anatomy.skin_regions import skin_surface
 from sciatic_atlas.render.cameras import body_vector, fit_camera, set_camera
-from sciatic_atlas.render.overlays import refined_skin_mesh
+from sciatic_atlas.render.overlays import skin_canvas
 from sciatic_atlas.render.structure_actor import surface as structure_surface
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,6 @@ FACING = 0.3  # a vertex is shown by a view when its normal is within ~70 degree
 MIN_HALF_MM = 110.0  # a picture frames at least 22 cm of the body
 MAX_VIEWS = 3
 ARRAY = "painmap_rgb"  # point colours (uint8 RGB) of the painted skin
-_PAINTED: "weakref.WeakKeyDictionary[object, pv.PolyData]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -107,18 +105,8 @@ def _framing(points: np.ndarray) -> np.ndarray:
     return np.vstack([points, pad])
 
 
-def painted_skin(model) -> pv.PolyData:
-    """Return (once per model) the refined skin that carries the pain-map colours.
-
-    Its own mesh, apart from the overlays' painted skin, so clearing one never clears the other.
-    """
-    if model not in _PAINTED:
-        _PAINTED[model] = refined_skin_mesh(model)
-    return _PAINTED[model]
-
-
 def _skin_poly(model, rgb: np.ndarray) -> pv.PolyData:
-    poly = painted_skin(model).copy()
+    poly = skin_canvas(model).copy()
     poly.point_data[ARRAY] = (np.clip(refined_skin(model).lift(rgb), 0, 1) * 255).astype(np.uint8)
     return poly
 

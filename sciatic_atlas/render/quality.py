@@ -1,27 +1,20 @@
 """Plotter-wide look of an atlas plate: lights, depth peeling, anti-aliasing, background.
 
-Applied by :func:`sciatic_atlas.render.apply.apply_state` to a plotter it did not
-create; the one-time settings are made once per renderer. :class:`FrameQuality`
-switches an interactive view between full quality and cheap frames while it moves.
+Applied by :class:`sciatic_atlas.render.view.AtlasView` to the plotter it was handed;
+the view makes the one-time settings once. :class:`FrameQuality` switches an
+interactive view between full quality and cheap frames while it moves.
 """
 
 from __future__ import annotations
-
-import weakref
 
 import pyvista as pv
 
 from sciatic_atlas.render import lod
 from sciatic_atlas.render.appearance import appearance
 
-_PREPARED: "weakref.WeakSet" = weakref.WeakSet()
-
-
 def prepare_plotter(plotter) -> None:
-    """Turn on depth peeling, anti-aliasing and the atlas light kit, once per renderer."""
+    """Turn on depth peeling, anti-aliasing and the atlas light kit (once per view: it replaces the lights)."""
     renderer = plotter.renderer
-    if renderer in _PREPARED:
-        return
     quality = appearance()["quality"]
     # Set depth peeling on the renderer directly: PyVista's enable_depth_peeling first
     # opens a probe window to test support (a second GL context, ~0.1-0.2 s on llvmpipe);
@@ -31,7 +24,6 @@ def prepare_plotter(plotter) -> None:
     renderer.SetOcclusionRatio(0.0)
     plotter.enable_anti_aliasing(_anti_aliasing(plotter, quality["anti_aliasing"]), all_renderers=False)
     _light_kit(plotter)
-    _PREPARED.add(renderer)
 
 
 def _anti_aliasing(plotter, choice: dict) -> str:
@@ -96,7 +88,7 @@ class FrameQuality:
     plotter : pyvista.Plotter or pyvistaqt.QtInteractor
         The view.
     actors : dict of str to StructureActor
-        The drawn structures (the dict :func:`~sciatic_atlas.render.apply.apply_state` keeps).
+        The drawn structures (the dict :class:`~sciatic_atlas.render.view.AtlasView` keeps).
     """
 
     def __init__(self, plotter, actors: dict):

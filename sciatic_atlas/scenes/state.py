@@ -3,7 +3,7 @@
 A scene file (with its steps, groups, side) is resolved into one
 :class:`SceneState`; the render layer applies a state to a plotter and never
 reads scene files itself. That keeps one way from a scene file to pixels:
-``load scene -> resolve(scene, step, side) -> SceneState -> apply_state(plotter, state)``.
+``load scene -> resolve(scene, step, side) -> SceneState -> AtlasView(plotter, model).apply_state(state)``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""apply_state on a synthetic model: actors, restyling, variants, marks, pixels (STYLE.md §5)."""
+"""AtlasView.apply_state on a synthetic model: actors, restyling, variants, marks, pixels (STYLE.md §5)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from pixels import BLUE, GREEN, RED, YELLOW, pixel, same_hue
 
-from sciatic_atlas.render import apply_state, default_state
-from sciatic_atlas.render.structure_actor import StructureActor
+from sciatic_atlas.render import AtlasView, default_state
 from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, SceneState, StructureStyle
 
 # Fixed camera behind the toy model (posterior = +y), looking at the origin.
@@ -23,36 +22,38 @@ def flat(colour, **kw) -> StructureStyle:
 
 
 def test_structure_colour_appears_where_it_projects(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, state({"femur_r": flat(GREEN), "sciatic_nerve_r": flat(YELLOW)}), toy_model, actors)
+    view = AtlasView(plotter, toy_model)
+    view.apply_state(state({"femur_r": flat(GREEN), "sciatic_nerve_r": flat(YELLOW)}))
     femur_centre = toy_model.mesh("femur_r").centroid() + [0, 40, 0]  # its posterior face
     assert same_hue(pixel(plotter, femur_centre), GREEN)
     assert same_hue(pixel(plotter, (0, 72, 0)), YELLOW)
 
 
 def test_image_is_not_blank(plotter, toy_model):
-    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, {})
+    AtlasView(plotter, toy_model).apply_state(state({"femur_r": flat(GREEN)}))
     img = plotter.screenshot(return_img=True)
     assert (img.max(axis=2) > 30).mean() > 0.05
 
 
 def test_hiding_removes_the_colour_and_keeps_the_actor(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
+    view.apply_state(state({"femur_r": flat(GREEN)}))
     point = (-100, 40, 0)
     assert same_hue(pixel(plotter, point), GREEN)
     first = actors["femur_r"].actor
-    apply_state(plotter, state({"femur_r": flat(GREEN, visible=False)}), toy_model, actors)
+    view.apply_state(state({"femur_r": flat(GREEN, visible=False)}))
     assert actors["femur_r"].actor is first
     assert pixel(plotter, point).max() < 0.05
 
 
 def test_restyle_changes_the_same_actor_without_duplicates(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, state({"femur_r": flat(GREEN), "gluteus_maximus_r": flat(BLUE)}), toy_model, actors)
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
+    view.apply_state(state({"femur_r": flat(GREEN), "gluteus_maximus_r": flat(BLUE)}))
     n_actors = len(plotter.renderer.actors)
     first = actors["femur_r"].actor
-    apply_state(plotter, state({"femur_r": flat(RED), "gluteus_maximus_r": flat(BLUE)}), toy_model, actors)
+    view.apply_state(state({"femur_r": flat(RED), "gluteus_maximus_r": flat(BLUE)}))
     assert actors["femur_r"].actor is first
     assert len(plotter.renderer.actors) == n_actors
     assert np.allclose(first.prop.color.float_rgb, RED, atol=0.01)
@@ -60,31 +61,34 @@ def test_restyle_changes_the_same_actor_without_duplicates(plotter, toy_model):
 
 
 def test_structures_no_longer_wanted_are_removed(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, state({"femur_r": flat(GREEN), "gluteus_maximus_r": flat(BLUE)}), toy_model, actors)
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
+    view.apply_state(state({"femur_r": flat(GREEN), "gluteus_maximus_r": flat(BLUE)}))
     assert "gluteus_maximus_r" in plotter.renderer.actors
-    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
+    view.apply_state(state({"femur_r": flat(GREEN)}))
     assert set(actors) == {"femur_r"}
     assert "gluteus_maximus_r" not in plotter.renderer.actors
     assert not same_hue(pixel(plotter, (100, 50, 0)), BLUE)
 
 
 def test_variant_swaps_the_mesh_with_the_replaced_style(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
     styles = {"sciatic_nerve_r": flat(YELLOW)}
-    apply_state(plotter, state(styles), toy_model, actors)
+    view.apply_state(state(styles))
     assert same_hue(pixel(plotter, (0, 72, 0)), YELLOW)
-    apply_state(plotter, state(styles, variants={"sciatic_path": "b"}), toy_model, actors)
+    view.apply_state(state(styles, variants={"sciatic_path": "b"}))
     assert set(actors) == {"sciatic_nerve_r__ba_b"}
     assert same_hue(pixel(plotter, (40, 72, 0)), YELLOW)
     assert pixel(plotter, (0, 72, 0)).max() < 0.05
 
 
 def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
     mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
     styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.3)}
-    apply_state(plotter, state(styles, compressions=(mark,)), toy_model, actors)
+    view.apply_state(state(styles, compressions=(mark,)))
     names = set(plotter.renderer.actors)
     assert {"atlas:compression:0:band", "atlas:compression:0:halo"} <= names
     top, bottom = pixel(plotter, (0, 75, 120)), pixel(plotter, (0, 75, -120))
@@ -94,15 +98,14 @@ def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, to
     # the band hugs the nerve (radius 12 mm): just wider, not a ball around it
     band = plotter.renderer.actors["atlas:compression:0:band"].GetBounds()
     assert 24.0 < band[1] - band[0] < 30.0
-    apply_state(plotter, state(styles), toy_model, actors)
+    view.apply_state(state(styles))
     assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
 
 
 def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model, caplog):
-    actors: dict[str, StructureActor] = {}
+    view = AtlasView(plotter, toy_model)
     labels = (Label("Sciatic nerve", "sciatic_nerve_r"), Label("Ischial tuberosity", "ischial_tuberosity_r"))
-    placed = apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"),
-                         toy_model, actors)
+    placed = view.apply_state(state({"sciatic_nerve_r": flat(YELLOW)}, labels=labels, title="T"))
     names = set(plotter.renderer.actors)
     assert {"atlas:label:0:text", "atlas:label:0:line", "atlas:label:0:dot", "atlas:title"} <= names
     nerve, tuberosity = placed
@@ -110,7 +113,7 @@ def test_labels_and_title_are_drawn_and_cleared(plotter, toy_model, caplog):
     assert nerve.box is not None and nerve.pixel is not None and nerve.host == "sciatic_nerve_r"
     assert tuberosity.box is None and "hip_bone_r" in tuberosity.reason
     assert "Ischial tuberosity" in caplog.text
-    apply_state(plotter, state({"sciatic_nerve_r": flat(YELLOW)}), toy_model, actors)
+    view.apply_state(state({"sciatic_nerve_r": flat(YELLOW)}))
     assert not any(n.startswith("atlas:") for n in plotter.renderer.actors)
 
 
@@ -135,16 +138,18 @@ def test_default_state_rejects_unknown_view_and_side(toy_model):
 
 
 def test_hidden_structure_gets_no_actor_until_shown(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, default_state(toy_model, "posterior", "both"), toy_model, actors)
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
+    view.apply_state(default_state(toy_model, "posterior", "both"))
     assert "skin" not in actors and "femur_r" in actors
 
 
 def test_a_structure_shown_later_gets_its_actor_then(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, state({"femur_r": flat(GREEN, visible=False)}), toy_model, actors)
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
+    view.apply_state(state({"femur_r": flat(GREEN, visible=False)}))
     assert "femur_r" not in actors and "femur_r" not in plotter.renderer.actors
-    apply_state(plotter, state({"femur_r": flat(GREEN)}), toy_model, actors)
+    view.apply_state(state({"femur_r": flat(GREEN)}))
     assert "femur_r" in plotter.renderer.actors
     assert same_hue(pixel(plotter, (-100, 40, 0)), GREEN)
 
@@ -153,11 +158,7 @@ def test_text_scale_enlarges_the_labels_for_presenting(plotter):
     from sciatic_atlas.render import marks
 
     normal = marks.font_sizes(plotter)
-    marks.set_text_scale(plotter, 18 / 11)
-    try:
-        large = marks.font_sizes(plotter)
-    finally:
-        marks.set_text_scale(plotter, 1.0)
+    large = marks.font_sizes(plotter, 18 / 11)
     assert all(b >= round(a * 1.5) for a, b in zip(normal, large))
     assert marks.font_sizes(plotter) == normal
 
@@ -165,10 +166,11 @@ def test_text_scale_enlarges_the_labels_for_presenting(plotter):
 def test_a_compressor_made_see_through_keeps_its_opacity_and_a_highlight_keeps_its_hue(plotter, toy_model):
     import colorsys
 
-    actors: dict[str, StructureActor] = {}
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
     mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
     styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.45)}
-    apply_state(plotter, state(styles, compressions=(mark,)), toy_model, actors)
+    view.apply_state(state(styles, compressions=(mark,)))
     look = actors["gluteus_maximus_r"].look
     assert look.highlight and look.opacity == 0.45  # the nerve under it stays in sight
     plain = actors["gluteus_maximus_r"].look
@@ -182,17 +184,15 @@ def test_a_compressor_made_see_through_keeps_its_opacity_and_a_highlight_keeps_i
 
 def test_labels_follow_the_camera_a_caller_sets_after_applying(plotter, toy_model):
     # the window applies a state without its camera, then moves the camera to the state's view
-    from sciatic_atlas.render.apply import apply_camera
-
     labels = (Label("Sciatic nerve", "sciatic_nerve_r"),)
     wanted = state({"sciatic_nerve_r": flat(YELLOW), "femur_r": flat(GREEN)}, labels=labels)
     side_view = CameraSpec(view=None, position=(900.0, 300.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
-    apply_state(plotter, replace_camera(wanted, side_view), toy_model, {})  # an earlier, other view
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, wanted, toy_model, actors, camera=False)
-    apply_camera(plotter, wanted.camera, wanted.side, actors)
+    AtlasView(plotter, toy_model).apply_state(replace_camera(wanted, side_view))  # an earlier, other view
+    view = AtlasView(plotter, toy_model)
+    view.apply_state(wanted, camera=False)
+    view.apply_camera(wanted.camera, wanted.side)
     moved = plotter.renderer.actors["atlas:label:0:text"].GetPosition()
-    direct = apply_state(plotter, wanted, toy_model, actors)  # the same state with its camera, at once
+    direct = view.apply_state(wanted)  # the same state with its camera, at once
     assert direct[0].box is not None
     assert plotter.renderer.actors["atlas:label:0:text"].GetPosition() == moved
 
@@ -205,13 +205,11 @@ def replace_camera(s, camera):
 
 def test_labels_on_a_fresh_plotter_without_a_camera_do_not_fail(plotter, toy_model):
     # the window's first frame: a labelled scene applied before any camera was set
-    from sciatic_atlas.render.apply import apply_camera
-
     plotter.renderer.camera.position = plotter.renderer.camera.focal_point  # a degenerate camera
     wanted = state({"sciatic_nerve_r": flat(YELLOW)}, labels=(Label("Sciatic nerve", "sciatic_nerve_r"),))
-    actors: dict[str, StructureActor] = {}
-    apply_state(plotter, wanted, toy_model, actors, camera=False, render=False)
-    apply_camera(plotter, wanted.camera, wanted.side, actors)
+    view = AtlasView(plotter, toy_model)
+    view.apply_state(wanted, camera=False, render=False)
+    view.apply_camera(wanted.camera, wanted.side)
     assert "atlas:label:0:text" in plotter.renderer.actors
 
 

@@ -17,6 +17,7 @@ pv = pytest.importorskip("pyvista")
 from sciatic_atlas.anatomy.knowledge import load_knowledge  # noqa: E402
 from sciatic_atlas.anatomy.model import load_model  # noqa: E402
 from sciatic_atlas.render.audit import audit_state  # noqa: E402
+from sciatic_atlas.render.view import AtlasView  # noqa: E402
 from sciatic_atlas.scenes.load import load_library  # noqa: E402
 from sciatic_atlas.scenes.resolve import resolve_state  # noqa: E402
 
@@ -30,21 +31,21 @@ def test_the_whole_library_loads():
 
 @pytest.fixture(scope="module")
 def stage():
-    plotter = pv.Plotter(off_screen=True, window_size=list(SIZE))
-    yield load_model(), load_knowledge(), plotter, {}
-    plotter.close()
+    model = load_model()
+    with AtlasView(pv.Plotter(off_screen=True, window_size=list(SIZE)), model) as view:
+        yield model, load_knowledge(), view
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
 @pytest.mark.parametrize("scene_id", list(SCENES))
 def test_every_step_shows_what_it_asks_for(stage, scene_id, side, caplog):
-    model, knowledge, plotter, actors = stage
+    model, knowledge, view = stage
     scene = SCENES[scene_id]
     found = []
     with caplog.at_level(logging.ERROR):
         for step in range(scene.step_count):
             state = resolve_state(scene, step, side=side, knowledge=knowledge, model=model)
-            problems, report = audit_state(plotter, state, model, actors)
+            problems, report = audit_state(view, state)
             assert report["size"] == list(SIZE)
             found += [f"{scene_id} step {step} ({side}): {p}" for p in problems]
     assert not found, "\n".join(found)

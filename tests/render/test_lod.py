@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 from pixels import GREEN, RED, pixel, same_hue
 
-from sciatic_atlas.render import apply_state, lod
-from sciatic_atlas.render.structure_actor import StructureActor, surface
+from sciatic_atlas.render import AtlasView, lod
+from sciatic_atlas.render.structure_actor import surface
 from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
 
 CAMERA = CameraSpec(view=None, position=(0.0, 900.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
@@ -38,10 +38,11 @@ def test_small_meshes_have_no_coarse_copy(toy_model):
 
 
 def test_moving_draws_the_coarse_copy_in_the_same_colour_and_stopping_restores_the_mesh(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
     styles = {"gluteus_maximus_r": StructureStyle(colour=GREEN, opacity=1.0),
               "femur_l": StructureStyle(colour=RED, opacity=1.0)}
-    apply_state(plotter, _state(styles), toy_model, actors)
+    view.apply_state(_state(styles))
     assert lod.prepare(toy_model, actors)
     item = actors["gluteus_maximus_r"]
     lod.set_moving(actors, True)
@@ -50,18 +51,18 @@ def test_moving_draws_the_coarse_copy_in_the_same_colour_and_stopping_restores_t
     plotter.render()
     assert same_hue(pixel(plotter, (100.0, 50.0, 0.0)), GREEN)
     # restyling while moving reaches the coarse copy too
-    apply_state(plotter, _state({**styles, "gluteus_maximus_r": StructureStyle(colour=RED, opacity=1.0)}),
-                toy_model, actors)
+    view.apply_state(_state({**styles, "gluteus_maximus_r": StructureStyle(colour=RED, opacity=1.0)}))
     assert same_hue(pixel(plotter, (100.0, 50.0, 0.0)), RED)
     lod.set_moving(actors, False)
     assert item.actor.GetMapper().GetInput() is item.mesh
 
 
 def test_prepare_with_a_budget_prepares_visible_structures_first(plotter, toy_model):
-    actors: dict[str, StructureActor] = {}
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
     styles = {"gluteus_maximus_r": StructureStyle(colour=GREEN, opacity=1.0),
               "sciatic_nerve_r": StructureStyle(colour=RED, opacity=1.0)}
-    apply_state(plotter, _state(styles), toy_model, actors, render=False)
+    view.apply_state(_state(styles), render=False)
     nerve = actors["sciatic_nerve_r"]
     nerve.set_look(replace(nerve.look, visible=False))
     assert not lod.prepare(toy_model, actors, budget=1)

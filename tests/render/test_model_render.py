@@ -9,7 +9,7 @@ import pytest
 from pixels import project
 
 from sciatic_atlas.anatomy.model import load_model
-from sciatic_atlas.render import apply_state, default_state
+from sciatic_atlas.render import AtlasView, default_state
 from sciatic_atlas.render.appearance import kind_of
 from sciatic_atlas.scenes.state import StructureStyle
 
@@ -44,7 +44,7 @@ def test_nerve_is_yellow_where_it_projects(plotter, model):
     # Bones and nerves only, on black: every centreline point must show the nerve's yellow.
     styles = {sid: (s if kind_of(sid, model.structure_info(sid)) in ("bone", "nerve") else
                     replace(s, visible=False)) for sid, s in state.styles.items()}
-    apply_state(plotter, replace(state, styles=styles, background="black", title=""), model, {})
+    AtlasView(plotter, model).apply_state(replace(state, styles=styles, background="black", title=""))
     img = plotter.screenshot(return_img=True)
     pixels = _nerve_pixels(plotter, model, img)
     assert len(pixels) >= 20
@@ -55,7 +55,7 @@ def test_default_plate_is_not_blank_and_nerve_reads_through_muscles(plotter, mod
     from sciatic_atlas.render.marks import text_bands
 
     state = default_state(model, "thigh", "right")
-    apply_state(plotter, state, model, {})
+    AtlasView(plotter, model).apply_state(state)
     img = plotter.screenshot(return_img=True)
     background = img[0, -1].astype(int)
     assert (np.abs(img.astype(int) - background).sum(axis=2) > 40).mean() > 0.2
@@ -67,11 +67,11 @@ def test_default_plate_is_not_blank_and_nerve_reads_through_muscles(plotter, mod
 def test_every_view_frames_its_region_on_the_side_shown(plotter, model):
     from sciatic_atlas.render.cameras import view_names, view_spec
 
-    actors: dict = {}
+    atlas_view = AtlasView(plotter, model)
     for view in view_names():
         spec = view_spec(view)
         for side in ("left", "right"):
-            apply_state(plotter, default_state(model, view, side), model, actors, render=False)
+            atlas_view.apply_state(default_state(model, view, side), render=False)
             focal = plotter.camera.focal_point
             assert spec["z"][0] - 50 <= focal[2] <= spec["z"][1] + 50, (view, side, focal)
             if spec.get("limb"):
@@ -81,7 +81,8 @@ def test_every_view_frames_its_region_on_the_side_shown(plotter, model):
 
 
 def test_hidden_other_side_gets_no_actor(plotter, model):
-    actors: dict = {}
-    apply_state(plotter, default_state(model, "posterior", "left"), model, actors)
+    view = AtlasView(plotter, model)
+    view.apply_state(default_state(model, "posterior", "left"))
+    actors = view.actors
     assert "femur_l" in actors and not any(sid.endswith("_r") for sid in actors)
     assert all(isinstance(s, StructureStyle) for s in default_state(model, "posterior", "left").styles.values())

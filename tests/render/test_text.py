@@ -6,7 +6,7 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
-from sciatic_atlas.render import apply_state, text  # noqa: E402
+from sciatic_atlas.render import AtlasView, text  # noqa: E402
 from sciatic_atlas.render.overlays import legend_font_px  # noqa: E402
 from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle  # noqa: E402
 
@@ -30,7 +30,7 @@ def test_title_and_narration_fit_the_picture(toy_model, size):
     try:
         state = SceneState(styles={"femur_r": StructureStyle()}, title=TITLE, text=LONG,
                            camera=CameraSpec(view=None, position=(0, 900, 0), focal_point=(0, 0, 0), up=(0, 0, 1)))
-        apply_state(plotter, state, toy_model, {})
+        AtlasView(plotter, toy_model).apply_state(state)
         for name in ("atlas:title", "atlas:text"):
             actor = plotter.renderer.actors[name]
             box = [0.0] * 4

@@ -14,7 +14,7 @@ pv = pytest.importorskip("pyvista")
 
 from sciatic_atlas.anatomy.model import load_model  # noqa: E402
 from sciatic_atlas.render.appearance import default_look, styled_look  # noqa: E402
-from sciatic_atlas.render.apply import apply_state  # noqa: E402
+from sciatic_atlas.render.view import AtlasView  # noqa: E402
 from sciatic_atlas.scenes.load import load_library, load_scene  # noqa: E402
 from sciatic_atlas.scenes.resolve import resolve_state  # noqa: E402
 
@@ -73,14 +73,15 @@ def test_styled_structure_colour_appears_and_goes_when_a_step_hides_it(tmp_path,
     path = tmp_path / "blue-femur.yaml"
     path.write_text(BLUE_FEMUR)
     scene = load_scene(path)
-    actors: dict = {}
+    view = AtlasView(plotter, model)
+    actors = view.actors
     state = resolve_state(scene, 0, model=model)
-    apply_state(plotter, state, model, actors)
+    view.apply_state(state)
     look = styled_look(default_look(model, "femur_r"), state.styles["femur_r"])
     femur = model.mesh("femur_r").vertices
     shown = _hue_fraction(plotter, femur, look.colour)
     assert shown > 0.5
-    apply_state(plotter, resolve_state(scene, 1, model=model), model, actors, camera=False)
+    view.apply_state(resolve_state(scene, 1, model=model), camera=False)
     assert _hue_fraction(plotter, femur, look.colour) < 0.05 < shown
 
 
@@ -91,6 +92,6 @@ def test_library_piriformis_scene_shows_the_highlighted_muscle(plotter):
     scenes, _ = load_library()
     state = resolve_state(scenes["piriformis"], "usual-path", model=model)
     assert state.styles["piriformis_r"].highlight
-    apply_state(plotter, state, model, {})
+    AtlasView(plotter, model).apply_state(state)
     look = styled_look(default_look(model, "piriformis_r"), state.styles["piriformis_r"])
     assert _hue_fraction(plotter, model.mesh("piriformis_r").vertices, look.colour) > 0.3

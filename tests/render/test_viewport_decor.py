@@ -2,7 +2,7 @@
 
 import pytest
 
-from sciatic_atlas.app.viewport_decor import screen_edges
+from sciatic_atlas.render.viewport_decor import screen_edges
 
 LEFT, RIGHT = "Patient's LEFT", "Patient's RIGHT"
 

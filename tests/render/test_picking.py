@@ -3,7 +3,7 @@
 import pyvista as pv
 import pytest
 
-from sciatic_atlas.app.picking import RayPicker
+from sciatic_atlas.render.picking import RayPicker
 from sciatic_atlas.render.appearance import Look
 from sciatic_atlas.render.structure_actor import StructureActor
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sciatic_atlas.app.camera_path import ease, interpolate, path
+from sciatic_atlas.render.camera_path import ease, interpolate, path
 from sciatic_atlas.render.cameras import CameraPose
 
 BEHIND = CameraPose((0.0, 2000.0, 900.0), (0.0, 0.0, 900.0), (0.0, 0.0, 1.0), 20.0)

@@ -24,14 +24,14 @@ SEE_THROUGH = 0.5  # opacity below which a structure is looked through when pick
 
 
 class RayPicker:
-    """Pick structures drawn by :func:`sciatic_atlas.render.apply_state`.
+    """Pick structures drawn by :class:`sciatic_atlas.render.view.AtlasView`.
 
     Parameters
     ----------
     plotter : pyvista.Plotter or QtInteractor
         The plotter whose renderer and camera define the ray.
     actors : dict of str to StructureActor
-        The drawn structures, keyed by id (the same dict ``apply_state`` updates).
+        The drawn structures, keyed by id (the dict the view keeps).
     """
 
     def __init__(self, plotter, actors: dict):

@@ -1,0 +1,168 @@
+"""One 3D view of the atlas: a plotter and everything drawn on it, kept per view (no Qt).
+
+:class:`AtlasView` is the one way from a scene state to pixels. The headless
+``render`` command (:func:`sciatic_atlas.render.offscreen.render_png`) and the window
+(:class:`sciatic_atlas.app.qt_viewport.QtViewport`) each draw through one. A view owns
+what belongs to it alone: the plotter it was handed (and closes), the
+:class:`~sciatic_atlas.render.structure_actor.StructureActor` dict keyed by structure
+id, the text scale, the overlay legend's rows, the labels waiting for a camera and the
+frame quality. None of this lives in module globals or on VTK objects, so two views
+never share a setting (issue 10, item 8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sciatic_atlas.render import labels, marks, quality
+from sciatic_atlas.render.apply import apply_overlays, place_camera, place_labels, wanted_styles
+from sciatic_atlas.render.appearance import default_look, styled_look
+from sciatic_atlas.render.structure_actor import StructureActor, surface
+from sciatic_atlas.scenes.state import CameraSpec, SceneState
+
+
+@dataclass(frozen=True)
+class _PendingLabels:
+    """Labels applied without a camera move: placed again when the view's camera is set."""
+
+    wanted: tuple
+    bands: tuple[float, float]  # fractions of the image height (top, bottom) kept free for text
+
+
+class AtlasView:
+    """Draw scene states on one plotter and keep what was drawn there.
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter or pyvistaqt.QtInteractor
+        A plotter this class did not create: an offscreen ``pv.Plotter`` (tests, the
+        command line) or the window's ``QtInteractor``. The view closes it
+        (:meth:`close`).
+    model : AnatomyModel
+        The built model providing meshes, centrelines, landmarks and variants.
+    """
+
+    def __init__(self, plotter, model):
+        self.plotter = plotter
+        self.model = model
+        self.actors: dict[str, StructureActor] = {}
+        self.text_scale = 1.0  # text drawn in the view: 1 normal, larger when presenting
+        self.quality = quality.FrameQuality(plotter, self.actors)
+        self._prepared = False  # depth peeling, anti-aliasing and lights set (once: it replaces the lights)
+        self._legend_rows: list = []  # the overlay legend now drawn, drawn again at a new size
+        self._pending_labels: _PendingLabels | None = None
+
+    @property
+    def closed(self) -> bool:
+        """True once the plotter is closed (by :meth:`close`, or by its Qt widget on quit)."""
+        return self.plotter._closed  # PyVista's own flag; it has no public one
+
+    def __enter__(self) -> "AtlasView":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def apply_state(self, state: SceneState, *, camera: bool = True, render: bool = True) -> list:
+        """Make the view show ``state``: compare, remove, add, restyle, decorate, render once.
+
+        Parameters
+        ----------
+        state : SceneState
+            What to draw (styles by structure id, camera, side, marks, labels, overlays...).
+        camera : bool
+            Set the camera from ``state.camera`` (False keeps the user's camera; the
+            labels are then placed again by the next :meth:`apply_camera`).
+        render : bool
+            Render once at the end.
+
+        Returns
+        -------
+        list of PlacedLabel
+            The state's labels with their anchor pixels and boxes (a label whose structure
+            is not visible has none, and a reason).
+        """
+        plotter, model, actors = self.plotter, self.model, self.actors
+        if not self._prepared:
+            quality.prepare_plotter(plotter)
+            self._prepared = True
+        styles, replaced = wanted_styles(model, state)
+        for sid in actors.keys() - styles.keys():
+            actors.pop(sid).detach(plotter)
+        present = set(plotter.renderer.actors)  # once, not once per added actor
+        for sid, style in styles.items():
+            look = styled_look(default_look(model, sid), style)
+            if sid in actors:
+                actors[sid].set_look(look)
+            elif look.visible:  # hidden structures get an actor only once they are shown
+                actors[sid] = StructureActor.attach(plotter, sid, surface(model, sid), look,
+                                                    replace_existing=sid in present)
+        quality.set_background(plotter, state.background)
+        old = marks.decoration_names(plotter)
+        drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
+        drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background),
+                                 self.text_scale)
+        drawn |= marks.draw_outlines(plotter, actors)
+        self._legend_rows = apply_overlays(plotter, model, state.overlays, actors, state.side, self.text_scale)
+        bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
+        self._pending_labels = None
+        if camera:
+            place_camera(plotter, state.camera, state.side, actors, bands, model)
+        placed = []
+        if state.labels:
+            placed = place_labels(plotter, model, state.labels, actors, bands, self.label_font_px)
+            drawn |= labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
+            if not camera:
+                self._pending_labels = _PendingLabels(tuple(state.labels), bands)
+        marks.remove_decorations(plotter, old - drawn)
+        if render:
+            plotter.render()
+        return placed
+
+    def apply_camera(self, spec: CameraSpec, side: str) -> None:
+        """Set the camera of ``spec`` framing what is drawn, and place the labels for it (no render).
+
+        Labels of a state applied with ``camera=False`` were placed for the camera before
+        this one: they are placed again.
+        """
+        place_camera(self.plotter, spec, side, self.actors)
+        pending = self._pending_labels
+        if pending is not None:
+            plotter = self.plotter
+            marks.remove_decorations(plotter, [n for n in plotter.renderer.actors
+                                               if n.startswith(marks.PREFIX + "label:")])
+            placed = place_labels(plotter, self.model, pending.wanted, self.actors, pending.bands,
+                                  self.label_font_px)
+            labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
+
+    @property
+    def label_font_px(self) -> int:
+        """Return the label text height in pixels for the view's size and text scale."""
+        return marks.font_sizes(self.plotter, self.text_scale)[2]
+
+    def set_text_scale(self, scale: float) -> None:
+        """Scale the text drawn in this view (1 normal; larger when presenting).
+
+        The overlay legend is drawn again now; title, narration and labels take it at the
+        next :meth:`apply_state`.
+        """
+        self.text_scale = float(scale)
+        self.place_legend()
+
+    def place_legend(self) -> None:
+        """Draw the overlay legend again for the view's current pixel size (call on resize; no render)."""
+        if self._legend_rows:
+            from sciatic_atlas.render.overlays import draw_legend
+
+            draw_legend(self.plotter, self._legend_rows, self.text_scale)
+
+    def screenshot(self):
+        """Return the picture now drawn as an RGB(A) array (H, W, 3 or 4; uint8)."""
+        return self.plotter.screenshot(None, return_img=True)
+
+    def close(self) -> None:
+        """Forget the drawn structures and close the plotter."""
+        self.actors.clear()
+        self._legend_rows = []
+        self._pending_labels = None
+        self.plotter.close()
