@@ -220,5 +220,5 @@ def test_an_opaque_surface_is_not_drawn_from_inside_and_a_see_through_one_is(plo
     inside = CameraSpec(view=None, position=(-100.0, 0.0, 140.0), focal_point=(-100.0, 0.0, 0.0),
                         up=(0.0, 1.0, 0.0))
     styles = {"femur_r": StructureStyle(colour=GREEN, opacity=opacity)}
-    apply_state(plotter, SceneState(styles=styles, camera=inside, background="black"), toy_model, {})
+    AtlasView(plotter, toy_model).apply_state(SceneState(styles=styles, camera=inside, background="black"))
     assert same_hue(pixel(plotter, (-100.0, 0.0, -100.0)), GREEN) == inside_seen
