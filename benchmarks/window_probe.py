@@ -72,7 +72,7 @@ def probe_atlas(start: float, size: tuple[int, int]) -> dict:
     plotter = viewport.plotter
     out = {"first_frame_s": first_frame, "view_px": list(plotter.window_size),
            "structures": len(viewport.actors),
-           "triangles": sum(session.model.structure_info(s)["n_triangles"] for s in viewport.actors)}
+           "triangles": sum(session.model.structure(s).n_triangles for s in viewport.actors)}
     app.processEvents()
 
     # Orbit with the translucent layers on: full quality, then the reduced detail used while moving

@@ -46,3 +46,22 @@ def test_the_view_and_its_qt_free_helpers_import_no_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"the view helpers pull in {out.stdout.strip()}"
+
+
+def test_only_the_anatomy_layer_reads_the_raw_model_record():
+    # Everything above anatomy/ reads the typed model (structure(), bodies, joints,
+    # variant_groups, find_landmark, has_centreline): model.json's layout stays in anatomy/.
+    import ast
+    from pathlib import Path
+
+    import sciatic_atlas
+
+    root = Path(sciatic_atlas.__file__).parent
+    readers = []
+    for layer in ("scenes", "render", "app"):
+        for path in sorted((root / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr in ("record", "structure_info", "_record") \
+                        and "model" in ast.unparse(node.value):
+                    readers.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)}")
+    assert not readers, readers

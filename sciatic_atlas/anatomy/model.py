@@ -147,10 +147,6 @@ class AnatomyModel:
         except KeyError:
             raise KeyError(f"no centreline for '{structure_id}'") from None
 
-    @property
-    def variants(self) -> dict:
-        return self._record.get("variants", {})
-
 
 def read_model(folder: Path) -> AnatomyModel:
     """Read ``model.json`` from ``folder``, raising :class:`AtlasDataError` with the fix."""

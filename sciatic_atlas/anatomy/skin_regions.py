@@ -91,8 +91,7 @@ def skin_surface(model) -> SkinSurface:
         return _SURFACES[model]
     if not model.has_mesh("skin"):
         raise AtlasDataError(f"the model in {model.folder} has no skin: {REBUILD_HINT}")
-    info = model.structure_info("skin")
-    path = model.folder / info.get("coords", "skin_coords.npz")
+    path = model.folder / str(model.structure("skin").extra.get("coords", "skin_coords.npz"))
     if not path.is_file():
         raise AtlasDataError(f"missing skin coordinates {path}: {REBUILD_HINT}")
     coords = read_npz(path, ("segment",), every=True)

@@ -61,11 +61,11 @@ def variant_meshes(model) -> dict[str, str]:
     (e.g. a sciatic nerve split by piriformis); the tree and the search leave them out.
     """
     out = {}
-    for variant in (getattr(model, "variants", None) or {}).values():
-        for option in (variant.get("options") or {}).values():
-            for ids in (option.get("replaces") or {}).values():
+    for group in (getattr(model, "variant_groups", None) or {}).values():
+        for option in group.options.values():
+            for ids in option.replaces.values():
                 for sid in ids:
-                    out[sid] = str(option.get("label", "")).split(":")[0]
+                    out[sid] = option.label.split(":")[0]
     return out
 
 
@@ -86,16 +86,14 @@ def _strip_side(name: str) -> str:
     return name
 
 
-def _entry(structure_id: str, info: dict, knowledge, variant: str = "") -> Entry:
+def _entry(structure_id: str, info, knowledge, variant: str = "") -> Entry:
     if variant:  # named after the structure it replaces: "Sciatic nerve, variant Type B"
         base = _entry(structure_id.split("__")[0], info, knowledge)
         return replace(base, id=structure_id, name=f"{base.name}, variant {variant}")
     record = getattr(knowledge, "structures", {}).get(structure_id) if knowledge is not None else None
     kind = kind_of(structure_id, info)
     layer = layer_of(info) if kind == "muscle" else ""
-    name, region = name_from_id(structure_id), info.get("region", "")
-    if isinstance(region, (list, tuple)):  # model.json may list several regions
-        region = region[0] if region else ""
+    name, region = name_from_id(structure_id), (info.region[0] if info.region else "")
     if record is not None:
         name = _strip_side(record.name) or name
         region = record.region or region
@@ -119,10 +117,10 @@ class Catalog:
         self.knowledge = knowledge
         self.variants = {sid: label for sid, label in variant_meshes(model).items() if sid in model.structure_ids}
         self.entries: dict[str, Entry] = {
-            sid: _entry(sid, model.structure_info(sid), knowledge, self.variants.get(sid, ""))
+            sid: _entry(sid, model.structure(sid), knowledge, self.variants.get(sid, ""))
             for sid in model.structure_ids
         }
-        self._parents = {sid: model.structure_info(sid).get("parent", "") for sid, e in self.entries.items()
+        self._parents = {sid: model.structure(sid).parent for sid, e in self.entries.items()
                          if e.kind == "branch"}
 
     def __contains__(self, structure_id: str) -> bool:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 
 from sciatic_atlas.anatomy.data_files import read_yaml_mapping
+from sciatic_atlas.anatomy.errors import UnknownStructureError
+from sciatic_atlas.anatomy.model_types import StructureInfo
 from sciatic_atlas.anatomy.paths import DATA_DIR
 from sciatic_atlas.scenes.state import RGB, StructureStyle
 
@@ -49,33 +51,38 @@ def _kind_patterns() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((re.compile(p["pattern"]), p["kind"]) for p in appearance()["kind_patterns"])
 
 
-def kind_of(structure_id: str, info: dict | None = None) -> str:
+def kind_of(structure_id: str, info: StructureInfo | None = None) -> str:
     """Return the kind (bone, muscle, nerve, root, branch, disc, canal, skin) of a structure.
 
     Parameters
     ----------
     structure_id : str
         The structure id.
-    info : dict, optional
-        Its ``model.json`` record; its ``kind`` wins when present and known.
+    info : StructureInfo, optional
+        What the build recorded; its ``kind`` wins when present and known.
     """
     kinds = appearance()["kinds"]
-    if info and info.get("kind") in kinds:
-        return info["kind"]
+    if info is not None and info.kind in kinds:
+        return info.kind
     for pattern, kind in _kind_patterns():
         if pattern.search(structure_id):
             return kind
     return "muscle"
 
 
-def layer_of(info: dict | None) -> str:
+def layer_of(info: StructureInfo | None) -> str:
     """Return a muscle's layer (deep, middle, superficial) from its model record; default middle."""
-    layer = (info or {}).get("layer", "middle")
+    layer = info.layer if info is not None and info.layer else "middle"
     return layer if layer in appearance()["muscle_layers"] else "middle"
 
 
-def _info(model, structure_id: str) -> dict:
-    return model.record["structures"].get(structure_id, {}) if model is not None else {}
+def _info(model, structure_id: str) -> StructureInfo | None:
+    if model is None:
+        return None
+    try:
+        return model.structure(structure_id)
+    except UnknownStructureError:
+        return None
 
 
 def default_look(model, structure_id: str) -> Look:

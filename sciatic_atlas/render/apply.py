@@ -42,11 +42,12 @@ def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str
     """Return ``replaced id -> replacement ids`` for the chosen variant options."""
     out: dict[str, list[str]] = {}
     for group, option in variants.items():
-        options = model.variants.get(group, {}).get("options", {})
+        known = model.variant_groups.get(group)
+        options = known.options if known is not None else {}
         if option not in options:
             log.warning("unknown variant %s=%s (known: %s)", group, option, ", ".join(options) or "none")
             continue
-        for sid, ids in options[option].get("replaces", {}).items():
+        for sid, ids in options[option].replaces.items():
             out[sid] = list(ids)
     return out
 

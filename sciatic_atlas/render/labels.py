@@ -86,8 +86,8 @@ def find_anchor(frame, model, label, renderer) -> PlacedLabel:
         The renderer whose camera drew ``frame`` (projects landmarks).
     """
     is_structure = frame.index(label.anchor) is not None or model.has_mesh(label.anchor)
-    landmark = None if is_structure else model.record.get("landmarks", {}).get(label.anchor)
-    host = landmark.get("structure", label.anchor) if landmark else label.anchor
+    landmark = None if is_structure else model.find_landmark(label.anchor)
+    host = landmark.structure if landmark is not None and landmark.structure else label.anchor
     placed = PlacedLabel(label.text, label.anchor, host)
     mask = frame.mask(host)
     count = int(mask.sum())
@@ -97,8 +97,8 @@ def find_anchor(frame, model, label, renderer) -> PlacedLabel:
                          f" in this view ({count} pixels): not drawn")
         return placed
     on_top = frame.mask(host, on_top=True)
-    if landmark:
-        x, y = _project(renderer, landmark["position"], frame.size[1])
+    if landmark is not None:
+        x, y = _project(renderer, landmark.position, frame.size[1])
         w, h = frame.size
         ys, xs = np.nonzero(mask)  # the nearest pixel where the landmark's structure shows
         d2 = (xs - x) ** 2 + (ys - y) ** 2

@@ -71,7 +71,7 @@ def _tube(points: np.ndarray, radius: float) -> pv.PolyData:
 def nerve_path(model, nerve: str, replaced: dict[str, list[str]]) -> np.ndarray | None:
     """Return the centreline of ``nerve`` (or of its variant replacement), or None."""
     for sid in [*replaced.get(nerve, []), nerve]:
-        if sid in model.record.get("centrelines", {}):
+        if model.has_centreline(sid):
             return model.centreline(sid)
     return None
 

@@ -46,8 +46,8 @@ def surface(model, structure_id: str) -> pv.PolyData:
         # Smooth normals without splitting at sharp edges: no facets, no cracks.
         poly = poly.compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
                                     consistent_normals=False, auto_orient_normals=False)
-        if kind_of(structure_id, model.structure_info(structure_id)) == "muscle":
-            path = model.record.get("centrelines", {}).get(structure_id)
+        if kind_of(structure_id, model.structure(structure_id)) == "muscle":
+            path = model.centreline(structure_id) if model.has_centreline(structure_id) else None
             weights = belly_weights(np.asarray(poly.points), None if path is None else np.asarray(path, float))
             if weights is not None:
                 poly.point_data[BELLY] = weights.astype(np.float32)

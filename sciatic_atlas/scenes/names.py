@@ -168,16 +168,10 @@ def overlay_names() -> NameSet:
 
 def variant_options(model) -> tuple[dict[str, frozenset[str]] | None, frozenset[str], str]:
     """Return ``{variant group: option ids}``, the ids of variant-only meshes, and why unchecked."""
-    if model is None or not model.variants:
+    if model is None or not model.variant_groups:
         return None, frozenset(), "the built model has no variants yet (rebuild the assets)"
-    options: dict[str, frozenset[str]] = {}
-    extra: set[str] = set()
-    for group, record in model.variants.items():
-        opts = record.get("options", {}) if isinstance(record, dict) else {}
-        options[group] = frozenset(opts)
-        for option in opts.values():
-            for new_ids in (option or {}).get("replaces", {}).values():
-                extra.update(new_ids)
+    options = {gid: frozenset(group.options) for gid, group in model.variant_groups.items()}
+    extra = set().union(*(group.replacement_ids() for group in model.variant_groups.values()))
     return options, frozenset(extra), ""
 
 

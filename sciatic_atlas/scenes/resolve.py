@@ -117,9 +117,8 @@ class _Resolver:
     def landmark_name(self, name: str, side: str) -> str | None:
         """Return the model's landmark for ``name`` on ``side`` (sided first), or None."""
         name = _mirror(name) if self.mirror else name
-        known = self.model.record.get("landmarks", {})
         candidates = [name] if name[-2:] in SIDE_SUFFIXES else [f"{name}_{side[0]}", name]
-        return next((c for c in candidates if c in known), None)
+        return next((c for c in candidates if self.model.find_landmark(c) is not None), None)
 
     def marks(self, comp: Compression) -> list[CompressionMark]:
         if comp.ref is not None:

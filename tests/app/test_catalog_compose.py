@@ -60,8 +60,8 @@ class _ModelWithout:
         self._model = model
         self.structure_ids = [sid for sid in model.structure_ids if sid not in left_out]
 
-    def structure_info(self, sid):
-        return self._model.structure_info(sid)
+    def structure(self, sid):
+        return self._model.structure(sid)
 
 
 def test_without_skin_the_peel_has_no_skin_step(model):

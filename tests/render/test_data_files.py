@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from subproc import source_env
 
+from sciatic_atlas.anatomy.model_types import StructureInfo
+
 from sciatic_atlas.render import cameras
 from sciatic_atlas.render.appearance import Look, appearance, default_look, kind_of, styled_look
 from sciatic_atlas.scenes.state import StructureStyle
@@ -38,13 +40,15 @@ def test_every_kind_has_a_full_material():
     ("spinal_canal", "canal"),
 ])
 def test_kind_from_the_id_when_the_model_does_not_say(sid, kind):
-    assert kind_of(sid, {}) == kind
+    assert kind_of(sid, None) == kind
 
 
 def test_bones_ivory_nerves_yellow_superficial_muscle_translucent():
     class Model:
-        record = {"structures": {"gluteus_maximus_r": {"kind": "muscle", "layer": "superficial"},
-                                 "piriformis_r": {"kind": "muscle", "layer": "deep"}}}
+        @staticmethod
+        def structure(sid):
+            layer = {"gluteus_maximus_r": "superficial", "piriformis_r": "deep"}[sid]
+            return StructureInfo(sid, f"meshes/{sid}.npz", kind="muscle", layer=layer)
 
     bone, nerve = default_look(None, "femur_r"), default_look(None, "sciatic_nerve_r")
     assert min(bone.colour) > 0.7  # ivory: light, warm

@@ -42,7 +42,7 @@ def _nerve_pixels(plotter, model, img, bands=(0.0, 0.0)):
 def test_nerve_is_yellow_where_it_projects(plotter, model):
     state = default_state(model, "posterior", "right")
     # Bones and nerves only, on black: every centreline point must show the nerve's yellow.
-    styles = {sid: (s if kind_of(sid, model.structure_info(sid)) in ("bone", "nerve") else
+    styles = {sid: (s if kind_of(sid, model.structure(sid)) in ("bone", "nerve") else
                     replace(s, visible=False)) for sid, s in state.styles.items()}
     AtlasView(plotter, model).apply_state(replace(state, styles=styles, background="black", title=""))
     img = plotter.screenshot(return_img=True)

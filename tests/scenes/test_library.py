@@ -79,7 +79,7 @@ def test_compression_scenes_mark_the_right_nerve_and_compressor():
         if not all(model.has_mesh(sid) for sid in pair):
             continue  # the current assets lack this structure (before a rebuild); nothing to mark
         state = resolve_state(scenes[scene_id], step)
-        if not model.record.get("landmarks") and scenes[scene_id].steps:
+        if not model.landmarks and scenes[scene_id].steps:
             marks = [(m.compressor, m.nerve) for m in state.compressions]
             assert not marks or pair in marks
             continue
@@ -113,7 +113,7 @@ def test_compression_marks_sit_against_their_compressor(scene_id, step):
     state = resolve_state(scenes[scene_id], step, model=model)
     assert state.compressions
     for mark in state.compressions:
-        if not (model.has_mesh(mark.compressor) and mark.nerve in model.record.get("centrelines", {})):
+        if not (model.has_mesh(mark.compressor) and model.has_centreline(mark.nerve)):
             pytest.skip(f"the current assets lack {mark.compressor} or the centreline of {mark.nerve}")
         points = _marked_points(model, mark)
         verts = np.asarray(model.mesh(mark.compressor).vertices, float)
