@@ -20,7 +20,7 @@ from sciatic_atlas.render import cameras, idpass, labels, marks, quality
 from sciatic_atlas.render.appearance import default_look, default_style, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 from sciatic_atlas.scenes import build
-from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
+from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, SceneState, StructureStyle
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,20 @@ def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str
     return out
 
 
+def shown_compressions(state: SceneState) -> tuple[CompressionMark, ...]:
+    """Return the compression marks of ``state`` that are drawn: those whose nerve is drawn.
+
+    A mark belongs to its nerve (issue 11): it is drawn only while the nerve is shown
+    and its compressor is not hidden, so hiding either, or isolating another structure,
+    takes the mark away instead of leaving a red ring floating in the view.
+    """
+    def shown(sid: str, unlisted: bool) -> bool:
+        style = state.styles.get(sid)
+        return unlisted if style is None else style.visible
+
+    return tuple(m for m in state.compressions if shown(m.nerve, False) and shown(m.compressor, True))
+
+
 def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], dict[str, list[str]]]:
     """Return the styles to draw (variants swapped, compressors highlighted) and the swaps."""
     replaced = _variant_replacements(model, state.variants)
@@ -59,7 +73,7 @@ def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], 
     for sid, style in state.styles.items():
         for target in replaced.get(sid, [sid]):
             styles[target] = style
-    for mark in state.compressions:
+    for mark in shown_compressions(state):
         base = styles.get(mark.compressor, default_style(model, mark.compressor))
         # drawn opaque, unless the scene makes it see-through on purpose (to show the nerve under it)
         keep = base.opacity if base.opacity is not None and base.opacity >= SEE_THROUGH else None
@@ -112,7 +126,7 @@ def apply_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
 _LABELLED: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
 
-def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
+def _apply_overlays(plotter, model, overlay_ids, actors, side: str, notes=()) -> None:
     try:
         module = importlib.import_module("sciatic_atlas.render.overlays")
     except ModuleNotFoundError as exc:
@@ -121,7 +135,7 @@ def _apply_overlays(plotter, model, overlay_ids, actors, side: str) -> None:
         if overlay_ids:
             log.warning("overlays %s not drawn: the overlay renderer is not installed", list(overlay_ids))
         return
-    module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side)
+    module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side, notes=notes)
 
 
 def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureActor],
@@ -163,10 +177,11 @@ def apply_state(plotter, state: SceneState, model, actors: dict[str, StructureAc
                                                 replace_existing=sid in present)
     quality.set_background(plotter, state.background)
     old = marks.decoration_names(plotter)
-    drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
+    compressions = shown_compressions(state)
+    drawn = marks.draw_compressions(plotter, model, compressions, replaced)
     drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background))
     drawn |= marks.draw_outlines(plotter, actors)
-    _apply_overlays(plotter, model, state.overlays, actors, state.side)
+    _apply_overlays(plotter, model, state.overlays, actors, state.side, marks.compression_legend(compressions))
     bands = marks.text_bands(plotter, state.title, state.text)
     _LABELLED.pop(plotter.renderer, None)
     if camera:

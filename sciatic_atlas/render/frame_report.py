@@ -61,7 +61,7 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
         The labels as :func:`~sciatic_atlas.render.apply.apply_state` placed them.
     """
     cells = overlay_cells(model, state.overlays, state.side) if "skin" in actors else None
-    from sciatic_atlas.render.apply import opaque_marks, wanted_styles
+    from sciatic_atlas.render.apply import opaque_marks, shown_compressions, wanted_styles
 
     frame = measure(plotter, actors, cells, marks=opaque_marks(plotter))
     counts = frame.visible_pixels()
@@ -84,7 +84,8 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
         if sid not in structures and stand_ins:
             n = sum(structures.get(r, {}).get("visible_pixels", 0) for r in stand_ins)
             structures[sid] = {"visible_pixels": n, "share": round(n / (width * height), 6), "drawn_as": stand_ins}
-    wanted = {m.compressor for m in state.compressions} | {m.nerve for m in state.compressions} | \
+    compressions = shown_compressions(state)
+    wanted = {m.compressor for m in compressions} | {m.nerve for m in compressions} | \
         {sid for sid, s in state.styles.items() if s.visible and s.highlight}
     for sid in sorted(wanted):
         if sid in structures and structures[sid]["visible_pixels"] == 0:
@@ -100,7 +101,7 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
         "structures": structures,
         "overlays": overlays,
         "highlighted": sorted(sid for sid, s in state.styles.items() if s.visible and s.highlight),
-        "compressions": [{"nerve": m.nerve, "compressor": m.compressor} for m in state.compressions],
+        "compressions": [{"nerve": m.nerve, "compressor": m.compressor} for m in compressions],
         "warnings": warnings,
     }
 

@@ -259,7 +259,8 @@ def place_legend(plotter, scale: float | None = None) -> None:
         plotter.add_actor(actor, name=f"{LEGEND}:text:{i}", **kw)
 
 
-def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None) -> None:
+def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None,
+                   notes=()) -> None:
     """Show exactly ``overlay_ids`` on the skin of ``plotter`` (no render).
 
     Parameters
@@ -274,9 +275,13 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
         The drawn structures; the skin is added (shown) when overlays need it.
     side : str, optional
         'left', 'right' or 'both'; default the catalogue's ``default_side``.
+    notes : sequence of (str, rgb)
+        More legend rows for other marks on the view (the compression bands), shown
+        with or without overlays.
     """
     _clear(plotter, actors)
     if not overlay_ids:
+        add_legend(plotter, list(notes))
         return
     overlays = [get_overlay(oid) for oid in overlay_ids]
     side = side or default_side()
@@ -292,7 +297,7 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(ARRAY)
     mapper.scalar_visibility = True
-    add_legend(plotter, legend_entries(overlays))
+    add_legend(plotter, legend_entries(overlays) + list(notes))
     for overlay in overlays:
         for k, (_, deep, on_skin) in enumerate(trigger_marks(model, overlay, side)):
             _add_trigger_mark(plotter, f"{PREFIX}{overlay.overlay_id}:tp{k}", deep, on_skin)
