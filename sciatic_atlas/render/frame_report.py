@@ -29,14 +29,12 @@ def overlay_cells(model, overlay_ids, side: str) -> dict | None:
     """Return the painted skin with each cell's overlay (1-based index into ``overlay_ids``; 0 none)."""
     if not overlay_ids:
         return None
-    from sciatic_atlas.anatomy.overlay_paint import Layer, mix_weights
-    from sciatic_atlas.anatomy.overlays import layers, refined_skin
+    from sciatic_atlas.anatomy.overlay_paint import mix_weights
+    from sciatic_atlas.anatomy.overlays import refined_layers, refined_skin
     from sciatic_atlas.render.overlays import _painted_skin
 
     fine = refined_skin(model)
-    found = [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover))
-             for lay in layers(model, overlay_ids, side)]
-    shares, alpha = mix_weights(fine.vertices, found)
+    shares, alpha = mix_weights(fine.vertices, refined_layers(model, overlay_ids, side))
     zone = np.where(alpha >= OVERLAY_ALPHA, shares.argmax(axis=1) + 1, 0)
     faces = np.asarray(fine.faces)
     # a cell takes the zone most of its corners are in (the first corner breaks ties)
