@@ -163,12 +163,16 @@ def paint(model, overlay_ids, side: str | None = None, base_rgb=SKIN_RGB, refine
         Paint the vertices of :func:`refined_skin` (straight-edged stripes) instead of
         the skin's own.
     """
-    found = layers(model, overlay_ids, side)
     if not refined:
-        return composite(skin_surface(model).vertices, found, base_rgb)
+        return composite(skin_surface(model).vertices, layers(model, overlay_ids, side), base_rgb)
+    return composite(refined_skin(model).vertices, refined_layers(model, overlay_ids, side), base_rgb)
+
+
+def refined_layers(model, overlay_ids, side: str | None = None) -> list[Layer]:
+    """Return :func:`layers` with their weights on the vertices of :func:`refined_skin`."""
     fine = refined_skin(model)
-    found = [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover)) for lay in found]
-    return composite(fine.vertices, found, base_rgb)
+    return [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover))
+            for lay in layers(model, overlay_ids, side)]
 
 
 def trigger_points(model, overlay: Overlay, side: str | None = None) -> list[tuple[TriggerPoint, np.ndarray]]:

@@ -19,7 +19,7 @@ from sciatic_atlas.render import cameras, idpass, labels, marks
 from sciatic_atlas.render.appearance import default_look, default_style
 from sciatic_atlas.render.structure_actor import StructureActor
 from sciatic_atlas.scenes import build
-from sciatic_atlas.scenes.state import CameraSpec, SceneState, StructureStyle
+from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, SceneState, StructureStyle
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,20 @@ def _variant_replacements(model, variants: dict[str, str]) -> dict[str, list[str
     return out
 
 
+def shown_compressions(state: SceneState) -> tuple[CompressionMark, ...]:
+    """Return the compression marks of ``state`` that are drawn: those whose nerve is drawn.
+
+    A mark belongs to its nerve (issue 11): it is drawn only while the nerve is shown
+    and its compressor is not hidden, so hiding either, or isolating another structure,
+    takes the mark away instead of leaving a red ring floating in the view.
+    """
+    def shown(sid: str, unlisted: bool) -> bool:
+        style = state.styles.get(sid)
+        return unlisted if style is None else style.visible
+
+    return tuple(m for m in state.compressions if shown(m.nerve, False) and shown(m.compressor, True))
+
+
 def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], dict[str, list[str]]]:
     """Return the styles to draw (variants swapped, compressors highlighted) and the swaps."""
     replaced = _variant_replacements(model, state.variants)
@@ -59,7 +73,7 @@ def wanted_styles(model, state: SceneState) -> tuple[dict[str, StructureStyle], 
     for sid, style in state.styles.items():
         for target in replaced.get(sid, [sid]):
             styles[target] = style
-    for mark in state.compressions:
+    for mark in shown_compressions(state):
         base = styles.get(mark.compressor, default_style(model, mark.compressor))
         # drawn opaque, unless the scene makes it see-through on purpose (to show the nerve under it)
         keep = base.opacity if base.opacity is not None and base.opacity >= SEE_THROUGH else None
@@ -101,9 +115,9 @@ def place_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
     cameras.set_camera(plotter, pose, zoom=spec.zoom)
 
 
-def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: float) -> list:
+def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: float, notes=()) -> list:
     """Paint ``overlay_ids`` on the skin (:mod:`sciatic_atlas.render.overlays`); return the legend rows."""
-    if not overlay_ids and "sciatic_atlas.render.overlays" not in sys.modules:
+    if not overlay_ids and not notes and "sciatic_atlas.render.overlays" not in sys.modules:
         return []  # nothing was ever painted in this process: no need to import the painter (0.05 s)
     try:
         module = importlib.import_module("sciatic_atlas.render.overlays")
@@ -113,7 +127,8 @@ def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: f
         if overlay_ids:
             log.warning("overlays %s not drawn: the overlay renderer is not installed", list(overlay_ids))
         return []
-    return module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side, text_scale=text_scale)
+    return module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side, text_scale=text_scale,
+                                 notes=notes)
 
 
 def opaque_marks(plotter) -> dict:

@@ -9,9 +9,30 @@ right); the library audit in ``tests/render/test_audit.py`` runs it on every ste
 from __future__ import annotations
 
 from sciatic_atlas.render import frame_report
+from sciatic_atlas.scenes.views import view_spec
 
 MIN_SHARE = 0.0003  # of the frame's pixels: about 58 pixels at 400x480, 620 at 1920x1080
 MIN_OVERLAY_SHARE = 0.0015  # a zone is a patch of skin (the smallest, the first web space, about 0.17%)
+MIN_FILL = 0.5  # a one-limb step's subject spans at least half the width or the free height (issue 10)
+
+
+def fill_problems(state, report: dict) -> list[str]:
+    """Return a sentence when a one-limb step's subject is a speck in the frame (empty otherwise).
+
+    One-limb steps are those drawn for one side with a named view that is not a midline
+    one (the spine views are centred); a camera the scene places by hand is its author's.
+    The subject and its fill are the report's ``focus`` (:func:`frame_report.focus`).
+    """
+    camera = state.camera
+    if state.side not in ("left", "right") or camera.position is not None or not camera.view:
+        return []
+    if view_spec(camera.view).get("centred"):
+        return []
+    fill = report["focus"]["fill"]
+    if fill >= MIN_FILL:
+        return []
+    return [f"the subject ({', '.join(report['focus']['ids']) or 'everything drawn'}) fills {fill:.0%} of the "
+            f"frame (at least {MIN_FILL:.0%}): frame it (camera: {{view: {camera.view}, frame: [...]}})"]
 
 
 def problems(state, report: dict) -> list[str]:

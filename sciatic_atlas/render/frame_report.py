@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sciatic_atlas.render import marks
 from sciatic_atlas.render.idpass import MARK_ID, OVERLAY_ID, measure
 
 log = logging.getLogger(__name__)
@@ -28,20 +29,38 @@ def overlay_cells(model, overlay_ids, side: str) -> dict | None:
     """Return the painted skin with each cell's overlay (1-based index into ``overlay_ids``; 0 none)."""
     if not overlay_ids:
         return None
-    from sciatic_atlas.anatomy.overlay_paint import Layer, mix_weights
-    from sciatic_atlas.anatomy.overlays import layers, refined_skin
+    from sciatic_atlas.anatomy.overlay_paint import mix_weights
+    from sciatic_atlas.anatomy.overlays import refined_layers, refined_skin
     from sciatic_atlas.render.overlays import skin_canvas
 
     fine = refined_skin(model)
-    found = [Layer(lay.colour, fine.lift(lay.essential), fine.lift(lay.spillover))
-             for lay in layers(model, overlay_ids, side)]
-    shares, alpha = mix_weights(fine.vertices, found)
+    shares, alpha = mix_weights(fine.vertices, refined_layers(model, overlay_ids, side))
     zone = np.where(alpha >= OVERLAY_ALPHA, shares.argmax(axis=1) + 1, 0)
     faces = np.asarray(fine.faces)
     # a cell takes the zone most of its corners are in (the first corner breaks ties)
     corner = zone[faces]
     cells = np.where(corner[:, 1] == corner[:, 2], corner[:, 1], corner[:, 0])
     return {"mesh": skin_canvas(model), "cells": cells, "ids": list(overlay_ids)}
+
+
+def focus(frame, ids: list[str], bands: tuple[float, float]) -> dict:
+    """Return how much of the picture the step's subject takes: its box and its fill.
+
+    The subject (``ids``) is the overlay zones and what the step's camera frames, or else
+    what it asks to stand out: highlighted, labelled and compressed structures (where none
+    of them shows: everything drawn). ``fill`` is the larger of the box's share of the
+    picture's width and of the height left between the text bands (``bands``,
+    fractions of the height at the top and bottom): 1 when the subject spans the frame
+    one way, small when it is a speck in a wide frame (issue 10).
+    """
+    width, height = frame.size
+    box = frame.subject_box(ids) or frame.subject_box()
+    if box is None:
+        return {"ids": ids, "box": None, "fill": 0.0}
+    x0, y0, x1, y1 = box
+    free = max(1.0, height * (1.0 - bands[0] - bands[1]))
+    fill = max((x1 - x0 + 1) / width, min(1.0, (y1 - y0 + 1) / free))
+    return {"ids": ids, "box": list(box), "fill": round(fill, 3)}
 
 
 def build(plotter, state, model, actors: dict, placed: list) -> dict:
@@ -61,7 +80,7 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
         The labels as :meth:`~sciatic_atlas.render.view.AtlasView.apply_state` placed them.
     """
     cells = overlay_cells(model, state.overlays, state.side) if "skin" in actors else None
-    from sciatic_atlas.render.apply import opaque_marks, wanted_styles
+    from sciatic_atlas.render.apply import opaque_marks, shown_compressions, wanted_styles
 
     frame = measure(plotter, actors, cells, marks=opaque_marks(plotter))
     counts = frame.visible_pixels()
@@ -84,7 +103,8 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
         if sid not in structures and stand_ins:
             n = sum(structures.get(r, {}).get("visible_pixels", 0) for r in stand_ins)
             structures[sid] = {"visible_pixels": n, "share": round(n / (width * height), 6), "drawn_as": stand_ins}
-    wanted = {m.compressor for m in state.compressions} | {m.nerve for m in state.compressions} | \
+    compressions = shown_compressions(state)
+    wanted = {m.compressor for m in compressions} | {m.nerve for m in compressions} | \
         {sid for sid, s in state.styles.items() if s.visible and s.highlight}
     for sid in sorted(wanted):
         if sid in structures and structures[sid]["visible_pixels"] == 0:
@@ -92,6 +112,12 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
     for oid in state.overlays:
         if overlays.get(oid, {}).get("visible_pixels", 0) == 0:
             warnings.append(f"overlay {oid} is painted but not visible in this view")
+    subject = {OVERLAY_ID + o for o in state.overlays}
+    if state.camera.frame:  # the structures the step's camera frames are its declared subject
+        subject |= set(state.camera.frame)
+    else:
+        subject |= wanted | {p.host for p in placed if p.box is not None}
+    focus_ids = sorted({r for sid in subject for r in replaced.get(sid) or [sid]})
     return {
         "format": FORMAT_VERSION,
         "size": [width, height],
@@ -100,7 +126,8 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
         "structures": structures,
         "overlays": overlays,
         "highlighted": sorted(sid for sid, s in state.styles.items() if s.visible and s.highlight),
-        "compressions": [{"nerve": m.nerve, "compressor": m.compressor} for m in state.compressions],
+        "compressions": [{"nerve": m.nerve, "compressor": m.compressor} for m in compressions],
+        "focus": focus(frame, focus_ids, marks.text_bands(plotter, state.title, state.text)),
         "warnings": warnings,
     }
 

@@ -86,9 +86,16 @@ class IdFrame:
         k = int(self.front[y, x])
         return self.ids[k] if k else None
 
-    def subject_box(self) -> tuple[int, int, int, int] | None:
-        """Return the box (x0, y0, x1, y1) holding every drawn pixel, or None for an empty frame."""
-        ys, xs = np.nonzero(self.front)
+    def subject_box(self, ids=None) -> tuple[int, int, int, int] | None:
+        """Return the box (x0, y0, x1, y1) holding every drawn pixel, or None for an empty frame.
+
+        With ``ids``, only the pixels where those structures (or overlay zones) are visible.
+        """
+        if ids is None:
+            ys, xs = np.nonzero(self.front)
+        else:
+            masks = [self.mask(sid) for sid in ids]
+            ys, xs = np.nonzero(np.logical_or.reduce(masks) if masks else np.zeros(self.front.shape, bool))
         if not len(xs):
             return None
         return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())

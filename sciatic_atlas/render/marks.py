@@ -24,6 +24,7 @@ PREFIX = "atlas:"
 
 
 OVERLAY_PREFIX = PREFIX + "overlay:"  # drawn and cleared by render/overlays.py itself
+COMPRESSION_LEGEND = "red band = the nerve is squeezed here"
 
 
 def decoration_names(plotter) -> set[str]:
@@ -123,6 +124,16 @@ def draw_compressions(plotter, model, marks, replaced) -> set[str]:
                              render=False, reset_camera=False)
             names.add(name)
     return names
+
+
+def compression_legend(marks) -> list[tuple[str, tuple[float, float, float]]]:
+    """Return the legend row that explains the red bands of ``marks`` (none without marks).
+
+    A band with nothing saying what it is reads as a stray red ring (issue 11).
+    """
+    if not marks:
+        return []
+    return [(COMPRESSION_LEGEND, tuple(appearance()["compression"]["colour"]))]
 
 
 def font_sizes(plotter, scale: float = 1.0) -> tuple[int, int, int]:

@@ -1,8 +1,10 @@
-"""Draw skin overlays: per-vertex colours on the skin actor, a legend, trigger-point marks.
+"""Draw skin overlays: paint on the skin actor, a legend, trigger-point marks.
 
 :func:`apply_overlays` is called by :meth:`sciatic_atlas.render.view.AtlasView.apply_state`
-after the structures are styled. It colours the existing skin actor in place (a
-point array ``overlay_rgb`` used as direct colours; no new skin actor), replaces the
+after the structures are styled. It paints the existing skin actor in place (no new skin
+actor): the refined skin's vertices carry the overlays' weights and a shader paints the
+stripes per pixel (:mod:`sciatic_atlas.render.overlay_shader`; with more overlays than it
+takes, a point array ``overlay_rgb`` of direct colours), replaces the
 overlay legend, and marks each referral pattern's trigger points on the skin surface
 over their muscle (a red dot with a white rim), with the deep point and a line to it
 for when the skin is translucent. With no overlays it switches the skin back to its
@@ -19,9 +21,9 @@ from dataclasses import replace
 import numpy as np
 import pyvista as pv
 
-from sciatic_atlas.anatomy.overlay_paint import spill_tint
-from sciatic_atlas.anatomy.overlays import default_side, get_overlay, paint, refined_skin, trigger_marks
-from sciatic_atlas.render import marks
+from sciatic_atlas.anatomy.overlay_paint import composite, spill_tint
+from sciatic_atlas.anatomy.overlays import default_side, get_overlay, refined_layers, refined_skin, trigger_marks
+from sciatic_atlas.render import marks, overlay_shader
 from sciatic_atlas.render.appearance import default_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 
@@ -82,9 +84,56 @@ def _clear(plotter, actors) -> None:
         plotter.remove_actor(name, render=False, reset_camera=False)
     item = actors.get("skin")
     if item is not None:
-        item.actor.mapper.scalar_visibility = False
-        if item.actor.mapper.GetInput() is not item.mesh:
-            item.actor.mapper.SetInputData(item.mesh)  # back to the plain skin
+        release_paint(item)
+        mapper = item.actor.mapper
+        mapper.scalar_visibility = False
+        if mapper.GetInput() is not item.mesh:
+            mapper.SetInputData(item.mesh)  # back to the plain skin
+
+
+# skin actor -> its own mapper, kept while the painting mapper (render/overlay_shader.py) draws it
+_PLAIN: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
+
+
+def release_paint(item: StructureActor) -> None:
+    """Give the skin actor its own mapper back and take the painting shader off (no render).
+
+    Called before anything else paints the skin (a pain map) and when the overlays go.
+    """
+    plain = _PLAIN.pop(item.actor, None)
+    if plain is None:
+        return
+    overlay_shader.remove(item.actor)
+    item.mapper = plain
+    item.actor.SetMapper(plain)
+
+
+def _paint_on_gpu(item: StructureActor, mesh: pv.PolyData, layers) -> None:
+    """Draw ``mesh`` on the skin actor with the per-pixel painting shader for ``layers``."""
+    for name, values in overlay_shader.fields(mesh.points, layers).items():
+        mesh.point_data[name] = values
+    mesh.Modified()
+    if item.actor not in _PLAIN:
+        _PLAIN[item.actor] = item.mapper if item.mapper is not None else item.actor.mapper
+        # the full-mesh mapper from now on: a camera glide keeps drawing it (it is not the plain mesh)
+        item.mapper = overlay_shader.painted_mapper(mesh)
+    else:
+        item.mapper.SetInputData(mesh)  # each apply paints its own copy of the skin
+    item.actor.SetMapper(item.mapper)
+    overlay_shader.install(item.actor, [lay.colour for lay in layers])
+
+
+def _paint_per_vertex(item: StructureActor, model, mesh: pv.PolyData, layers) -> None:
+    """Colour ``mesh``'s vertices (stripe edges then step at the ~4 mm vertex spacing)."""
+    rgb = composite(refined_skin(model).vertices, layers, item.look.colour)
+    mesh.point_data[ARRAY] = np.round(rgb * 255).astype(np.uint8)
+    mesh.Modified()
+    mapper = item.actor.mapper
+    mapper.SetInputData(mesh)
+    mapper.SetColorModeToDirectScalars()
+    mapper.SetScalarModeToUsePointFieldData()
+    mapper.SelectColorArray(ARRAY)
+    mapper.scalar_visibility = True
 
 
 def _add_trigger_mark(plotter, name: str, deep: np.ndarray, on_skin: np.ndarray) -> None:
@@ -247,7 +296,7 @@ def draw_legend(plotter, rows, scale: float = 1.0) -> None:
 
 
 def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None,
-                   text_scale: float = 1.0) -> list[tuple[str, tuple[float, float, float]]]:
+                   text_scale: float = 1.0, notes=()) -> list[tuple[str, tuple[float, float, float]]]:
     """Show exactly ``overlay_ids`` on the skin of ``plotter`` (no render); return the legend's rows.
 
     Parameters
@@ -264,31 +313,33 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
         'left', 'right' or 'both'; default the catalogue's ``default_side``.
     text_scale : float
         The view's text scale, for the legend's type.
+    notes : sequence of (str, rgb)
+        More legend rows for other marks on the view (the compression bands), shown
+        with or without overlays.
 
     Returns
     -------
     list of (str, rgb)
-        The legend's rows (empty without overlays): the view keeps them to draw the
-        legend again at a new size (:func:`draw_legend`).
+        The legend's rows (empty without overlays or notes): the view keeps them to draw
+        the legend again at a new size (:func:`draw_legend`).
     """
     _clear(plotter, actors)
     if not overlay_ids:
-        return []
+        rows = list(notes)
+        draw_legend(plotter, rows, text_scale)
+        return rows
     overlays = [get_overlay(oid) for oid in overlay_ids]
     side = side or default_side()
     item = _skin_actor(plotter, model, actors)
-    # The refined skin takes the paint (straight-edged stripes), on this apply's own copy;
-    # the plain one comes back in _clear.
-    mesh = skin_canvas(model).copy(deep=False)
-    rgb = paint(model, overlay_ids, side, base_rgb=item.look.colour, refined=True)
-    mesh.point_data[ARRAY] = np.round(rgb * 255).astype(np.uint8)
-    mapper = item.actor.mapper
-    mapper.SetInputData(mesh)
-    mapper.SetColorModeToDirectScalars()
-    mapper.SetScalarModeToUsePointFieldData()
-    mapper.SelectColorArray(ARRAY)
-    mapper.scalar_visibility = True
-    rows = legend_entries(overlays)
+    # The refined skin takes the paint; the plain one comes back in _clear. Stripes are drawn
+    # per pixel (sharp at any size, issue 10) unless there are more overlays than the shader takes.
+    mesh = skin_canvas(model).copy(deep=False)  # this apply's own paint; the geometry is shared
+    layers = refined_layers(model, overlay_ids, side)
+    if len(layers) <= overlay_shader.MAX_LAYERS:
+        _paint_on_gpu(item, mesh, layers)
+    else:
+        _paint_per_vertex(item, model, mesh, layers)
+    rows = legend_entries(overlays) + list(notes)
     draw_legend(plotter, rows, text_scale)
     for overlay in overlays:
         for k, (_, deep, on_skin) in enumerate(trigger_marks(model, overlay, side)):

@@ -13,7 +13,7 @@ import numpy as np
 import pyvista as pv
 
 from sciatic_atlas.anatomy.overlays import refined_skin
-from sciatic_atlas.render.overlays import skin_canvas
+from sciatic_atlas.render.overlays import release_paint, skin_canvas
 from sciatic_atlas.render.painmap_view import ARRAY, painmap_rgb
 
 
@@ -55,7 +55,9 @@ def _full_mapper(item):
 
     While the camera moves the actor may be drawing its coarse copy; paint put on that copy
     was lost when the full mesh came back after the motion (a view button while drawing).
+    Overlays painted by their shader give the skin its own mapper back first.
     """
+    release_paint(item)
     mapper = item.mapper if item.mapper is not None else item.actor.mapper
     if item.actor.GetMapper() is not mapper:
         item.actor.SetMapper(mapper)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sciatic_atlas.render import labels, marks, quality
-from sciatic_atlas.render.apply import apply_overlays, place_camera, place_labels, wanted_styles
+from sciatic_atlas.render.apply import apply_overlays, place_camera, place_labels, shown_compressions, wanted_styles
 from sciatic_atlas.render.appearance import default_look, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
 from sciatic_atlas.scenes.state import CameraSpec, SceneState
@@ -99,11 +99,13 @@ class AtlasView:
                                                     replace_existing=sid in present)
         quality.set_background(plotter, state.background)
         old = marks.decoration_names(plotter)
-        drawn = marks.draw_compressions(plotter, model, state.compressions, replaced)
+        compressions = shown_compressions(state)
+        drawn = marks.draw_compressions(plotter, model, compressions, replaced)
         drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background),
                                  self.text_scale)
         drawn |= marks.draw_outlines(plotter, actors)
-        self._legend_rows = apply_overlays(plotter, model, state.overlays, actors, state.side, self.text_scale)
+        self._legend_rows = apply_overlays(plotter, model, state.overlays, actors, state.side, self.text_scale,
+                                           marks.compression_legend(compressions))
         bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
         self._pending_labels = None
         if camera:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from pixels import BLUE, GREEN, RED, YELLOW, pixel, same_hue
@@ -91,7 +93,7 @@ def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, to
     view.apply_state(state(styles, compressions=(mark,)))
     names = set(plotter.renderer.actors)
     assert {"atlas:compression:0:band", "atlas:compression:0:halo"} <= names
-    top, bottom = pixel(plotter, (0, 75, 120)), pixel(plotter, (0, 75, -120))
+    top, bottom = pixel(plotter, (0, 75, 60)), pixel(plotter, (0, 75, -120))  # under the legend that explains it
     assert top[0] > 0.5 and top[1] < 0.3, f"the marked (proximal) segment is not red: {top}"
     assert same_hue(bottom, YELLOW), f"the unmarked segment lost its yellow: {bottom}"
     assert actors["gluteus_maximus_r"].actor.prop.opacity >= 0.9
@@ -222,3 +224,31 @@ def test_an_opaque_surface_is_not_drawn_from_inside_and_a_see_through_one_is(plo
     styles = {"femur_r": StructureStyle(colour=GREEN, opacity=opacity)}
     AtlasView(plotter, toy_model).apply_state(SceneState(styles=styles, camera=inside, background="black"))
     assert same_hue(pixel(plotter, (-100.0, 0.0, -100.0)), GREEN) == inside_seen
+
+
+def test_a_compression_mark_belongs_to_its_nerve_and_is_explained(plotter, toy_model):
+    """Issue 11: the red band stayed floating when its nerve was hidden or another structure isolated."""
+    from sciatic_atlas.render.overlays import LEGEND
+
+    view = AtlasView(plotter, toy_model)
+    actors = view.actors
+    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.3),
+              "femur_r": flat(GREEN)}
+    view.apply_state(state(styles, compressions=(mark,)))
+    assert "atlas:compression:0:band" in plotter.renderer.actors
+    # the femur isolated: the nerve and the compressor hidden
+    isolated = {sid: replace(s, visible=sid == "femur_r") for sid, s in styles.items()}
+    view.apply_state(state(isolated, compressions=(mark,)))
+    assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
+    assert not actors["gluteus_maximus_r"].actor.visibility  # the compressor is not forced back
+    assert not same_hue(pixel(plotter, (0, 75, 60)), RED)
+    assert LEGEND not in plotter.renderer.actors
+    # the nerve alone hidden: no band around nothing
+    no_nerve = {**styles, "sciatic_nerve_r": replace(styles["sciatic_nerve_r"], visible=False)}
+    view.apply_state(state(no_nerve, compressions=(mark,)))
+    assert not any(n.startswith("atlas:compression") for n in plotter.renderer.actors)
+    # shown again: a legend row says what the band is
+    view.apply_state(state(styles, compressions=(mark,)))
+    legend = [a.GetInput() for n, a in plotter.renderer.actors.items() if n.startswith(LEGEND + ":text")]
+    assert len(legend) == 1 and "squeezed" in legend[0]

@@ -41,7 +41,7 @@ def test_l5_paints_the_dorsum_of_the_right_foot_blue_and_clears(model, plotter):
     actors = {}
     apply_overlays(plotter, model, ["dermatome_l5"], actors, side="right")
     assert "skin" in actors
-    assert actors["skin"].actor.mapper.scalar_visibility
+    assert actors["skin"].actor.mapper.GetInput().GetPointData().HasArray("paint_e")  # painted per pixel
     assert LEGEND in plotter.renderer.actors
     plotter.camera_position = [tuple(target + np.array([0, -150, 600])), tuple(target), (0, -1, 0)]
     painted = _pixel_of(plotter, target)

@@ -6,7 +6,7 @@ import numpy as np
 import pyvista as pv
 
 from sciatic_atlas.render import AtlasView, marks
-from sciatic_atlas.render.overlays import ARRAY, LEGEND
+from sciatic_atlas.render.overlays import LEGEND
 from sciatic_atlas.scenes.state import CameraSpec, Label, SceneState, StructureStyle
 from tests.skin_fixtures import skin_model  # noqa: F401  (a fixture)
 
@@ -66,10 +66,14 @@ def test_a_view_painting_other_overlays_leaves_this_views_skin_alone(plotter, se
     first, second = AtlasView(plotter, skin_model), AtlasView(second_plotter, skin_model)
     first.apply_state(skin_state("dermatome_l5"), render=False)
     painted = first.actors["skin"].actor.mapper.GetInput()
-    before = np.array(painted.point_data[ARRAY])
+    # the paint: per-pixel shader fields (render/overlay_shader.py), or direct colours
+    before = {name: np.array(painted.point_data[name]) for name in painted.point_data.keys()}
+    assert before
     second.apply_state(skin_state("dermatome_s1"), render=False)
     assert first.actors["skin"].actor.mapper.GetInput() is painted
-    assert np.array_equal(painted.point_data[ARRAY], before)  # still L5's blue, not S1's vermillion
+    after = {name: np.array(painted.point_data[name]) for name in painted.point_data.keys()}
+    assert before.keys() == after.keys()
+    assert all(np.array_equal(before[n], after[n]) for n in before)  # still L5's paint, not S1's
     assert second.actors["skin"].actor.mapper.GetInput() is not painted
 
 
