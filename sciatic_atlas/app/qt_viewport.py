@@ -57,7 +57,7 @@ class QtViewport(QtWidgets.QFrame):
         plotter = QtInteractor(self, auto_update=False)
         layout.addWidget(plotter.interactor)
         self.view = AtlasView(plotter, model)
-        self.picker = RayPicker(plotter, self.view.actors)
+        self.picker = RayPicker(plotter, self.view.actors, owners=lambda: self.view.mark_owners)
         self._glide = CameraGlide(self.view, self._on_glide_end, self)
         self._pacer = FramePacer(self.view, self._glide, self.frame_drawn.emit, self)
         self._pointer = PointerInput(self)

@@ -126,6 +126,14 @@ def draw_compressions(plotter, model, marks, replaced) -> set[str]:
     return names
 
 
+def band_owners(marks) -> dict[str, str]:
+    """Return ``band actor name -> nerve id`` for the marks :func:`draw_compressions` draws.
+
+    A click on a band picks the nerve it marks (issue 11: the band could not be picked).
+    """
+    return {f"{PREFIX}compression:{i}:band": mark.nerve for i, mark in enumerate(marks)}
+
+
 def compression_legend(marks) -> list[tuple[str, tuple[float, float, float]]]:
     """Return the legend row that explains the red bands of ``marks`` (none without marks).
 

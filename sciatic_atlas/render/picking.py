@@ -32,22 +32,26 @@ class RayPicker:
         The plotter whose renderer and camera define the ray.
     actors : dict of str to StructureActor
         The drawn structures, keyed by id (the dict the view keeps).
+    owners : callable, optional
+        Returns ``{decoration actor name: structure id}``: marks drawn on a structure
+        that a click picks as that structure (a compression band picks its nerve).
     """
 
-    def __init__(self, plotter, actors: dict):
+    def __init__(self, plotter, actors: dict, owners=None):
         self._plotter = weakref.proxy(plotter)
         self._actors = actors
-        self._locators: dict[str, vtkStaticCellLocator] = {}  # structure id -> locator
+        self._owners = owners or dict
+        self._locators: dict[str, vtkStaticCellLocator] = {}  # structure id or actor name -> locator
 
-    def _locator(self, structure_id: str) -> vtkStaticCellLocator:
-        """Return the locator of a structure's drawn mesh (rebuilt only if the mesh changed)."""
-        dataset = self._actors[structure_id].actor.GetMapper().GetInput()
-        locator = self._locators.get(structure_id)
+    def _locator(self, key: str, actor=None) -> vtkStaticCellLocator:
+        """Return the locator of a drawn mesh (rebuilt only if the mesh changed)."""
+        dataset = (actor if actor is not None else self._actors[key].actor).GetMapper().GetInput()
+        locator = self._locators.get(key)
         if locator is None or locator.GetDataSet() is not dataset:
             locator = vtkStaticCellLocator()
             locator.SetDataSet(dataset)
             locator.BuildLocator()
-            self._locators[structure_id] = locator
+            self._locators[key] = locator
         return locator
 
     def warm(self) -> None:
@@ -70,28 +74,41 @@ class RayPicker:
         return ends[0], ends[1]
 
     def hits(self, x: float, y: float) -> list[tuple[float, str]]:
-        """Return ``(distance along the ray 0..1, structure id)`` of every visible hit, nearest first."""
+        """Return ``(distance along the ray 0..1, key)`` of every visible hit, nearest first.
+
+        A key is a structure id, or the name of a mark drawn on one (see ``owners``).
+        """
         p0, p1 = self.ray(x, y)
         found = []
         t, point, pcoords = reference(0.0), [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
         sub_id, cell_id = reference(0), reference(0)
-        for sid, item in self._actors.items():
-            if not item.actor.visibility or item.actor.prop.opacity <= 0.02:
+        drawn = self._plotter.renderer.actors
+        candidates = [(sid, sid, item.actor) for sid, item in self._actors.items()]
+        candidates += [(name, sid, drawn[name]) for name, sid in self._owners().items() if name in drawn]
+        for key, sid, actor in candidates:
+            if not actor.visibility or actor.prop.opacity <= 0.02:
                 continue
-            if not _ray_meets_box(p0, p1, item.actor.GetBounds()):
+            if not _ray_meets_box(p0, p1, actor.GetBounds()):
                 continue
-            locator = self._locator(sid)
+            locator = self._locator(key, actor)
             if locator.IntersectWithLine(p0, p1, 1e-6, t, point, pcoords, sub_id, cell_id):
-                found.append((float(t), sid))
+                found.append((float(t), key))
         return sorted(found)
+
+    def _structure(self, key: str) -> str:
+        return key if key in self._actors else self._owners().get(key, key)
+
+    def _opacity(self, key: str) -> float:
+        actor = self._actors[key].actor if key in self._actors else self._plotter.renderer.actors[key]
+        return actor.prop.opacity
 
     def pick(self, x: float, y: float) -> str | None:
         """Return the id of the structure seen at display pixel ``(x, y)``, or None."""
         hits = self.hits(x, y)
-        for _t, sid in hits:
-            if self._actors[sid].actor.prop.opacity >= SEE_THROUGH:
-                return sid
-        return hits[0][1] if hits else None
+        for _t, key in hits:
+            if self._opacity(key) >= SEE_THROUGH:
+                return self._structure(key)
+        return self._structure(hits[0][1]) if hits else None
 
 
 def _ray_meets_box(p0: np.ndarray, p1: np.ndarray, bounds) -> bool:

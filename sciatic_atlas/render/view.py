@@ -51,6 +51,7 @@ class AtlasView:
         self._prepared = False  # depth peeling, anti-aliasing and lights set (once: it replaces the lights)
         self._legend_rows: list = []  # the overlay legend now drawn, drawn again at a new size
         self._pending_labels: _PendingLabels | None = None
+        self.mark_owners: dict[str, str] = {}  # decoration actor name -> the structure a click on it picks
 
     @property
     def closed(self) -> bool:
@@ -101,6 +102,7 @@ class AtlasView:
         old = marks.decoration_names(plotter)
         compressions = shown_compressions(state)
         drawn = marks.draw_compressions(plotter, model, compressions, replaced)
+        self.mark_owners = {name: sid for name, sid in marks.band_owners(compressions).items() if name in drawn}
         drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background),
                                  self.text_scale)
         drawn |= marks.draw_outlines(plotter, actors)

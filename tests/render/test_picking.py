@@ -71,3 +71,26 @@ def test_an_off_centre_ray_misses_the_small_front_sphere(scene):
     renderer.WorldToDisplay()
     x, y, _ = renderer.GetDisplayPoint()
     assert picker.pick(x, y) == "back"
+
+
+def test_a_click_on_a_compression_band_picks_the_nerve_it_marks(plotter, toy_model):
+    # Issue 11: the red band could not be picked. A ray through the band's rim misses the
+    # thinner nerve inside it; it picks the nerve through the band.
+    from sciatic_atlas.render.view import AtlasView
+    from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, SceneState, StructureStyle
+
+    view = AtlasView(plotter, toy_model)
+    camera = CameraSpec(view=None, position=(0.0, 900.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
+    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.3, end=0.7)
+    styles = {"sciatic_nerve_r": StructureStyle(colour=(1.0, 0.8, 0.0), opacity=1.0),
+              "gluteus_maximus_r": StructureStyle(opacity=0.3)}  # off to the side, at x=+100
+    view.apply_state(SceneState(styles=styles, camera=camera, background="black", compressions=(mark,)))
+    band = plotter.renderer.actors["atlas:compression:0:band"]
+    x0, x1, _, _, z0, z1 = band.GetBounds()
+    rim = (x1 - 0.3, 60.0, (z0 + z1) / 2)  # on the band, outside the nerve's own radius
+    renderer = plotter.renderer
+    renderer.SetWorldPoint(*rim, 1.0)
+    renderer.WorldToDisplay()
+    x, y, _ = renderer.GetDisplayPoint()
+    assert RayPicker(plotter, view.actors).pick(x, y) is None  # the nerve alone: the ray passes beside it
+    assert RayPicker(plotter, view.actors, owners=lambda: view.mark_owners).pick(x, y) == "sciatic_nerve_r"
