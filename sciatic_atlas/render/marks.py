@@ -222,8 +222,6 @@ def draw_outlines(plotter, actors: dict) -> set[str]:
     The outline is the structure's silhouette from the current camera (it follows the
     camera), so a highlight stands out without changing the structure's hue.
     """
-    from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
-
     spec = appearance()["highlight"]
     width = max(1.5, float(spec["outline_px"]) * plotter.window_size[1] / 1080)
     names = set()
@@ -231,6 +229,8 @@ def draw_outlines(plotter, actors: dict) -> set[str]:
         look = item.look
         if look is None or not look.visible or not getattr(look, "highlight", False):
             continue
+        from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette  # 0.05 s: only when something is highlighted
+
         name = f"{PREFIX}outline:{sid}"
         silhouette = vtkPolyDataSilhouette()
         silhouette.SetInputData(item.mesh)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 BELLY = "belly"  # point array: 0 at tendon .. 1 in the belly (muscles with a centreline)
 RGB_ARRAY = "rgb"  # per-actor point colours of a muscle with tendons
+NORMALS = "Normals"  # smooth point normals (the name VTK's normals filter gives them)
 
 # model -> {structure id -> PolyData with normals}; entries die with their model.
 _SURFACES: "weakref.WeakKeyDictionary[object, dict[str, pv.PolyData]]" = weakref.WeakKeyDictionary()
@@ -44,8 +45,8 @@ def surface(model, structure_id: str) -> pv.PolyData:
         cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(data.faces, dtype=np.int32))
         poly = pv.PolyData(np.asarray(data.vertices, dtype=np.float32), faces=cells)
         # Smooth normals without splitting at sharp edges: no facets, no cracks.
-        poly = poly.compute_normals(cell_normals=False, point_normals=True, split_vertices=False,
-                                    consistent_normals=False, auto_orient_normals=False)
+        poly.point_data[NORMALS] = data.vertex_normals()
+        poly.point_data.active_normals_name = NORMALS
         if kind_of(structure_id, model.structure(structure_id)) == "muscle":
             path = model.centreline(structure_id) if model.has_centreline(structure_id) else None
             weights = belly_weights(np.asarray(poly.points), None if path is None else np.asarray(path, float))

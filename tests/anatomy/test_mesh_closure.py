@@ -43,3 +43,17 @@ def test_the_checks_catch_a_hole_a_flip_and_an_inside_out_surface():
     assert "hole" in _orientation_problems(f[:3])
     assert "flipped" in _orientation_problems(np.vstack([f[:3], f[3][::-1]]))
     assert _signed_volume(v, f[:, ::-1]) < 0
+
+
+def test_vertex_normals_are_unit_and_match_vtk():
+    import pyvista as pv
+
+    model = load_model()
+    for sid in ("femur_r", "piriformis_r", "sciatic_nerve_r"):
+        mesh = model.mesh(sid)
+        normals = mesh.vertex_normals()
+        assert np.allclose(np.linalg.norm(normals, axis=1), 1.0, atol=1e-5)
+        poly = pv.PolyData(mesh.vertices, np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]))
+        vtk = poly.compute_normals(cell_normals=False, split_vertices=False, consistent_normals=False,
+                                   auto_orient_normals=False).point_data["Normals"]
+        assert np.abs(normals - vtk).max() < 1e-4, sid
