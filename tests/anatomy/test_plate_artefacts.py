@@ -1,0 +1,82 @@
+"""Geometry artefacts that spoil the atlas plates (issue 12), measured on the built model.
+
+Each test measures one artefact seen in the pictures and names the number it had when it
+was found: a nerve turning back on itself, a nerve jogging sideways, a nerve running
+through a muscle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.anatomy.built_model import nerve_model
+
+SIDES = ("r", "l")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return nerve_model()
+
+
+def sharpest_corner(line: np.ndarray, chord: float = 10.0, skip: float = 20.0) -> tuple[float, float]:
+    """Return the largest angle (degrees) between successive ``chord``-mm chords, and its z (mm).
+
+    The first ``skip`` mm (where a branch leaves its parent) are left out.
+    """
+    line = np.asarray(line, float)
+    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(line, axis=0), axis=1))]
+    t = np.arange(skip, s[-1] - 2 * chord, 1.0)
+
+    def at(u: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.interp(u, s, line[:, k]) for k in range(3)])
+
+    a, b = at(t + chord) - at(t), at(t + 2 * chord) - at(t + chord)
+    cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    angle = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    i = int(angle.argmax())
+    return float(angle[i]), float(at(t[i:i + 1] + chord)[0, 2])
+
+
+@pytest.mark.parametrize("s", SIDES)
+@pytest.mark.parametrize("nerve", ["medial_plantar_nerve", "lateral_plantar_nerve"])
+def test_plantar_nerves_run_forward_across_the_sole(model, nerve, s):
+    """From the tarsal tunnel the plantar nerves only run forward (Moore 9th ed., Lower Limb: sole).
+
+    (The lateral plantar nerve ran 18 mm forward, then 19 mm back towards the heel and
+    forward again: a hairpin.)
+    """
+    y = model.centreline(f"{nerve}_{s}")[:, 1]  # +y is posterior
+    back = float((y - np.minimum.accumulate(y)).max())
+    assert back < 3.0, f"{nerve}_{s} runs {back:.1f} mm back towards the heel"
+
+
+@pytest.mark.parametrize("s", SIDES)
+@pytest.mark.parametrize("nerve", ["superficial_fibular_nerve", "deep_fibular_nerve"])
+def test_fibular_nerves_have_no_corners_in_the_leg(model, nerve, s):
+    """Below the fibular neck the fibular nerves bend gently: under 28 degrees between 10 mm chords.
+
+    (The deep fibular nerve's course cut through the tibia and was pushed out of it, jogging
+    10 mm sideways within 15 mm of height: 34 degrees. The superficial one measured 8.)
+    """
+    angle, z = sharpest_corner(model.centreline(f"{nerve}_{s}"))
+    assert angle < 28.0, f"{nerve}_{s} turns {angle:.0f} degrees within 20 mm at z {z:.0f}"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_sciatic_nerve_runs_clear_of_vastus_medialis(model, s):
+    """Behind the femur the sciatic nerve lies outside vastus medialis, which is in front of it.
+
+    (The nerve's centreline ran up to 4.8 mm inside the muscle for z 605-630 mm, its
+    surface 9.4 mm: the muscle's origin was on the linea aspera low down, so the belly
+    filled the popliteal surface.)
+    """
+    from sciatic_atlas.build.mesh_ops import SignedDistance
+
+    vm = model.mesh(f"vastus_medialis_{s}")
+    inside = SignedDistance(vm.vertices, vm.faces)
+    centre = inside(model.centreline(f"sciatic_nerve_{s}"))
+    assert centre.min() > 1.0, f"the centreline comes {-centre.min():.1f} mm inside the muscle"
+    surface = inside(model.mesh(f"sciatic_nerve_{s}").vertices)
+    assert surface.min() > -5.0, f"the nerve's surface reaches {-surface.min():.1f} mm into the muscle"
