@@ -80,3 +80,34 @@ def test_sciatic_nerve_runs_clear_of_vastus_medialis(model, s):
     assert centre.min() > 1.0, f"the centreline comes {-centre.min():.1f} mm inside the muscle"
     surface = inside(model.mesh(f"sciatic_nerve_{s}").vertices)
     assert surface.min() > -5.0, f"the nerve's surface reaches {-surface.min():.1f} mm into the muscle"
+
+
+ANKLE_TENDONS = ("tibialis_anterior", "extensor_hallucis_longus", "extensor_digitorum_longus",
+                 "fibularis_longus", "fibularis_brevis", "tibialis_posterior",
+                 "flexor_digitorum_longus", "flexor_hallucis_longus")
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_ankle_tendons_stay_on_the_bones(model, s):
+    """Across the ankle the retinacula hold the long tendons to the bones: no bowstring.
+
+    In each 10 mm slab from the talus's lowest point to 20 mm above its highest, the
+    tendon's deep surface lies within 7 mm of the tibia, fibula, talus or foot bones
+    (Standring, Gray's Anatomy 42nd ed., ch. 84: extensor, flexor and fibular retinacula).
+    (Tibialis anterior stood 14 mm off the front of the ankle, fibularis longus 14.5 mm off
+    the back of the lateral malleolus.)
+    """
+    from scipy.spatial import cKDTree
+
+    bones = cKDTree(np.vstack([model.mesh(f"{b}_{s}").vertices
+                               for b in ("tibia", "fibula", "talus", "foot_bones")]))
+    talus = model.mesh(f"talus_{s}").vertices[:, 2]
+    worst = {}
+    for base in ANKLE_TENDONS:
+        v = model.mesh(f"{base}_{s}").vertices
+        for z0 in np.arange(talus.min(), talus.max() + 20.0, 10.0):
+            slab = v[(v[:, 2] >= z0) & (v[:, 2] < z0 + 10.0)]
+            if len(slab):
+                worst[base] = max(worst.get(base, 0.0), float(bones.query(slab)[0].min()))
+    off = {base: round(gap, 1) for base, gap in worst.items() if gap >= 7.0}
+    assert not off, f"tendons standing off the ankle bones (mm): {off}"
