@@ -264,6 +264,13 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
         talus = meshes[f"talus_{side}"].vertices[:, 2]
         lo, hi = spec["retinaculum"]
         centre = held(centre, half_thick + BONE_CLEARANCE, bone, (talus.min() - lo, talus.max() + hi))
+        # A long tendon glides over the bones it crosses and ends on a bone's surface: the
+        # lift's low-pass left a toe tendon inside its phalanges, and clearing the belly of
+        # the bone then spread it into a thin blade far from its centreline, drawn red
+        # (issue 12, "slivers on the toes").
+        distal = np.arange(1, len(centre))
+        inside = distal[bone.signed_distance(centre[distal]) < 0.0]
+        centre[inside] = lift(centre[inside], normal[inside], half_thick[inside] + BONE_CLEARANCE, [bone])
     if "join_below" in spec and len(below) > 1:  # the tendon ends on a deeper muscle's back
         centre = _join(centre, below[-1], float(spec["join_below"]), half_thick)
     tang = shape.tangents(centre)

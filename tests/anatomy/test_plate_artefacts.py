@@ -111,3 +111,20 @@ def test_ankle_tendons_stay_on_the_bones(model, s):
                 worst[base] = max(worst.get(base, 0.0), float(bones.query(slab)[0].min()))
     off = {base: round(gap, 1) for base, gap in worst.items() if gap >= 7.0}
     assert not off, f"tendons standing off the ankle bones (mm): {off}"
+
+
+@pytest.mark.parametrize("s", SIDES)
+@pytest.mark.parametrize("tendon", ["extensor_hallucis_longus", "extensor_digitorum_longus",
+                                    "flexor_hallucis_longus", "flexor_digitorum_longus"])
+def test_toe_tendons_run_over_the_phalanges_not_through_them(model, tendon, s):
+    """A long toe tendon glides over its toe's phalanges to its insertion.
+
+    (The extensor hallucis longus's centreline ran 4.8 mm inside the proximal phalanx;
+    clearing the tendon of the bone spread it into a thin blade around the phalanx, far
+    from its centreline, drawn in the muscle's red: the slivers on the toes.)
+    """
+    from sciatic_atlas.build.mesh_ops import SignedDistance
+
+    toes = model.mesh(f"toe_bones_{s}")
+    depth = SignedDistance(toes.vertices, toes.faces)(model.centreline(f"{tendon}_{s}"))
+    assert depth.min() > 0.0, f"{tendon}_{s} runs {-depth.min():.1f} mm inside the phalanges"
