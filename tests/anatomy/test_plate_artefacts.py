@@ -128,3 +128,19 @@ def test_toe_tendons_run_over_the_phalanges_not_through_them(model, tendon, s):
     toes = model.mesh(f"toe_bones_{s}")
     depth = SignedDistance(toes.vertices, toes.faces)(model.centreline(f"{tendon}_{s}"))
     assert depth.min() > 0.0, f"{tendon}_{s} runs {-depth.min():.1f} mm inside the phalanges"
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_patella_sits_on_the_femur_under_the_quadriceps_tendon(model, s):
+    """The patella lies against the femur's patellar surface, in the quadriceps tendon.
+
+    Measured when a floating patella was reported (issue 12): 2.8 mm from the femur (the
+    articular cartilage's thickness) and 1.1 mm from rectus femoris, whose tendon carries
+    on to the tibial tuberosity as the patellar ligament; not an artefact, kept so.
+    """
+    from scipy.spatial import cKDTree
+
+    patella = model.mesh(f"patella_{s}").vertices
+    for sid, most in ((f"femur_{s}", 4.0), (f"rectus_femoris_{s}", 2.0)):
+        gap = cKDTree(model.mesh(sid).vertices).query(patella)[0].min()
+        assert gap < most, f"the patella is {gap:.1f} mm from {sid}"
