@@ -1,11 +1,12 @@
-"""Disc stage: intervertebral discs L3/4, L4/5, L5/S1 and the spinal canal.
+"""Disc stage: intervertebral discs L1/2 to L5/S1 and the spinal canal.
 
 Each disc fills the gap between the facing end plates of two vertebral bodies
 of the refined bones (so the disc meets the bone it is drawn against):
 
 1. the end plates are the body vertices nearest the gap (the body being the
-   part of the vertebra anterior to the canal); their centroids give the disc
-   centre and axis;
+   part of the vertebra anterior to the canal), searched for along the column
+   (lower body centroid to upper); their centroids give the disc centre, and
+   planes fitted to them its axis;
 2. the disc outline is the smaller of the two end plates' outlines (polar
    radius per angle about the axis);
 3. rays cast up and down from the disc's mid-plane find the end-plate surfaces;
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 # (disc id, upper bone id, lower bone id, body the disc moves with = the lower vertebra's)
 DISCS = (
+    ("disc_l1_l2", "vertebra_l1", "vertebra_l2", "lumbar2"),
+    ("disc_l2_l3", "vertebra_l2", "vertebra_l3", "lumbar3"),
     ("disc_l3_l4", "vertebra_l3", "vertebra_l4", "lumbar4"),
     ("disc_l4_l5", "vertebra_l4", "vertebra_l5", "lumbar5"),
     ("disc_l5_s1", "vertebra_l5", "sacrum", "sacrum"),
@@ -74,17 +77,34 @@ def end_plates(upper: np.ndarray, lower: np.ndarray, axis: np.ndarray) -> tuple[
 def disc_axis(upper: mesh_ops.Mesh, lower: mesh_ops.Mesh, guess: np.ndarray, rounds: int = 3) -> np.ndarray:
     """Return the disc's axis (unit, lower body to upper body): the mean end-plate normal.
 
-    Starting from ``guess``, the end plates are found, their outward vertex
-    normals averaged (the upper plate's negated), and the search repeated.
+    Starting from ``guess``, the end plates are found, a plane fitted to each
+    (least squares), the two plane normals averaged, and the search repeated.
+    A fitted plane, unlike averaged vertex normals, is not pulled over by the
+    rim vertices of a wedge-shaped (lordotic) interspace such as L1/L2.
     """
-    nu, nl = mesh_ops.vertex_normals(*upper), mesh_ops.vertex_normals(*lower)
     axis = np.asarray(guess, float) / np.linalg.norm(guess)
     for _ in range(rounds):
         pu, pl = end_plates(upper[0], lower[0], axis)
-        a = nl[pl].mean(0) - nu[pu].mean(0)
+        a = _plane_normal(upper[0][pu], axis) + _plane_normal(lower[0][pl], axis)
         a[0] = 0.0  # the neutral model is bilaterally symmetric: the axis lies in the sagittal plane
         axis = a / np.linalg.norm(a)
     return axis
+
+
+def column_direction(upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Return the unit direction (sagittal plane) from the lower vertebral body's centroid to the upper's."""
+    def body_centre(v: np.ndarray) -> np.ndarray:
+        return v[v[:, 1] < v[:, 1].min() + BODY_DEPTH].mean(0)
+
+    d = body_centre(upper) - body_centre(lower)
+    d[0] = 0.0
+    return d / np.linalg.norm(d)
+
+
+def _plane_normal(points: np.ndarray, towards: np.ndarray) -> np.ndarray:
+    """Unit normal of the least-squares plane through ``points``, on the side of ``towards``."""
+    n = np.linalg.svd(points - points.mean(0))[2][2]
+    return n if n @ towards > 0 else -n
 
 
 def _frame(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,7 +207,7 @@ def build(raw, part: BuildPart) -> BuildPart:
     for disc_id, upper_id, lower_id, body in DISCS:
         upper, lower = part.meshes[upper_id], part.meshes[lower_id]
         um, lm = (upper.vertices, upper.faces), (lower.vertices, lower.faces)
-        axis = disc_axis(um, lm, guess=np.array([0.0, 0.0, 1.0]))
+        axis = disc_axis(um, lm, guess=column_direction(um[0], lm[0]))
         (v, f), centre = build_disc(um, lm, axis)
         out.meshes[disc_id] = BuiltMesh(v, f, body, extra={"kind": "disc"})
         out.landmarks[disc_id] = Landmark(

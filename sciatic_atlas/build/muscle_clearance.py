@@ -134,6 +134,34 @@ class Obstacles:
         return out, len(idx)
 
 
+def held(points: np.ndarray, required: np.ndarray, bone: Obstacles, band: tuple[float, float],
+         ramp: float = 15.0, rounds: int = 3) -> np.ndarray:
+    """Pull centreline points in the height ``band`` (z, mm) onto ``bone``, ``required`` mm off it.
+
+    A retinaculum binds a tendon to the bones where it crosses a joint; without one the
+    tendon takes the straight chord between its via points and stands off the joint
+    (bowstring). Points farther than ``required`` from the bone move towards the nearest
+    bone point plus ``required`` along its normal, fully inside the band and fading out
+    over ``ramp`` mm at its ends; each round's move is lightly low-passed so the tendon
+    stays smooth, and the two ends stay put.
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    out = np.array(points, dtype=float)
+    required = np.broadcast_to(np.asarray(required, float), (len(out),))
+    z = out[:, 2]
+    t = np.clip(np.minimum(z - band[0], band[1] - z) / ramp, 0.0, 1.0)
+    weight = t * t * (3.0 - 2.0 * t)
+    for _ in range(rounds):
+        sd, q, n = bone.nearest(out)
+        far = np.isfinite(sd) & (sd > required)
+        move = np.where(far[:, None], q + n * required[:, None] - out, 0.0) * weight[:, None]
+        move = gaussian_filter1d(move, 0.75, axis=0, mode="nearest")
+        move[0] = move[-1] = 0.0
+        out += move
+    return out
+
+
 def lift(points: np.ndarray, directions: np.ndarray, required: np.ndarray,
          obstacles: list[Obstacles], iterations: int = 4) -> np.ndarray:
     """Move skeleton points along ``directions`` until ``required`` mm from ``obstacles``.

@@ -22,7 +22,7 @@ from sciatic_atlas.build import mesh_ops
 from sciatic_atlas.build import muscle_shape as shape
 from sciatic_atlas.build.model_map import SIDES, model_map, muscle_actuators
 from sciatic_atlas.build.muscle_bundle import bundle_surface, clip_below
-from sciatic_atlas.build.muscle_clearance import Obstacles, clear_of, lift, polydata, squash
+from sciatic_atlas.build.muscle_clearance import Obstacles, clear_of, held, lift, polydata, squash
 from sciatic_atlas.build.muscle_fan import fan_lines, fan_mesh
 from sciatic_atlas.build.muscle_wrap import wrap_lines
 from sciatic_atlas.build.parts import BuildPart, BuiltMesh, Landmark
@@ -260,6 +260,17 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     normal = shape.thickness_dirs(tang, toward)
     half_thick = np.sqrt(area / np.pi / aspect)
     centre = _smooth_lift(centre, normal, half_thick + BONE_CLEARANCE, below)
+    if "retinaculum" in spec:  # held against the ankle bones (extensor/flexor/fibular retinacula)
+        talus = meshes[f"talus_{side}"].vertices[:, 2]
+        lo, hi = spec["retinaculum"]
+        centre = held(centre, half_thick + BONE_CLEARANCE, bone, (talus.min() - lo, talus.max() + hi))
+        # A long tendon glides over the bones it crosses and ends on a bone's surface: the
+        # lift's low-pass left a toe tendon inside its phalanges, and clearing the belly of
+        # the bone then spread it into a thin blade far from its centreline, drawn red
+        # (issue 12, "slivers on the toes").
+        distal = np.arange(1, len(centre))
+        inside = distal[bone.signed_distance(centre[distal]) < 0.0]
+        centre[inside] = lift(centre[inside], normal[inside], half_thick[inside] + BONE_CLEARANCE, [bone])
     if "join_below" in spec and len(below) > 1:  # the tendon ends on a deeper muscle's back
         centre = _join(centre, below[-1], float(spec["join_below"]), half_thick)
     tang = shape.tangents(centre)

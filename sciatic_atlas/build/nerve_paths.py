@@ -222,14 +222,23 @@ def head_edge(c: NerveContext, base: str, z: float, half: float = 5.0) -> float 
 
 def medial_of(c: NerveContext, point: np.ndarray, radius: float, bases: tuple[str, ...]) -> np.ndarray:
     """Return ``point`` moved medially until a nerve of ``radius`` clears the structures ``bases``."""
+    return moved_clear(c, point, c.MED, radius, bases)
+
+
+def moved_clear(c: NerveContext, point: np.ndarray, direction: np.ndarray, radius: float,
+                bases: tuple[str, ...]) -> np.ndarray:
+    """Return ``point`` moved along ``direction`` until a nerve of ``radius`` clears ``bases``.
+
+    ``bases`` are base structure ids (muscles or bones) probed along ``direction``.
+    """
     for _ in range(3):
         moved = False
         for base in bases:
             sid = c.probe.resolve(base)
-            iv = c.probe.intervals(sid, point, c.MED) if sid else np.zeros((0, 2))
+            iv = c.probe.intervals(sid, point, direction) if sid else np.zeros((0, 2))
             hit = iv[(iv[:, 0] < radius + 1.0) & (iv[:, 1] > -radius - 1.0)]
             if len(hit):
-                point = point + c.MED * (hit[:, 1].max() + radius + 1.0)
+                point = point + direction * (hit[:, 1].max() + radius + 1.0)
                 moved = True
         if not moved:
             break
@@ -244,14 +253,18 @@ def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
     # Medial plantar: along FHL toward the first metatarsal head (medial sole).
     tip = c.at_fraction(fhl, 0.85)  # under the first metatarsal
     medial_ctrl = [start, start + ANT * 20 + DOWN * 10, (start + tip) / 2 + DOWN * 4, tip + DOWN * 3]
-    # Lateral plantar: obliquely across the sole to the base of the fifth metatarsal
-    # (fibularis brevis insertion), then forward along the lateral sole.
+    # Lateral plantar: obliquely forward across the sole towards the base of the fifth
+    # metatarsal (fibularis brevis insertion), then forward along the lateral sole. Its middle
+    # lies on the line from where it enters the sole to its end, so the nerve keeps running
+    # forward: the model's fifth metatarsal base lies no further forward than the tarsal
+    # tunnel, and a middle point beside it bent the nerve back towards the heel (a hairpin).
     mt5 = c.actuator_path("perbrev")[-1]
     lat_end = mt5 + c.MED * 12 + ANT * 25
     lat_end[2] = sole_z + 8
-    mid = (start + mt5) / 2
+    entry = start + ANT * 12 + DOWN * 12 + c.LAT * 8
+    mid = (entry + lat_end) / 2
     mid[2] = sole_z + 10
-    lateral_ctrl = [start, start + ANT * 18 + DOWN * 12 + c.LAT * 4, mid, lat_end]
+    lateral_ctrl = [start, entry, mid, lat_end]
     parent = f"tibial_nerve_{c.s}"
     return [
         NerveSpec(f"medial_plantar_nerve_{c.s}", medial_ctrl, round_sections(4.0, 3.0), "nerve", parent=parent),
@@ -306,9 +319,12 @@ def fibular_branches(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
     # Deep: round the fibula into the anterior compartment, on the interosseous membrane
     # between tibialis anterior and EDL/EHL, in front of the ankle, to the first web space.
     deep = [start, start + ANT * 10 + c.MED * 10 + DOWN * 15]
-    for dz in (90, 190):
+    for dz in (90, 140, 190):
         deep.append((c.at_z(ta, z0 - dz) + c.at_z(edl, z0 - dz)) / 2 + POST * 6)
     deep.append((c.at_z(ta, lm[2] + 40) + c.at_z(ehl, lm[2] + 40)) / 2)
+    # A control point inside the tibia made the pushed-out course jog sideways (a Z-kink):
+    # the nerve lies in front of the interosseous membrane and, lower down, of the tibia.
+    deep[2:] = [moved_clear(c, p, ANT, 2.0, ("tibia", "fibula")) for p in deep[2:]]
     web = ehl[np.argmin(np.abs(ehl[:, 1] - (ehl[:, 1].min() + 0.2 * np.ptp(ehl[:, 1]))))]
     deep.append(web + c.LAT * 12 + UP * 3)
     parent = f"common_fibular_nerve_{c.s}"

@@ -78,7 +78,7 @@ def test_sciatic_tree_holds_its_branches_and_not_the_gluteal_nerves(kb):
 def test_skeleton_groups(kb):
     assert kb.expand("spine") == [
         "vertebra_l1", "vertebra_l2", "vertebra_l3", "vertebra_l4", "vertebra_l5",
-        "sacrum", "disc_l3_l4", "disc_l4_l5", "disc_l5_s1"]
+        "sacrum", "disc_l1_l2", "disc_l2_l3", "disc_l3_l4", "disc_l4_l5", "disc_l5_s1"]
     assert kb.expand("pelvis", side="right") == ["hip_bone_r", "sacrum"]
     assert _bases(kb, kb.expand("foot_bones")) == {"talus", "foot_bones", "toe_bones"}
     assert kb.expand("foot_bones_l") == ["foot_bones_l"]

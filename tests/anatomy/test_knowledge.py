@@ -20,7 +20,7 @@ NERVES = (
     "deep_fibular_nerve medial_plantar_nerve lateral_plantar_nerve sural_nerve superior_gluteal_nerve "
     "inferior_gluteal_nerve nerve_to_piriformis posterior_femoral_cutaneous_nerve"
 ).split()
-MIDLINE = "sacrum vertebra_l1 vertebra_l2 vertebra_l3 vertebra_l4 vertebra_l5 disc_l3_l4 disc_l4_l5 disc_l5_s1 spinal_canal skin"
+MIDLINE = "sacrum vertebra_l1 vertebra_l2 vertebra_l3 vertebra_l4 vertebra_l5 disc_l1_l2 disc_l2_l3 disc_l3_l4 disc_l4_l5 disc_l5_s1 spinal_canal skin"
 
 # (muscle, nerve base id, division, roots): what the atlas must teach (Moore 9th ed. Lower Limb
 # muscle tables; Gray's 42nd ed. for the gluteal nerves and biceps long head).
@@ -309,7 +309,7 @@ LANDMARKS = (
 
 
 def test_every_team_landmark_is_explained(kb):
-    expected = {f"{name}_{s}" for name in LANDMARKS for s in "lr"} | {"disc_l3_l4", "disc_l4_l5", "disc_l5_s1"}
+    expected = {f"{name}_{s}" for name in LANDMARKS for s in "lr"} | {f"disc_{d}" for d in ("l1_l2", "l2_l3", "l3_l4", "l4_l5", "l5_s1")}
     assert set(kb.landmarks) == expected
     for lid, info in kb.landmarks.items():
         assert info.summary.source in kb.sources and info.summary.text

@@ -15,6 +15,11 @@ def stages(staged):
     return staged[1]["bones"], staged[1]["discs"]
 
 
+def _body(vertices: np.ndarray) -> np.ndarray:
+    """A vertebra's body: its vertices within 34 mm of its front (the arch and its processes left out)."""
+    return vertices[vertices[:, 1] < vertices[:, 1].min() + 34.0]
+
+
 def test_discs_are_closed_and_lie_between_their_bodies(stages):
     from sciatic_atlas.build.discs import DISCS
 
@@ -24,8 +29,8 @@ def test_discs_are_closed_and_lie_between_their_bodies(stages):
         assert disc.body == body
         assert mesh_ops.is_closed_manifold(disc.faces)
         centre = part.landmarks[disc_id].position
-        upper = bone_part.meshes[upper_id].vertices
-        lower = bone_part.meshes[lower_id].vertices
+        upper = _body(bone_part.meshes[upper_id].vertices)
+        lower = _body(bone_part.meshes[lower_id].vertices)
         # below the upper body, above the lower one, on the midline
         assert upper[:, 2].min() - 15.0 < centre[2] < upper[:, 2].min() + 2.0, disc_id
         assert lower[:, 2].max() - 25.0 < centre[2], disc_id
@@ -34,6 +39,33 @@ def test_discs_are_closed_and_lie_between_their_bodies(stages):
         ext = np.ptp(disc.vertices, axis=0)
         assert 35.0 < ext[0] < 55.0 and 25.0 < ext[1] < 40.0, (disc_id, ext)
         assert 2.0 < mesh_ops.signed_volume(disc.vertices, disc.faces) / 1000.0 < 25.0
+
+
+def test_every_lumbar_interspace_holds_a_disc(stages):
+    """Between consecutive lumbar bodies (L1 to the sacrum) the gap is disc.
+
+    A vertical ray down through the upper body's centre (0.4 mm off the
+    midline, clear of the symmetric meshes' seam) leaves it at its end plate and
+    meets the lower bone's; at least 80 % of the gap between must lie inside one
+    disc.
+    """
+    from sciatic_atlas.build.bone_rays import RayCaster
+
+    bone_part, part = stages
+    column = ["vertebra_l1", "vertebra_l2", "vertebra_l3", "vertebra_l4", "vertebra_l5", "sacrum"]
+    discs = {sid: mesh_ops.SignedDistance(m.vertices, m.faces)
+             for sid, m in part.meshes.items() if sid.startswith("disc_")}
+    down = np.array([0.0, 0.0, -1.0])
+    for upper_id, lower_id in zip(column, column[1:]):
+        upper, lower = bone_part.meshes[upper_id], bone_part.meshes[lower_id]
+        start = _body(upper.vertices).mean(0) + [0.4, 0.0, 0.0]
+        pu = start + RayCaster(upper.vertices, upper.faces).first_hit(start, down, 80.0) * down
+        pl = start + RayCaster(lower.vertices, lower.faces).first_hit(start, down, 80.0) * down
+        assert np.linalg.norm(pl - pu) > 3.0, (upper_id, lower_id)
+        gap = pu + np.linspace(0.1, 0.9, 17)[:, None] * (pl - pu)
+        filled = {sid: float((sd(gap) < 0.0).mean()) for sid, sd in discs.items()}
+        best = max(filled, key=filled.get)
+        assert filled[best] >= 0.8, (upper_id, lower_id, best, filled[best])
 
 
 def test_discs_do_not_cut_into_bone(stages):
