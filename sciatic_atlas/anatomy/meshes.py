@@ -35,6 +35,11 @@ class MeshData:
         """Return the mean of the vertices (mm)."""
         return self.vertices.mean(axis=0)
 
+    @functools.cached_property
+    def normals(self) -> np.ndarray:
+        """Return :meth:`vertex_normals`, computed once."""
+        return self.vertex_normals()
+
     def vertex_normals(self) -> np.ndarray:
         """Return smooth unit normals (N x 3, float32): the mean of the unit normals of each vertex's triangles.
 

@@ -45,7 +45,7 @@ def surface(model, structure_id: str) -> pv.PolyData:
         cells = pv.CellArray.from_regular_cells(np.ascontiguousarray(data.faces, dtype=np.int32))
         poly = pv.PolyData(np.asarray(data.vertices, dtype=np.float32), faces=cells)
         # Smooth normals without splitting at sharp edges: no facets, no cracks.
-        poly.point_data[NORMALS] = data.vertex_normals()
+        poly.point_data[NORMALS] = data.normals
         poly.point_data.active_normals_name = NORMALS
         if kind_of(structure_id, model.structure(structure_id)) == "muscle":
             path = model.centreline(structure_id) if model.has_centreline(structure_id) else None
