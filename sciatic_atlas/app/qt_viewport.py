@@ -129,7 +129,7 @@ class QtViewport(QtWidgets.QFrame):
         start = camera_path.pose_of(self.plotter.renderer.camera)
         first = not self.actors
         lod.set_moving(self.actors, False)  # restyle and repaint the full meshes' mappers
-        self.view.apply_state(shown, camera=False, render=False)
+        self.view.apply_state(shown, camera=False, render=False, labels_now=not move_camera)
         self._lod_timer.start()
         # Stop peeling once fewer than 10 % of the pixels change (where peeling is used:
         # saved pictures); the view itself uses OIT, see FrameQuality.

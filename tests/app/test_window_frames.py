@@ -136,3 +136,19 @@ def test_the_view_draws_translucency_in_one_pass_at_rest_and_plain_blending_in_m
     assert window.viewport._fast and not renderer.GetUseOIT() and not renderer.GetUseFXAA()
     settled(window, qtbot)
     assert renderer.GetUseOIT() and not window.viewport._fast
+
+
+def test_one_step_measures_its_labels_once(window, session, qtbot, monkeypatch):
+    # Issue 11: each step placed its labels twice (for the old camera, then the new one), and
+    # each placing renders an ID pass: about 0.1 s of every step on the CPU renderer.
+    from sciatic_atlas.render import idpass
+
+    window.open("hamstrings")  # its step 1 labels the sciatic nerve and adductor magnus
+    settled(window, qtbot)
+    calls = []
+    real = idpass.measure
+    monkeypatch.setattr(idpass, "measure", lambda *a, **k: calls.append(1) or real(*a, **k))
+    counted(window, qtbot, lambda: QTest.keyClick(window.viewport.plotter.interactor, QtCore.Qt.Key_PageDown))
+    assert window.view_state.step == 1
+    assert any(n.startswith("atlas:label:") for n in window.viewport.plotter.renderer.actors)
+    assert len(calls) == 1, calls
