@@ -106,8 +106,11 @@ def _colour(k: int) -> tuple[float, float, float]:
 
 
 def _decode(image: np.ndarray) -> np.ndarray:
-    rgb = image[..., :3].astype(np.int64)
-    return rgb[..., 0] | (rgb[..., 1] << 8) | (rgb[..., 2] << 16)
+    """Return the id (int32) coded in each pixel's colour: red + 256 green + 65536 blue."""
+    ids = image[..., 2].astype(np.int32) << 16
+    ids |= image[..., 1].astype(np.int32) << 8
+    ids |= image[..., 0]
+    return ids
 
 
 def _flat_actor(mesh, rgb, cell_ids: np.ndarray | None = None):
