@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 PEEL_OCCLUSION_RATIO = 0.1
 FLY_MARGIN = 0.6  # around a structure flown to: the structure and what lies about it
+LABEL_ID_SCALE = 2  # labels are placed from an ID pass of a quarter of the pixels: ~40 ms off each step
 
 
 class QtViewport(QtWidgets.QFrame):
@@ -57,6 +58,7 @@ class QtViewport(QtWidgets.QFrame):
         plotter = QtInteractor(self, auto_update=False)
         layout.addWidget(plotter.interactor)
         self.view = AtlasView(plotter, model)
+        self.view.id_scale = LABEL_ID_SCALE
         self.picker = RayPicker(plotter, self.view.actors, owners=lambda: self.view.mark_owners)
         self._glide = CameraGlide(self.view, self._on_glide_end, self)
         self._pacer = FramePacer(self.view, self._glide, self.frame_drawn.emit, self)

@@ -140,13 +140,14 @@ def opaque_marks(plotter) -> dict:
     return out
 
 
-def place_labels(plotter, model, wanted, actors, bands, font_px: int) -> list[labels.PlacedLabel]:
+def place_labels(plotter, model, wanted, actors, bands, font_px: int, id_scale: int = 1) -> list[labels.PlacedLabel]:
     """Anchor each label on a visible pixel of its structure and lay the boxes out (no drawing).
 
     A label whose structure shows nowhere is logged and returned without a box; the
-    boxes are sized for labels ``font_px`` pixels high.
+    boxes are sized for labels ``font_px`` pixels high. ``id_scale`` is the ID pass's
+    reduction (:func:`sciatic_atlas.render.idpass.measure`).
     """
-    frame = idpass.measure(plotter, actors, marks=opaque_marks(plotter))
+    frame = idpass.measure(plotter, actors, marks=opaque_marks(plotter), scale=id_scale)
     width, height = (int(v) for v in plotter.window_size)
     placed = [labels.find_anchor(frame, model, label, plotter.renderer) for label in wanted]
     for p in placed:

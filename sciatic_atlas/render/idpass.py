@@ -193,8 +193,12 @@ class IdRenderer:
 
 
     def measure(self, plotter, actors: dict, overlay_cells: dict | None = None,
-                marks: dict | None = None) -> IdFrame:
+                marks: dict | None = None, scale: int = 1) -> IdFrame:
         """Return the ID maps of what ``plotter`` shows through its camera.
+
+        With ``scale`` above 1 the passes are drawn that many times smaller and the maps
+        scaled back up to the plotter's size: a quarter of the pixels at 2, for label
+        placement in the window (a structure narrower than ``scale`` pixels may be missed).
 
         Parameters
         ----------
@@ -209,7 +213,8 @@ class IdRenderer:
             Name -> mesh of opaque marks drawn over the structures (compression bands); they
             hide what is behind them and get their own ids (``mark:<name>``).
         """
-        size = tuple(int(v) for v in plotter.window_size)
+        full = tuple(int(v) for v in plotter.window_size)
+        size = tuple(max(1, -(-v // scale)) for v in full)  # rounded up, cropped back below
         own = self.plotter
         if tuple(own.window_size) != size:
             own.window_size = list(size)
@@ -252,8 +257,15 @@ class IdRenderer:
             if not solid_only:
                 zbuffer = _zbuffer(own)
         own.renderer.RemoveAllViewProps()
-        front, solid = (np.where(m < len(ids), m, 0) for m in maps)
-        return IdFrame(ids=ids, front=front, solid=solid, world=_unprojector(own, zbuffer))
+        front, solid = (_grow(np.where(m < len(ids), m, 0), scale, full) for m in maps)
+        return IdFrame(ids=ids, front=front, solid=solid, world=_unprojector(own, _grow(zbuffer, scale, full), full))
+
+
+def _grow(image: np.ndarray, scale: int, size: tuple[int, int]) -> np.ndarray:
+    """Return ``image`` repeated ``scale`` times each way and cropped to ``size`` (width, height)."""
+    if scale == 1:
+        return image
+    return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)[:size[1], :size[0]]
 
 
 def _copy_camera(src, dst) -> None:
@@ -277,11 +289,11 @@ def _zbuffer(plotter) -> np.ndarray:
     return np.asarray(vtk_to_numpy(data), float).reshape(h, w)[::-1]
 
 
-def _unprojector(plotter, zbuffer: np.ndarray):
-    """Return ``world(x, y)``: the 3D point under a pixel of the front pass (top-left origin)."""
+def _unprojector(plotter, zbuffer: np.ndarray, size: tuple[int, int]):
+    """Return ``world(x, y)``: the 3D point under a pixel of the front pass (top-left origin, ``size``)."""
     renderer = plotter.renderer
     camera = renderer.GetActiveCamera()
-    w, h = (int(v) for v in plotter.window_size)
+    w, h = size
     aspect = w / max(h, 1)
     matrix = camera.GetCompositeProjectionTransformMatrix(aspect, -1, 1)
     forward = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
@@ -302,7 +314,9 @@ def _unprojector(plotter, zbuffer: np.ndarray):
     return world
 
 
-def measure(plotter, actors: dict, overlay_cells: dict | None = None, marks: dict | None = None) -> IdFrame:
+def measure(plotter, actors: dict, overlay_cells: dict | None = None, marks: dict | None = None,
+            scale: int = 1) -> IdFrame:
     """Return the ID maps of what ``plotter`` shows (see :meth:`IdRenderer.measure`)."""
-    with IdRenderer(tuple(int(v) for v in plotter.window_size)) as ids:
-        return ids.measure(plotter, actors, overlay_cells, marks)
+    size = tuple(max(1, -(-int(v) // scale)) for v in plotter.window_size)
+    with IdRenderer(size) as ids:
+        return ids.measure(plotter, actors, overlay_cells, marks, scale)

@@ -52,6 +52,9 @@ class AtlasView:
         self._legend_rows: list = []  # the overlay legend now drawn, drawn again at a new size
         self._pending_labels: _PendingLabels | None = None
         self.mark_owners: dict[str, str] = {}  # decoration actor name -> the structure a click on it picks
+        # The labels' ID pass is drawn this many times smaller (the window: 2, a quarter of the
+        # pixels; saved pictures, reports and the audit measure at full size).
+        self.id_scale = 1
 
     @property
     def closed(self) -> bool:
@@ -120,7 +123,8 @@ class AtlasView:
         placed = []
         if state.labels:
             if labels_now or camera:
-                placed = place_labels(plotter, model, state.labels, actors, bands, self.label_font_px)
+                placed = place_labels(plotter, model, state.labels, actors, bands, self.label_font_px,
+                                      self.id_scale)
                 drawn |= labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
             if not camera:
                 self._pending_labels = _PendingLabels(tuple(state.labels), bands)
@@ -142,7 +146,7 @@ class AtlasView:
             marks.remove_decorations(plotter, [n for n in plotter.renderer.actors
                                                if n.startswith(marks.PREFIX + "label:")])
             placed = place_labels(plotter, self.model, pending.wanted, self.actors, pending.bands,
-                                  self.label_font_px)
+                                  self.label_font_px, self.id_scale)
             labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
 
     @property
