@@ -106,8 +106,7 @@ class AnatomyModel:
     def find_landmark(self, name: str) -> LandmarkPoint | None:
         """Return the landmark ``name``, or None when the model has none of that name."""
         v = self._record.get("landmarks", {}).get(name)
-        return None if v is None else LandmarkPoint(name, np.asarray(v["position"], float), v["side"],
-                                                      v["structure"], v["how"])
+        return None if v is None else _landmark(name, v)
 
     def structure_info(self, structure_id: str) -> dict:
         """Return the build record of one structure (mesh file, body, layer...)."""
@@ -125,10 +124,7 @@ class AnatomyModel:
 
     @property
     def landmarks(self) -> dict[str, LandmarkPoint]:
-        return {
-            name: LandmarkPoint(name, np.asarray(v["position"], float), v["side"], v["structure"], v["how"])
-            for name, v in self._record.get("landmarks", {}).items()
-        }
+        return {name: _landmark(name, v) for name, v in self._record.get("landmarks", {}).items()}
 
     def landmark(self, name: str) -> np.ndarray:
         """Return a landmark's position (mm); raise ``KeyError`` naming it if absent."""
@@ -146,6 +142,10 @@ class AnatomyModel:
             return np.asarray(self._record["centrelines"][structure_id], float)
         except KeyError:
             raise KeyError(f"no centreline for '{structure_id}'") from None
+
+
+def _landmark(name: str, v: dict) -> LandmarkPoint:
+    return LandmarkPoint(name, np.asarray(v["position"], float), v["side"], v["structure"], v["how"])
 
 
 def read_model(folder: Path) -> AnatomyModel:
