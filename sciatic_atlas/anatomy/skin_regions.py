@@ -265,15 +265,17 @@ def _closed_ends(specs: list[dict], spec: dict) -> tuple[bool, bool]:
 
 
 def union(surface: SkinSurface, specs: list[dict], side: str | None = None) -> np.ndarray:
-    """Return the soft union (per-vertex maximum) of several region specs (one zone).
+    """Return the soft union of several region specs (one zone): their sum, capped at 1.
 
     Where the zone ends at a segment's edge it fades out inside the segment with a
-    rounded outline (see ``closed`` of :func:`region_weights`).
+    rounded outline (see ``closed`` of :func:`region_weights`). Specs meeting at a segment
+    boundary (the leg and the ankle) each fade to about one half there; their sum makes the
+    zone whole across it, where their maximum left a pale band.
     """
     out = np.zeros(len(surface.vertices))
     for spec in specs:
-        out = np.maximum(out, region_weights(surface, spec, side, _closed_ends(specs, spec)))
-    return out
+        out += region_weights(surface, spec, side, _closed_ends(specs, spec))
+    return np.minimum(out, 1.0)
 
 
 @functools.cache

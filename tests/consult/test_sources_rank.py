@@ -39,16 +39,17 @@ def test_lateral_foot_and_sole_rank_s1_first(skin_model):
 def test_dorsum_and_great_toe_rank_l5_and_the_superficial_fibular_first(skin_model):
     ranked = rank_sources(skin_model, regions_map("numbness", "foot_dorsum", "great_toe"))
     # The superficial fibular territory covers the same skin (data/overlays.yaml): it is shown
-    # beside L5 with an equal score, as the competing explanation, never hidden. Which of the
-    # two comes first is rounding: their scores differ by under 0.5 % (0.884 and 0.888 on the
-    # skin built around the issue-12 muscles, 0.878 and 0.882 before, both then rounding to
-    # 0.88), so the test asks for the pair, not an order.
+    # beside L5 with a near-equal score, as the competing explanation, never hidden. Which of
+    # the two comes first is a matter of a few vertices: 0.884 and 0.888 on the skin built
+    # around the issue-12 muscles; 0.92 (L5) and 0.90 once zones are no longer paler where
+    # their specs meet at a segment boundary (L5 runs on over the ankle onto the great toe),
+    # so the test asks for the pair, not an order.
     top = {e.overlay_id: e for e in ranked[:2]}
     assert set(top) == {"dermatome_l5", "skin_superficial_fibular"}
     l5 = top["dermatome_l5"]
     assert l5.reason.startswith("Numbness on the great toe, top of the foot")
     assert "matches L5" in l5.reason
-    assert top["skin_superficial_fibular"].score == pytest.approx(l5.score, abs=0.02)
+    assert top["skin_superficial_fibular"].score == pytest.approx(l5.score, abs=0.03)
     scores = {e.overlay_id: e.score for e in ranked}
     for unrelated in ("dermatome_s1", "dermatome_s2", "referral_piriformis", "referral_gluteus_minimus_posterior",
                       "skin_tibial", "skin_sural"):
