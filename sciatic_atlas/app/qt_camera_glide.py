@@ -69,6 +69,7 @@ class CameraGlide(QtCore.QObject):
             return
         self._start = time.perf_counter()
         self._view.quality.set_moving(True)
+        self._view.show_labels(False)  # placed for where the glide lands; shown with its last frame
         self._timer.start()
 
     def _on_tick(self) -> None:

@@ -54,8 +54,14 @@ class FramePacer(QtCore.QObject):
         return self._view.quality.moving
 
     def set_moving(self, moving: bool) -> None:
-        """Draw cheap frames (``moving``) or full-quality ones from the next render."""
+        """Draw cheap frames (``moving``) or full-quality ones from the next render.
+
+        Structure labels are hidden while the camera moves: placed for the camera before,
+        they would point at whatever passes under their anchors.
+        """
         self._view.quality.set_moving(moving)
+        if moving:
+            self._view.show_labels(False)
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
         """Draw again after a resize; skip paints that a pending frame redoes."""
@@ -132,6 +138,8 @@ class FramePacer(QtCore.QObject):
         self._render_timer.stop()
         self._settle_timer.stop()
         self.set_moving(False)
+        self._view.refresh_labels()  # the camera moved since they were placed: place them again
+        self._view.show_labels(True)
         plotter = self._view.plotter
         plotter.renderer.ResetCameraClippingRange()
         started = time.perf_counter()

@@ -29,6 +29,25 @@ class _PendingLabels:
     bands: tuple[float, float]  # fractions of the image height (top, bottom) kept free for text
 
 
+@dataclass(frozen=True)
+class _Labelled:
+    """The labels drawn now, and the camera and picture size they were placed for."""
+
+    wanted: tuple
+    bands: tuple[float, float]
+    camera: tuple
+
+
+def _camera_key(plotter) -> tuple:
+    camera = plotter.renderer.GetActiveCamera()
+    values = (*camera.GetPosition(), *camera.GetFocalPoint(), *camera.GetViewUp(), camera.GetViewAngle(),
+              camera.GetParallelScale(), *plotter.window_size)
+    return tuple(round(float(v), 3) for v in values)
+
+
+LABEL_PREFIX = marks.PREFIX + "label:"
+
+
 class AtlasView:
     """Draw scene states on one plotter and keep what was drawn there.
 
@@ -51,6 +70,8 @@ class AtlasView:
         self._prepared = False  # depth peeling, anti-aliasing and lights set (once: it replaces the lights)
         self._legend_rows: list = []  # the overlay legend now drawn, drawn again at a new size
         self._pending_labels: _PendingLabels | None = None
+        self._labelled: _Labelled | None = None
+        self.placed_labels: list = []  # the labels drawn now, with their anchor pixels and boxes
         self.mark_owners: dict[str, str] = {}  # decoration actor name -> the structure a click on it picks
         # The labels' ID pass is drawn this many times smaller (the window: 2, a quarter of the
         # pixels; saved pictures, reports and the audit measure at full size).
@@ -118,13 +139,13 @@ class AtlasView:
                                            marks.compression_legend(compressions))
         bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
         self._pending_labels = None
+        self._labelled, self.placed_labels = None, []
         if camera:
             place_camera(plotter, state.camera, state.side, actors, bands, model)
         placed = []
         if state.labels:
             if labels_now or camera:
-                placed = place_labels(plotter, model, state.labels, actors, bands, self.label_font_px,
-                                      self.id_scale)
+                placed = self._place_labels(tuple(state.labels), bands)
                 drawn |= labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
             if not camera:
                 self._pending_labels = _PendingLabels(tuple(state.labels), bands)
@@ -142,12 +163,38 @@ class AtlasView:
         place_camera(self.plotter, spec, side, self.actors)
         pending = self._pending_labels
         if pending is not None:
-            plotter = self.plotter
-            marks.remove_decorations(plotter, [n for n in plotter.renderer.actors
-                                               if n.startswith(marks.PREFIX + "label:")])
-            placed = place_labels(plotter, self.model, pending.wanted, self.actors, pending.bands,
-                                  self.label_font_px, self.id_scale)
-            labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
+            self._draw_labels(pending.wanted, pending.bands)
+
+    def _place_labels(self, wanted: tuple, bands: tuple[float, float]) -> list:
+        placed = place_labels(self.plotter, self.model, wanted, self.actors, bands, self.label_font_px, self.id_scale)
+        self._labelled, self.placed_labels = _Labelled(wanted, bands, _camera_key(self.plotter)), placed
+        return placed
+
+    def _draw_labels(self, wanted: tuple, bands: tuple[float, float]) -> None:
+        plotter = self.plotter
+        marks.remove_decorations(plotter, [n for n in plotter.renderer.actors if n.startswith(LABEL_PREFIX)])
+        labels.draw(plotter, self._place_labels(wanted, bands), self.label_font_px, marks.PREFIX)
+
+    def labels_fit_camera(self) -> bool:
+        """True unless the camera or the picture size changed since the labels were placed."""
+        return self._labelled is None or self._labelled.camera == _camera_key(self.plotter)
+
+    def show_labels(self, shown: bool) -> None:
+        """Show or hide the structure labels (hidden while the camera moves: they point at where things were)."""
+        for name, actor in self.plotter.renderer.actors.items():
+            if name.startswith(LABEL_PREFIX):
+                actor.SetVisibility(shown)
+
+    def refresh_labels(self) -> bool:
+        """Place the labels again if the camera moved since they were placed (no render); True if it did.
+
+        The user's orbit, zoom or a flight to a structure moves what lies under each
+        label's anchor: its leader line would point at something else.
+        """
+        if self.labels_fit_camera():
+            return False
+        self._draw_labels(self._labelled.wanted, self._labelled.bands)
+        return True
 
     @property
     def label_font_px(self) -> int:
@@ -179,4 +226,5 @@ class AtlasView:
         self.actors.clear()
         self._legend_rows = []
         self._pending_labels = None
+        self._labelled, self.placed_labels = None, []
         self.plotter.close()

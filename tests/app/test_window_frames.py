@@ -7,6 +7,7 @@ real widgets; the tests wait until nothing more is pending and count.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PyQt5 import QtCore, QtGui
 from PyQt5.QtTest import QTest
@@ -152,3 +153,44 @@ def test_one_step_measures_its_labels_once(window, session, qtbot, monkeypatch):
     assert window.view_state.step == 1
     assert any(n.startswith("atlas:label:") for n in window.viewport.plotter.renderer.actors)
     assert len(calls) == 1, calls
+
+
+def test_labels_follow_the_camera_after_an_orbit(window, qtbot, monkeypatch):
+    # Review of stop 17: after rotating and zooming, a label's leader line still ended where its
+    # structure had been (on the femur). Labels hide while the camera moves and are placed
+    # again, once, for the camera where it stops.
+    from sciatic_atlas.render import idpass
+
+    window.open("hamstrings", step=1, side="right")
+    settled(window, qtbot)
+    view = window.viewport.view
+    before = {p.text: p.pixel for p in view.placed_labels if p.pixel is not None}
+    assert before
+    calls = []
+    real = idpass.measure
+    monkeypatch.setattr(idpass, "measure", lambda *a, **k: calls.append(1) or real(*a, **k))
+    widget = window.viewport.plotter.interactor
+    start = QtCore.QPoint(widget.width() // 2, widget.height() // 2)
+
+    def orbit():
+        QTest.mousePress(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start)
+        for dx in range(15, 240, 15):
+            QTest.mouseMove(widget, start + QtCore.QPoint(dx, 0))
+        QTest.mouseRelease(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start + QtCore.QPoint(225, 0))
+
+    counted(window, qtbot, orbit)
+    assert len(calls) == 1, calls  # once, when the camera stopped, not on every moving frame
+    after = {p.text: p.pixel for p in view.placed_labels if p.pixel is not None}
+    assert after and after != before
+    frame = real(window.viewport.plotter, view.actors)  # what the picture shows now, full size
+    for label in view.placed_labels:
+        if label.pixel is None:
+            continue
+        x, y = (int(round(v)) for v in label.pixel)
+        near = frame.front[max(y - 2, 0):y + 3, max(x - 2, 0):x + 3]
+        hosts = {frame.ids[k] for k in np.unique(near) if k} | {frame.ids[k] for k in
+                                                                 np.unique(frame.solid[max(y - 2, 0):y + 3,
+                                                                                       max(x - 2, 0):x + 3]) if k}
+        assert label.host in hosts, (label.text, label.host, hosts)
+    assert all(a.GetVisibility() for n, a in window.viewport.plotter.renderer.actors.items()
+               if n.startswith("atlas:label:"))
