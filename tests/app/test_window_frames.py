@@ -78,17 +78,18 @@ def test_wheel_notches_draw_moving_frames_then_one_full_frame(window, qtbot):
     assert frames["moving"] == 3 and frames["full"] == 1, frames
 
 
+def drag_across(widget, step: int, end: int) -> None:
+    """Drag with the left button from the middle of ``widget`` to the right, ``step`` px at a time."""
+    start = QtCore.QPoint(widget.width() // 2, widget.height() // 2)
+    QTest.mousePress(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start)
+    for dx in range(step, end + step, step):
+        QTest.mouseMove(widget, start + QtCore.QPoint(dx, 0))
+    QTest.mouseRelease(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start + QtCore.QPoint(end, 0))
+
+
 def test_a_drag_draws_moving_frames_then_one_full_frame(window, qtbot):
     widget = window.viewport.plotter.interactor
-    start = QtCore.QPoint(widget.width() // 2, widget.height() // 2)
-
-    def drag():
-        QTest.mousePress(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start)
-        for dx in range(10, 90, 10):
-            QTest.mouseMove(widget, start + QtCore.QPoint(dx, 0))
-        QTest.mouseRelease(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start + QtCore.QPoint(80, 0))
-
-    frames = counted(window, qtbot, drag)
+    frames = counted(window, qtbot, lambda: drag_across(widget, 10, 80))
     assert frames["moving"] >= 4 and frames["full"] == 1, frames
 
 
@@ -169,16 +170,7 @@ def test_labels_follow_the_camera_after_an_orbit(window, qtbot, monkeypatch):
     calls = []
     real = idpass.measure
     monkeypatch.setattr(idpass, "measure", lambda *a, **k: calls.append(1) or real(*a, **k))
-    widget = window.viewport.plotter.interactor
-    start = QtCore.QPoint(widget.width() // 2, widget.height() // 2)
-
-    def orbit():
-        QTest.mousePress(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start)
-        for dx in range(15, 240, 15):
-            QTest.mouseMove(widget, start + QtCore.QPoint(dx, 0))
-        QTest.mouseRelease(widget, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start + QtCore.QPoint(225, 0))
-
-    counted(window, qtbot, orbit)
+    counted(window, qtbot, lambda: drag_across(window.viewport.plotter.interactor, 15, 225))
     assert len(calls) == 1, calls  # once, when the camera stopped, not on every moving frame
     after = {p.text: p.pixel for p in view.placed_labels if p.pixel is not None}
     assert after and after != before
