@@ -115,11 +115,14 @@ def _reason(surface: SkinSurface, d: Drawing, overlay, zone, essential, score: f
     matched = drawn_regions(surface, drawn * zone, side, 0.2)[:4]
     name = overlay.name if overlay.kind != "dermatome" else overlay.name.replace(" dermatome", "")
     what = _what(d, zone, surface.area)
-    if not matched or score < cfg["low_score"]:
+    if score < cfg["low_score"]:
         in_spill = float((surface.area * drawn * np.clip(zone - essential, 0, 1)).sum())
         in_ess = float((surface.area * drawn * essential).sum())
         where = " (mostly where it may spread)" if in_spill > in_ess else ""
         return f"Little overlap: {round(100 * score)}% of the drawing lies in the zones of {overlay.name}{where}."
+    if not matched:  # inside the zones, but too small a patch to name a region
+        return (f"The {what} drawn lies in the zones of {overlay.name} ({round(100 * score)}% of the drawing), "
+                "on too small a patch to name the region.")
     text = f"{what.capitalize()} on the {_labels([r for r, _ in matched])} matches {name}"
     text += f" ({round(100 * score)}% of the drawing lies in its zones)."
     missing = [r for r, _ in drawn_regions(surface, essential * (1.0 - drawn), side, cfg["undrawn_region_cover"])

@@ -182,3 +182,15 @@ def test_sources_names_the_file_and_mark_of_a_point_off_the_skin(skin_model, tmp
     assert main(["sources", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}: marks[0].point:" in err and "from the skin" in err and "Traceback" not in err
+
+
+def test_a_small_patch_inside_a_zone_is_not_called_little_overlap(skin_model):
+    # Review of stop 17: one small stroke on the sole scored 0.93 for S1 and was explained as
+    # "Little overlap: 93% of the drawing lies in the zones": a high score is never "little".
+    surface = skin_surface(skin_model)
+    sole = region_weights(surface, named_regions()["sole"]["spec"], "right") > 0.5
+    centre = surface.vertices[sole].mean(axis=0)
+    ranked = rank_sources(skin_model, PainMap("right", (Mark("pain", 6, point=tuple(centre), radius=8.0),)))
+    for e in ranked:
+        assert ("Little overlap" in e.reason) == (e.score < consult_data()["ranking"]["low_score"]), (e.score, e.reason)
+    assert ranked[0].score > 0.5

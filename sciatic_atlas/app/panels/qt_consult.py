@@ -215,7 +215,8 @@ class ConsultPanel(QtWidgets.QWidget):
         for e in ranked:
             scene = self.scene_map.get(e.overlay_id)
             more = "  ▸ click to open its scene" if scene else ""
-            item = QtWidgets.QListWidgetItem(f"{e.score:.2f}  {e.name}  (overlap {e.overlap:.2f}){more}\n{e.reason}")
+            item = QtWidgets.QListWidgetItem(f"{e.score:.2f}  {e.name}  (the drawing covers {round(100 * e.overlap)}% "
+                                             f"of its main zone){more}\n{e.reason}")
             item.setData(ID_ROLE, e.overlay_id)
             item.setToolTip(e.reason)
             self.sources.addItem(item)
