@@ -20,6 +20,11 @@ def sciatic_figure(name: str) -> float:
     return float(figures()["sciatic"][name]["value"])
 
 
+def sural_figure(name: str) -> float:
+    """Return one sural-nerve figure, e.g. ``union_fraction`` (of the knee-to-malleolus drop)."""
+    return float(figures()["sural"][name]["value"])
+
+
 def variant_options(replaces) -> dict:
     """Return the Beaton-Anson record for ``model.json`` ("variants": "sciatic_path").
 

@@ -10,7 +10,9 @@ soleal arch on tibialis posterior, behind the medial malleolus between the FDL a
 (tarsal tunnel) and divides into the plantar nerves. The common fibular nerve follows the
 medial border of the biceps tendon, winds round the fibular neck and divides into the
 superficial (lateral compartment) and deep (anterior compartment) fibular nerves. The sural
-nerve runs down the back of the calf, behind the lateral malleolus, along the lateral foot.
+nerve runs down the back of the calf, behind the lateral malleolus, along the lateral foot;
+in the calf it is joined by the sural communicating branch of the common fibular nerve, which
+leaves it in the popliteal fossa and runs down over the lateral head of gastrocnemius.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.build.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
-from sciatic_atlas.build.nerve_figures import sciatic_figure
+from sciatic_atlas.build.nerve_figures import sciatic_figure, sural_figure
 from sciatic_atlas.build.nerve_geometry import Section
 from sciatic_atlas.build.nerve_planes import Plane
 from sciatic_atlas.build.nerve_thigh import HAMSTRINGS, THIGH_CLEAR, THIGH_THICKNESS, THIGH_WIDTH, thigh_course
@@ -67,6 +69,10 @@ SCIATIC_THICKNESS = 6.0
 THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 11), 2))
 TIBIAL_DIAMETER = 9.0
 COMMON_FIBULAR_DIAMETER = 5.5
+SURAL_COMMUNICATING_DIAMETER = 2.5
+# Where the communicating branch joins the sural nerve: a fraction of the knee-to-lateral-
+# malleolus drop (data/nerve_figures.yaml; the level varies, usually the lower half of the calf).
+SURAL_UNION_FRACTION = sural_figure("union_fraction")
 
 
 def piriformis_front(c: NerveContext, near: np.ndarray) -> np.ndarray:
@@ -356,3 +362,30 @@ def sural(c: NerveContext, tibial_path: np.ndarray) -> NerveSpec:
     planes = [Plane((1, 5), _P, under=(*GASTROCNEMIUS, "soleus", "fibularis_brevis", "fibularis_longus"))]
     return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(3.5, 2.5), "nerve", parent=f"tibial_nerve_{c.s}",
                      planes=planes)
+
+
+def sural_communicating(c: NerveContext, fibular_path: np.ndarray, sural_path: np.ndarray) -> NerveSpec:
+    """Return the sural communicating branch: from the common fibular nerve to the sural nerve.
+
+    It leaves the common fibular nerve in the popliteal fossa (10 mm above the knee joint
+    centre), runs down on the posterior surface of the lateral head of gastrocnemius and ends
+    on the sural nerve's centreline at the union level (``SURAL_UNION_FRACTION`` of the drop
+    from the knee joint centre to the lateral malleolus). Standring, Gray's Anatomy 42nd ed.
+    (leg); Moore, Clinically Oriented Anatomy 9th ed. (cutaneous nerves of the leg).
+    """
+    knee, lm = c.lm("knee_joint_centre"), c.lm("lateral_malleolus")
+    start = fibular_path[np.argmin(np.abs(fibular_path[:, 2] - (knee[2] + 10.0)))]
+    z_union = knee[2] - SURAL_UNION_FRACTION * (knee[2] - lm[2])
+    end = sural_path[np.argmin(np.abs(sural_path[:, 2] - z_union))]
+    gl = c.actuator_path("gaslat")
+    radius = SURAL_COMMUNICATING_DIAMETER / 2 + 0.5  # lies on the muscle, under thin skin
+    # On the back of the lateral head: its muscle line moved straight back until clear.
+    head = [moved_clear(c, c.at_z(gl, z), POST, radius, ("gastrocnemius_lateral_head",))
+            for z in (knee[2] - 20.0, knee[2] - 55.0, knee[2] - 100.0)]
+    # Converging medially on the sural nerve below the head's belly, behind both heads.
+    low = (head[-1] + end) / 2 + POST * 2.0
+    low = moved_clear(c, low, POST, radius, (*GASTROCNEMIUS, "soleus"))
+    ctrl = [start, *head, low, end]
+    planes = [Plane((0, 5), _P, under=(*GASTROCNEMIUS, "soleus"), clear=("biceps_femoris_long_head",))]
+    return NerveSpec(f"sural_communicating_branch_{c.s}", ctrl, round_sections(SURAL_COMMUNICATING_DIAMETER),
+                     "nerve", parent=f"common_fibular_nerve_{c.s}", planes=planes)

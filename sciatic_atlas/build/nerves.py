@@ -96,7 +96,8 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
     cfn = add(nerve_paths.common_fibular(c, division))
     for spec in nerve_paths.fibular_branches(c, cfn[-1]):
         add(spec)
-    add(nerve_paths.sural(c, tib))
+    sur = add(nerve_paths.sural(c, tib))
+    add(nerve_paths.sural_communicating(c, cfn, sur))
     for spec in nerve_plexus.gluteal_branches(c):
         add(spec)
     for spec in nerve_branches.muscular_branches(c, paths):

@@ -44,3 +44,16 @@ def depth_inside(model, sid: str, points: np.ndarray) -> float:
     mesh = model.mesh(sid)
     d = SignedDistance(mesh.vertices, mesh.faces)(points)
     return float(max(0.0, -d.min())) if len(points) else 0.0
+
+
+def chord_turns(line: np.ndarray, span: float) -> np.ndarray:
+    """Return the angles (degrees) between successive chords of ``line`` about ``span`` mm long.
+
+    A chord joins points ``w`` steps apart (``w`` = ``span`` over the median step, at least 1),
+    so ``span=0`` gives the turn between successive steps.
+    """
+    step = np.median(np.linalg.norm(np.diff(line, axis=0), axis=1))
+    w = max(1, int(round(span / step)))
+    chord = line[w:] - line[:-w]
+    chord /= np.linalg.norm(chord, axis=1)[:, None]
+    return np.degrees(np.arccos(np.clip((chord[:-w] * chord[w:]).sum(axis=1), -1.0, 1.0)))

@@ -68,7 +68,7 @@ def test_derived_supplied_by_groups_match_the_muscles(kb):
 def test_sciatic_tree_holds_its_branches_and_not_the_gluteal_nerves(kb):
     tree = _bases(kb, kb.expand("sciatic_tree"))
     assert {"sciatic_nerve", "tibial_nerve", "common_fibular_nerve", "superficial_fibular_nerve", "deep_fibular_nerve",
-            "medial_plantar_nerve", "lateral_plantar_nerve", "sural_nerve",
+            "medial_plantar_nerve", "lateral_plantar_nerve", "sural_nerve", "sural_communicating_branch",
             "branch_tibial_nerve__semitendinosus"} <= tree
     assert not tree & {"superior_gluteal_nerve", "inferior_gluteal_nerve", "nerve_to_piriformis", "l5_ventral_ramus"}
     assert _bases(kb, kb.expand("roots")) == ({f"{r}_ventral_ramus" for r in ("l4", "l5", "s1", "s2", "s3")}

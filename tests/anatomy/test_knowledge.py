@@ -17,7 +17,8 @@ SACRAL_PLEXUS_LEVELS = {"L4", "L5", "S1", "S2", "S3"}
 NERVES = (
     "l4_root l5_root s1_root l4_ventral_ramus l5_ventral_ramus s1_ventral_ramus s2_ventral_ramus s3_ventral_ramus "
     "lumbosacral_trunk sciatic_nerve tibial_nerve common_fibular_nerve superficial_fibular_nerve "
-    "deep_fibular_nerve medial_plantar_nerve lateral_plantar_nerve sural_nerve superior_gluteal_nerve "
+    "deep_fibular_nerve medial_plantar_nerve lateral_plantar_nerve sural_nerve sural_communicating_branch "
+    "superior_gluteal_nerve "
     "inferior_gluteal_nerve nerve_to_piriformis posterior_femoral_cutaneous_nerve"
 ).split()
 MIDLINE = "sacrum vertebra_l1 vertebra_l2 vertebra_l3 vertebra_l4 vertebra_l5 disc_l1_l2 disc_l2_l3 disc_l3_l4 disc_l4_l5 disc_l5_s1 spinal_canal skin"
@@ -167,8 +168,11 @@ def test_adductor_magnus_gets_only_l4_through_the_sciatic_nerve(kb):
 def test_sural_nerve_has_a_tibial_and_a_common_fibular_parent(kb):
     """Medial sural cutaneous (tibial) + sural communicating branch (common fibular) (Gray's 42nd ed.)."""
     sural = kb.structure("sural_nerve_r")
-    assert set(sural.parents) == {"tibial_nerve_r", "common_fibular_nerve_r"}
-    assert "sural_nerve_r" in kb.structure("common_fibular_nerve_r").branches
+    assert set(sural.parents) == {"tibial_nerve_r", "sural_communicating_branch_r"}
+    communicating = kb.structure("sural_communicating_branch_r")
+    assert communicating.parents == ("common_fibular_nerve_r",)
+    assert communicating.division == "common_fibular"
+    assert "sural_communicating_branch_r" in kb.structure("common_fibular_nerve_r").branches
     assert sural.division in (None, "none")
 
 

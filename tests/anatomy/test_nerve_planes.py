@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.anatomy.built_model import nerve_model
-from tests.anatomy.planes import covered, depth_inside, stretch
+from tests.anatomy.planes import chord_turns, covered, depth_inside, stretch
 
 SIDES = ("r", "l")
 HAMSTRINGS = ("biceps_femoris_long_head", "semitendinosus", "semimembranosus")
@@ -122,7 +122,5 @@ def test_gluteal_nerves_curve_without_corners(model, nerve):
     line = model.centreline(f"{nerve}_r")
     step = np.median(np.linalg.norm(np.diff(line, axis=0), axis=1))
     w = max(1, int(round(15.0 / step)))
-    chord = line[w:] - line[:-w]
-    chord /= np.linalg.norm(chord, axis=1)[:, None]
-    turn = np.degrees(np.arccos(np.clip((chord[:-w] * chord[w:]).sum(axis=1), -1.0, 1.0)))
+    turn = chord_turns(line, 15.0)
     assert turn.max() < 55.0, f"{nerve} turns {turn.max():.0f} degrees at {line[int(turn.argmax()) + w].round()}"
