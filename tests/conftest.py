@@ -57,3 +57,19 @@ def plotter(check_gc):
 def second_plotter(check_gc):
     """Yield another 200x200 offscreen plotter (two views side by side), closed like ``plotter``."""
     yield from _offscreen_plotter()
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    """Draw the window on the X display that pytest-xvfb provides, not into EGL.
+
+    This file asks VTK for EGL windows (above) when the interpreter started without a
+    display; pytest-xvfb sets ``DISPLAY`` only after that, and a Qt window needs an X
+    OpenGL window. VTK reads the variable at each window creation.
+    """
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs a display: install pytest-xvfb or run under xvfb-run")
+    saved = os.environ.pop("VTK_DEFAULT_OPENGL_WINDOW", None)
+    yield os.environ["DISPLAY"]
+    if saved is not None:
+        os.environ["VTK_DEFAULT_OPENGL_WINDOW"] = saved

@@ -7,25 +7,8 @@ an ini file of the test's own, never to the user's.
 
 from __future__ import annotations
 
-import os
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def x_display():
-    """Draw the window on the X display that pytest-xvfb provides, not into EGL.
-
-    ``tests/conftest.py`` asks VTK for EGL windows when the interpreter started without a
-    display; pytest-xvfb sets ``DISPLAY`` only after that, and a Qt window needs an X
-    OpenGL window. VTK reads the variable at each window creation.
-    """
-    if not os.environ.get("DISPLAY"):
-        pytest.skip("needs a display: install pytest-xvfb or run under xvfb-run")
-    saved = os.environ.pop("VTK_DEFAULT_OPENGL_WINDOW", None)
-    yield os.environ["DISPLAY"]
-    if saved is not None:
-        os.environ["VTK_DEFAULT_OPENGL_WINDOW"] = saved
 
 
 @pytest.fixture(scope="session")
