@@ -7,7 +7,6 @@ an ini file of the test's own, never to the user's.
 
 from __future__ import annotations
 
-
 import pytest
 
 
