@@ -15,6 +15,10 @@ from sciatic_atlas.scenes.state import CameraSpec, CompressionMark, Label, Scene
 CAMERA = CameraSpec(view=None, position=(0.0, 900.0, 0.0), focal_point=(0.0, 0.0, 0.0), up=(0.0, 0.0, 1.0))
 
 
+# Gluteus maximus squeezing the upper part of the sciatic nerve (the toy model's shapes).
+MARK = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+
+
 def state(styles, **kw) -> SceneState:
     return SceneState(styles=styles, camera=CAMERA, background="black", **kw)
 
@@ -88,7 +92,7 @@ def test_variant_swaps_the_mesh_with_the_replaced_style(plotter, toy_model):
 def test_compression_mark_is_drawn_red_and_highlights_the_compressor(plotter, toy_model):
     view = AtlasView(plotter, toy_model)
     actors = view.actors
-    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    mark = MARK
     styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.3)}
     view.apply_state(state(styles, compressions=(mark,)))
     names = set(plotter.renderer.actors)
@@ -170,7 +174,7 @@ def test_a_compressor_made_see_through_keeps_its_opacity_and_a_highlight_keeps_i
 
     view = AtlasView(plotter, toy_model)
     actors = view.actors
-    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    mark = MARK
     styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.45)}
     view.apply_state(state(styles, compressions=(mark,)))
     look = actors["gluteus_maximus_r"].look
@@ -235,7 +239,7 @@ def test_a_compression_mark_belongs_to_its_nerve_and_is_explained(plotter, toy_m
 
     view = AtlasView(plotter, toy_model)
     actors = view.actors
-    mark = CompressionMark(compressor="gluteus_maximus_r", nerve="sciatic_nerve_r", start=0.0, end=0.4)
+    mark = MARK
     styles = {"sciatic_nerve_r": flat(YELLOW), "gluteus_maximus_r": StructureStyle(opacity=0.3),
               "femur_r": flat(GREEN)}
     view.apply_state(state(styles, compressions=(mark,)))
