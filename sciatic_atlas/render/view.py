@@ -22,20 +22,12 @@ from sciatic_atlas.scenes.state import CameraSpec, SceneState
 
 
 @dataclass(frozen=True)
-class _PendingLabels:
-    """Labels applied without a camera move: placed again when the view's camera is set."""
+class _Labelled:
+    """The state's labels, and the camera and picture size they were placed for (None: not placed yet)."""
 
     wanted: tuple
     bands: tuple[float, float]  # fractions of the image height (top, bottom) kept free for text
-
-
-@dataclass(frozen=True)
-class _Labelled:
-    """The labels drawn now, and the camera and picture size they were placed for."""
-
-    wanted: tuple
-    bands: tuple[float, float]
-    camera: tuple
+    camera: tuple | None
 
 
 def _camera_key(plotter) -> tuple:
@@ -69,7 +61,6 @@ class AtlasView:
         self.quality = quality.FrameQuality(plotter, self.actors)
         self._prepared = False  # depth peeling, anti-aliasing and lights set (once: it replaces the lights)
         self._legend_rows: list = []  # the overlay legend now drawn, drawn again at a new size
-        self._pending_labels: _PendingLabels | None = None
         self._labelled: _Labelled | None = None
         self.placed_labels: list = []  # the labels drawn now, with their anchor pixels and boxes
         self.mark_owners: dict[str, str] = {}  # decoration actor name -> the structure a click on it picks
@@ -138,7 +129,6 @@ class AtlasView:
         self._legend_rows = apply_overlays(plotter, model, state.overlays, actors, state.side, self.text_scale,
                                            marks.compression_legend(compressions))
         bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
-        self._pending_labels = None
         self._labelled, self.placed_labels = None, []
         if camera:
             place_camera(plotter, state.camera, state.side, actors, bands, model)
@@ -147,8 +137,8 @@ class AtlasView:
             if labels_now or camera:
                 placed = self._place_labels(tuple(state.labels), bands)
                 drawn |= labels.draw(plotter, placed, self.label_font_px, marks.PREFIX)
-            if not camera:
-                self._pending_labels = _PendingLabels(tuple(state.labels), bands)
+            else:  # placed by the apply_camera the caller makes next
+                self._labelled = _Labelled(tuple(state.labels), bands, None)
         marks.remove_decorations(plotter, old - drawn)
         if render:
             plotter.render()
@@ -158,12 +148,10 @@ class AtlasView:
         """Set the camera of ``spec`` framing what is drawn, and place the labels for it (no render).
 
         Labels of a state applied with ``camera=False`` were placed for the camera before
-        this one: they are placed again.
+        this one (or not yet): they are placed for this one (:meth:`refresh_labels`).
         """
         place_camera(self.plotter, spec, side, self.actors)
-        pending = self._pending_labels
-        if pending is not None:
-            self._draw_labels(pending.wanted, pending.bands)
+        self.refresh_labels()
 
     def _place_labels(self, wanted: tuple, bands: tuple[float, float]) -> list:
         placed = place_labels(self.plotter, self.model, wanted, self.actors, bands, self.label_font_px, self.id_scale)
@@ -225,6 +213,5 @@ class AtlasView:
         """Forget the drawn structures and close the plotter."""
         self.actors.clear()
         self._legend_rows = []
-        self._pending_labels = None
         self._labelled, self.placed_labels = None, []
         self.plotter.close()
