@@ -3,7 +3,7 @@
 ``model.json`` is a record of plain JSON. These frozen types are what the rest of the
 program reads instead, so that only :mod:`sciatic_atlas.anatomy` knows the record's
 layout. Bodies and joints are the musculoskeletal model's kinematic tree (MuJoCo
-conventions, read by ``build/extract.py``): a pose is one more input over them.
+conventions, read by ``assetbuild/extract.py``): a pose is one more input over them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Where things are on the skin: surface coordinates, region specs and named skin regions.
 
 The skin (structure ``skin``) carries per-vertex surface coordinates, built with it
-(:mod:`sciatic_atlas.build.skin_coords`) and stored in ``assets/skin_coords.npz``:
+(:mod:`sciatic_atlas.assetbuild.skin_coords`) and stored in ``assets/skin_coords.npz``:
 
 ``side``       +1 the body's left, -1 its right.
 ``segment``    lower_back, abdomen, groin, buttock, thigh, knee, leg, ankle, foot.

@@ -1,8 +1,8 @@
 """Tissue-plane probes for the anatomy tests: is a nerve covered by a muscle, is it inside one.
 
-Independent of the build's own steering code (:mod:`sciatic_atlas.build.nerve_planes`):
+Independent of the build's own steering code (:mod:`sciatic_atlas.assetbuild.nerve_planes`):
 rays come from PyVista's ``ray_trace`` and insideness from ray parity
-(:class:`sciatic_atlas.build.mesh_ops.SignedDistance`, VTK's enclosed-points test).
+(:class:`sciatic_atlas.assetbuild.mesh_ops.SignedDistance`, VTK's enclosed-points test).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from sciatic_atlas.build.mesh_ops import SignedDistance
+from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
 
 
 @functools.cache

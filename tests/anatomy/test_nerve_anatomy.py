@@ -24,7 +24,7 @@ def model():
 
 
 def _inside(model, sid: str, points: np.ndarray) -> np.ndarray:
-    from sciatic_atlas.build.mesh_ops import SignedDistance
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
 
     mesh = model.mesh(sid)
     return SignedDistance(mesh.vertices, mesh.faces)(points) < 0.0
@@ -163,7 +163,7 @@ def test_sciatic_is_a_flat_band_in_the_buttock(model):
 
 
 def test_nerves_stay_out_of_bone(model):
-    from sciatic_atlas.build.nerve_geometry import BoneField
+    from sciatic_atlas.assetbuild.nerve_geometry import BoneField
 
     field = BoneField([(model.mesh(b).vertices, model.mesh(b).faces) for b in bone_ids(model)])
     for sid in model.structure_ids:
@@ -206,7 +206,7 @@ def test_left_nerves_mirror_the_right(model):
                                                      ("s1", "disc_l5_s1", None)])
 def test_traversing_root_passes_behind_its_disc_in_the_canal(model, s, root, disc, foramen):
     """A disc bulge catches the root below: L5 passes the L4/L5 disc, S1 the L5/S1 disc (Bogduk 2012)."""
-    from sciatic_atlas.build.mesh_ops import SignedDistance
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
 
     sid = f"{root}_root_{s}"
     if not model.has_mesh(sid):
@@ -250,8 +250,8 @@ def test_ventral_ramus_crosses_the_disc_outside_it(model, ramus, disc, s):
     (Gray's 42e ch. 79.) The L4 ramus ran through the L4/5 disc and L5 through L5/S1, up
     to 3 mm inside. The nerve's surface may touch the disc, not enter it.
     """
-    from sciatic_atlas.build.mesh_ops import SignedDistance
-    from sciatic_atlas.build.nerve_plexus import RAMUS_DIAMETER
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
+    from sciatic_atlas.assetbuild.nerve_plexus import RAMUS_DIAMETER
 
     mesh = model.mesh(disc)
     line = model.centreline(f"{ramus}_{s}")

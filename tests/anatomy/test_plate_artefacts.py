@@ -72,7 +72,7 @@ def test_sciatic_nerve_runs_clear_of_vastus_medialis(model, s):
     surface 9.4 mm: the muscle's origin was on the linea aspera low down, so the belly
     filled the popliteal surface.)
     """
-    from sciatic_atlas.build.mesh_ops import SignedDistance
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
 
     vm = model.mesh(f"vastus_medialis_{s}")
     inside = SignedDistance(vm.vertices, vm.faces)
@@ -123,7 +123,7 @@ def test_toe_tendons_run_over_the_phalanges_not_through_them(model, tendon, s):
     clearing the tendon of the bone spread it into a thin blade around the phalanx, far
     from its centreline, drawn in the muscle's red: the slivers on the toes.)
     """
-    from sciatic_atlas.build.mesh_ops import SignedDistance
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
 
     toes = model.mesh(f"toe_bones_{s}")
     depth = SignedDistance(toes.vertices, toes.faces)(model.centreline(f"{tendon}_{s}"))

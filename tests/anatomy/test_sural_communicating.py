@@ -61,7 +61,7 @@ def test_branch_joins_the_sural_nerve_at_the_union_level(model, s):
 
 @pytest.mark.parametrize("s", SIDES)
 def test_branch_runs_on_the_back_of_the_lateral_head_outside_muscle_and_bone(model, s):
-    from sciatic_atlas.build.nerve_geometry import BoneField
+    from sciatic_atlas.assetbuild.nerve_geometry import BoneField
 
     line = _branch(model, s)
     knee = model.landmark(f"knee_joint_centre_{s}")

@@ -30,7 +30,7 @@ def run(args) -> int:
     missing = missing_build_modules()
     if missing:
         raise UserError(f"{', '.join(missing)} not installed; install the build extra: pip install -e .[build]")
-    from sciatic_atlas.build.assets import build_assets
+    from sciatic_atlas.assetbuild.assets import build_assets
 
     out = args.out or assets_dir()
     record = build_assets(out)

@@ -1,0 +1,74 @@
+"""Nerve geometry of the build: smooth paths, tubes, bone push-out (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sciatic_atlas.assetbuild.nerve_geometry import BoneField, Section, path_length, smooth_path, tube_mesh
+
+
+def _edge_counts(faces):
+    f = np.asarray(faces, np.int64)
+    edges = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
+    return np.unique(edges, axis=0, return_counts=True)[1]
+
+
+def test_smooth_path_passes_through_control_points_without_overshoot():
+    ctrl = np.array([[0, 0, 100], [10, 0, 60], [10, 5, 30], [40, 5, 0]], float)
+    path = smooth_path(ctrl, step=2.0)
+    for p in ctrl:
+        assert np.linalg.norm(path - p, axis=1).min() < 1.5
+    assert path[:, 0].min() >= -1e-6 and path[:, 0].max() <= 40 + 1e-6
+    assert np.all(np.diff(path[:, 2]) <= 1e-9), "monotone heights stay monotone"
+
+
+def test_elliptic_tube_is_closed_outward_and_has_the_right_volume():
+    path = smooth_path(np.array([[0, 0, 0], [0, 0, 100]], float), step=2.0)
+    verts, faces = tube_mesh(path, [Section(0, 16.0, 6.0, (1.0, 0.0, 0.0)), Section(1, 16.0, 6.0, (1.0, 0.0, 0.0))],
+                             n_around=32)
+    assert np.all(_edge_counts(faces) == 2)
+    a, b, c = verts[faces[:, 0]], verts[faces[:, 1]], verts[faces[:, 2]]
+    volume = np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6
+    assert volume == pytest.approx(np.pi * 8 * 3 * 100, rel=0.03)
+    assert np.ptp(verts[:, 0]) == pytest.approx(16.0, abs=0.1), "width lies along the flat direction"
+    assert np.ptp(verts[:, 1]) == pytest.approx(6.0, abs=0.2)
+
+
+def test_push_out_clears_a_bone_and_keeps_fixed_points():
+    import pyvista as pv
+
+    sphere = pv.Sphere(radius=20.0, theta_resolution=40, phi_resolution=40).triangulate()
+    faces = sphere.faces.reshape(-1, 4)[:, 1:]
+    field = BoneField([(np.asarray(sphere.points), faces)])
+    path = smooth_path(np.array([[-60, 0, 0], [0, 5, 0], [60, 0, 0]], float), step=2.0)
+    assert field.distance(path)[0].min() < -10
+    moved = field.push_out(path, clearance=3.0, fixed=2, iterations=12)
+    assert field.distance(moved)[0].min() > 2.0
+    assert np.allclose(moved[:2], path[:2])
+    assert path_length(moved) > path_length(path)
+
+
+def test_branch_ids_follow_the_convention():
+    from sciatic_atlas.assetbuild.nerve_branches import BRANCHES, branch_id
+
+    assert branch_id("tibial_nerve", "semitendinosus", "r") == "branch_tibial_nerve__semitendinosus_r"
+    supplied = {(nerve, muscle) for nerve, _src, muscle, _f, _d in BRANCHES}
+    assert ("common_fibular_nerve", "biceps_femoris_short_head") in supplied
+    assert ("tibial_nerve", "biceps_femoris_long_head") in supplied
+    assert not any(m.startswith("gluteus") and n.startswith(("tibial", "common_fibular")) for n, m in supplied)
+
+
+def test_muscular_branch_leaves_its_parent_at_an_acute_angle():
+    """A branch to a muscle beside its parent runs distally first, not out as a right-angled rung."""
+    from sciatic_atlas.assetbuild.nerve_branches import _lead
+
+    parent = np.column_stack([np.zeros(60), np.zeros(60), 600.0 - 3.0 * np.arange(60)])  # straight down
+    i = 30
+    target = parent[i] + [40.0, 0.0, 0.0]  # the motor point straight out to the side
+    branch = smooth_path(np.array([parent[i], _lead(parent, i, target), target]), step=3.0)
+    first = branch[2] - branch[0]
+    takeoff = np.degrees(np.arccos(abs(first @ [0.0, 0.0, -1.0]) / np.linalg.norm(first)))
+    assert 15.0 < takeoff < 50.0
+    assert first[2] < 0, "runs distally beside the parent first"
+    assert np.allclose(branch[0], parent[i]) and np.allclose(branch[-1], target, atol=0.5)
