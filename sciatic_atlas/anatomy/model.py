@@ -18,7 +18,8 @@ from sciatic_atlas.anatomy.data_files import read_json
 from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.meshes import MeshData, read_mesh
 from sciatic_atlas.anatomy.model_check import check_record
-from sciatic_atlas.anatomy.model_types import (Body, Joint, StructureInfo, VariantGroup, bodies_from, joints_from,
+from sciatic_atlas.anatomy.model_types import (Body, Coupling, Joint, MusclePath, StructureInfo, VariantGroup,
+                                               bodies_from, couplings_from, joints_from, muscle_paths_from,
                                                variants_from)
 from sciatic_atlas.anatomy.paths import REBUILD_HINT, assets_dir
 
@@ -94,6 +95,24 @@ class AnatomyModel:
     def joints(self) -> dict[str, Joint]:
         """Return the model's joints (degrees of freedom) by name."""
         return joints_from(self._record.get("joints", {}))
+
+    @functools.cached_property
+    def couplings(self) -> dict[str, Coupling]:
+        """Return the joints the model drives from others (the knee's secondary motions, the lumbar levels)."""
+        return couplings_from(self._record.get("couplings", {}))
+
+    @functools.cached_property
+    def muscle_paths(self) -> dict[str, tuple[MusclePath, ...]]:
+        """Return each muscle's actuator paths (what its length in a pose is measured along)."""
+        return muscle_paths_from(self._record.get("muscle_paths", {}))
+
+    @functools.cached_property
+    def skinning(self):
+        """Return the per-vertex body weights that pose soft structures (:mod:`anatomy.skinning`)."""
+        from sciatic_atlas.anatomy.skinning import Skinning
+
+        entry = self._record.get("info", {}).get("skinning") or {}
+        return Skinning(self.folder / entry.get("file", "skinning.npz"), tuple(entry.get("bodies", ())))
 
     @functools.cached_property
     def variant_groups(self) -> dict[str, VariantGroup]:

@@ -87,6 +87,31 @@ class Joint:
 
 
 @dataclass(frozen=True)
+class Coupling:
+    """A joint the model drives from another (MuJoCo joint equality): ``q = sum coef[k] * driver**k``.
+
+    Values in the model's units (radians, metres), measured from the neutral pose.
+    """
+
+    joint: str
+    driver: str
+    coef: tuple[float, ...]
+
+    def value(self, driver_value: float) -> float:
+        """Return the driven joint's change for the driver's change (the constant term is in the neutral pose)."""
+        return float(sum(c * driver_value**k for k, c in enumerate(self.coef) if k))
+
+
+@dataclass(frozen=True)
+class MusclePath:
+    """One actuator path of a muscle: points (mm, neutral pose) and the body each point moves with."""
+
+    actuator: str
+    points: np.ndarray = field(compare=False)
+    bodies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class VariantOption:
     """One option of an anatomical variant: which meshes stand in for which, how common, and the source."""
 
@@ -116,10 +141,21 @@ def bodies_from(record: dict) -> dict[str, Body]:
 
 
 def joints_from(record: dict) -> dict[str, Joint]:
+    """Return the joints in the model's own order (a body's joints compose in that order)."""
+    ordered = sorted(record.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
     return {name: Joint(name, str(j["body"]), JOINT_KINDS.get(int(j["type"]), "unknown"),
                         np.asarray(j["anchor"], float), np.asarray(j["axis"], float),
                         (float(j["range"][0]), float(j["range"][1])))
-            for name, j in record.items()}
+            for name, j in ordered}
+
+
+def couplings_from(record: dict) -> dict[str, Coupling]:
+    return {name: Coupling(name, str(c["driver"]), tuple(float(x) for x in c["coef"])) for name, c in record.items()}
+
+
+def muscle_paths_from(record: dict) -> dict[str, tuple[MusclePath, ...]]:
+    return {sid: tuple(MusclePath(str(p.get("actuator", "")), np.asarray(p["points"], float), tuple(p["bodies"]))
+                       for p in paths) for sid, paths in record.items()}
 
 
 def variants_from(record: dict) -> dict[str, VariantGroup]:

@@ -12,9 +12,10 @@ Values are given in degrees (hinges) and millimetres (slides). A value beyond th
 model's range is never used silently: :func:`check_pose` says which joint, by how much,
 and what the model allows, and :meth:`Pose.clamped` gives the nearest allowed pose.
 
-Not modelled here: the knee's coupled joints (its secondary rotations and the tibia's
-small translations follow the knee angle through the model's equality constraints)
-stay at zero unless given.
+Joints the model drives from others (its equality constraints: the knee's secondary
+rotations and the tibia's and patella's translations follow the knee angle; each lumbar
+level takes its share of the lumbar flexion, side bending and rotation) follow their
+drivers: :func:`with_couplings`.
 """
 
 from __future__ import annotations
@@ -88,12 +89,36 @@ def _motion(joint, value: float) -> np.ndarray:
     return out
 
 
+def _to_model_units(joint, value: float) -> float:
+    return value / SLIDE_MM_PER_UNIT if joint.kind == "slide" else float(np.radians(value))
+
+
+def _from_model_units(joint, value: float) -> float:
+    return value * SLIDE_MM_PER_UNIT if joint.kind == "slide" else float(np.degrees(value))
+
+
+def with_couplings(model, pose: Pose) -> Pose:
+    """Return ``pose`` with every joint the model drives from a given one set from its driver.
+
+    A driven joint given explicitly keeps its given value.
+    """
+    values = dict(pose.values)
+    for name, coupling in getattr(model, "couplings", {}).items():
+        if name in pose.values or not pose.values.get(coupling.driver):
+            continue
+        driver, driven = model.joints[coupling.driver], model.joints[name]
+        values[name] = _from_model_units(driven, coupling.value(_to_model_units(driver, pose.values[coupling.driver])))
+    return Pose(values)
+
+
 def forward_kinematics(model, pose: Pose) -> dict[str, np.ndarray]:
     """Return each body's motion from the neutral pose: a 4 x 4 matrix acting on world points (mm).
 
     A point of a body at the neutral pose, ``p``, is at ``M[:3, :3] @ p + M[:3, 3]`` in ``pose``.
+    Coupled joints follow their drivers (:func:`with_couplings`).
     """
     check_pose(model, pose)  # unknown joints raise; ranges are the caller's to report
+    pose = with_couplings(model, pose)
     by_body: dict[str, list] = {}
     for joint in model.joints.values():
         by_body.setdefault(joint.body, []).append(joint)

@@ -16,6 +16,7 @@ import numpy as np
 from sciatic_atlas.anatomy.frame import describe as describe_frame
 from sciatic_atlas.anatomy.meshes import save_arrays, save_mesh
 from sciatic_atlas.assetbuild.parts import BuildPart
+from sciatic_atlas.assetbuild.skinning import joint_couplings, muscle_paths
 from sciatic_atlas.fileio import write_text
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.json"
 
 
-STAGES = ("bones", "discs", "muscles", "nerves", "skin")
+STAGES = ("bones", "discs", "muscles", "nerves", "skin", "skinning")
 
 
 def run_stages(raw, stages: tuple[str, ...] = STAGES) -> tuple[BuildPart, dict[str, BuildPart]]:
@@ -76,7 +77,7 @@ def write_assets(part: BuildPart, raw, out_dir: Path) -> dict:
         "structures": structures,
         "bodies": {name: {"pos": _round(b["pos"]), "rot": np.round(b["rot"], 6).tolist(),
                           "parent": b["parent"]} for name, b in sorted(raw.bodies.items())},
-        "joints": {name: {"body": j["body"], "type": j["type"],
+        "joints": {name: {"body": j["body"], "type": j["type"], "order": j["order"],
                           "range": np.round(j["range"], 4).tolist(), "axis": np.round(j["axis"], 6).tolist(),
                           "anchor": _round(j["anchor"])} for name, j in sorted(raw.joints.items())},
         "landmarks": {name: {"position": _round(lm.position), "side": lm.side,
@@ -84,6 +85,8 @@ def write_assets(part: BuildPart, raw, out_dir: Path) -> dict:
                       for name, lm in sorted(part.landmarks.items())},
         "centrelines": {name: _round(pts) for name, pts in sorted(part.centrelines.items())},
         "variants": part.variants,
+        "muscle_paths": muscle_paths(raw),
+        "couplings": joint_couplings(raw),
         "info": part.info,
     }
     write_text(out_dir / MODEL_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")  # atomic

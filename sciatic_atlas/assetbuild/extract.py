@@ -57,6 +57,7 @@ class RawModel:
     bodies: dict[str, dict] = field(default_factory=dict)  # name -> {pos, rot, parent}
     joints: dict[str, dict] = field(default_factory=dict)
     wrap_geoms: dict[str, dict] = field(default_factory=dict)
+    couplings: dict[str, dict] = field(default_factory=dict)  # joint -> {driver, coef} (equality polynomials)
     source: dict = field(default_factory=dict)
 
 
@@ -70,9 +71,9 @@ def load_raw_model(model_name: str = "myofullbody") -> RawModel:
         warnings.simplefilter("ignore")
         m = build_spec(model_name).compile()
     d = mujoco.MjData(m)
-    _satisfy_joint_couplings(m, d)
-    mujoco.mj_forward(m, d)
     raw = RawModel()
+    raw.couplings = _satisfy_joint_couplings(m, d)
+    mujoco.mj_forward(m, d)
     raw.source = {
         "model": model_name,
         "mujoco": mujoco.__version__,
@@ -111,7 +112,7 @@ def load_raw_model(model_name: str = "myofullbody") -> RawModel:
         raw.sites[m.site(s).name] = (d.site_xpos[s] * MM, m.body(int(m.site_bodyid[s])).name)
     for j in range(m.njnt):
         raw.joints[m.joint(j).name] = {
-            "type": int(m.jnt_type[j]), "body": m.body(int(m.jnt_bodyid[j])).name,
+            "type": int(m.jnt_type[j]), "body": m.body(int(m.jnt_bodyid[j])).name, "order": j,
             "range": m.jnt_range[j].copy(), "limited": bool(m.jnt_limited[j]),
             "axis": d.xaxis[j].copy(), "anchor": d.xanchor[j] * MM,
         }
@@ -143,7 +144,7 @@ def load_raw_model(model_name: str = "myofullbody") -> RawModel:
     return raw
 
 
-def _satisfy_joint_couplings(m, d) -> None:
+def _satisfy_joint_couplings(m, d) -> dict[str, dict]:
     """Give joints driven by joint-equality polynomials their coupled values.
 
     ``mj_forward`` at ``qpos0`` does not enforce equality constraints, and the
@@ -153,6 +154,7 @@ def _satisfy_joint_couplings(m, d) -> None:
     """
     import mujoco
 
+    couplings = {}
     for e in range(m.neq):
         if m.eq_type[e] != mujoco.mjtEq.mjEQ_JOINT or not m.eq_active0[e]:
             continue
@@ -161,7 +163,10 @@ def _satisfy_joint_couplings(m, d) -> None:
         if m.eq_obj2id[e] >= 0:
             a2 = m.jnt_qposadr[m.eq_obj2id[e]]
             x = d.qpos[a2] - m.qpos0[a2]
+            couplings[m.joint(m.eq_obj1id[e]).name] = {"driver": m.joint(m.eq_obj2id[e]).name,
+                                                       "coef": m.eq_data[e][:5].copy()}
         d.qpos[a1] = m.qpos0[a1] + sum(c * x**k for k, c in enumerate(m.eq_data[e][:5]))
+    return couplings
 
 
 def _version(dist: str) -> str:

@@ -43,10 +43,12 @@ class BuildPart:
     variants: dict[str, dict] = field(default_factory=dict)  # e.g. nerve path variants
     info: dict = field(default_factory=dict)
     arrays: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # assets file -> named arrays
+    # Per-vertex source weights a later stage reads (not written): mesh id -> channel -> (N,)
+    vertex_weights: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def merge(self, other: "BuildPart") -> "BuildPart":
         """Add ``other``'s entries, refusing duplicate ids."""
-        for name in ("meshes", "landmarks", "centrelines", "variants", "arrays"):
+        for name in ("meshes", "landmarks", "centrelines", "variants", "arrays", "vertex_weights"):
             mine, theirs = getattr(self, name), getattr(other, name)
             clash = mine.keys() & theirs.keys()
             if clash:

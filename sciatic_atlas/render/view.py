@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sciatic_atlas.render import labels, marks, quality
+from sciatic_atlas.render import labels, marks, posing, quality
 from sciatic_atlas.render.apply import apply_overlays, place_camera, place_labels, shown_compressions, wanted_styles
 from sciatic_atlas.render.appearance import default_look, styled_look
 from sciatic_atlas.render.structure_actor import StructureActor, surface
@@ -67,6 +67,9 @@ class AtlasView:
         # The labels' ID pass is drawn this many times smaller (the window: 2, a quarter of the
         # pixels; saved pictures, reports and the audit measure at full size).
         self.id_scale = 1
+        self.posed = None  # the PosedModel drawn (None: standing)
+        self.geometry = model  # the model as the pose shows it: what marks, labels and framing read
+        self._pose_extras: tuple = (None, None)  # (rests_on or None without a floor, colour key) drawn
 
     @property
     def closed(self) -> bool:
@@ -107,6 +110,8 @@ class AtlasView:
         if not self._prepared:
             quality.prepare_plotter(plotter)
             self._prepared = True
+        self._set_posed(state.pose)
+        geometry = self.geometry
         styles, replaced = wanted_styles(model, state)
         for sid in actors.keys() - styles.keys():
             actors.pop(sid).detach(plotter)
@@ -118,10 +123,13 @@ class AtlasView:
             elif look.visible:  # hidden structures get an actor only once they are shown
                 actors[sid] = StructureActor.attach(plotter, sid, surface(model, sid), look,
                                                     replace_existing=sid in present)
+        posing.pose_actors(model, actors, self.posed)
         quality.set_background(plotter, state.background)
         old = marks.decoration_names(plotter)
         compressions = shown_compressions(state)
-        drawn = marks.draw_compressions(plotter, model, compressions, replaced)
+        drawn = marks.draw_compressions(plotter, geometry, compressions, replaced)
+        self._pose_extras = (self._floor_bodies(state.pose), state.colour_key)
+        drawn |= self._draw_pose_extras(quality.is_dark(state.background))
         self.mark_owners = {name: sid for name, sid in marks.band_owners(compressions).items() if name in drawn}
         drawn |= marks.draw_text(plotter, state.title, state.text, quality.is_dark(state.background),
                                  self.text_scale)
@@ -131,7 +139,7 @@ class AtlasView:
         bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
         self._labelled, self.placed_labels = None, []
         if camera:
-            place_camera(plotter, state.camera, state.side, actors, bands, model)
+            place_camera(plotter, state.camera, state.side, actors, bands, geometry)
         placed = []
         if state.labels:
             if labels_now or camera:
@@ -144,17 +152,59 @@ class AtlasView:
             plotter.render()
         return placed
 
+    def _set_posed(self, resolved) -> None:
+        from sciatic_atlas.anatomy.posed import posed_model
+
+        self.posed = None if resolved is None else posed_model(self.model, resolved)
+        self.geometry = self.model if self.posed is None else self.posed.as_model()
+
+    @staticmethod
+    def _floor_bodies(resolved):
+        """Return what the floor rests on: None for no floor, () for the whole body."""
+        if resolved is None or not resolved.floor:
+            return None
+        return tuple(resolved.rests_on)
+
+    def _draw_pose_extras(self, dark: bool) -> set[str]:
+        drawn = set()
+        rests_on, key = self._pose_extras
+        floor, colour_key = marks.PREFIX + posing.FLOOR, marks.PREFIX + posing.COLOUR_KEY
+        if rests_on is not None and posing.draw_floor(self.plotter, self.posed, rests_on, self.actors, floor):
+            drawn.add(floor)
+        if posing.draw_colour_key(self.plotter, key, colour_key, self.label_font_px, dark):
+            drawn.add(colour_key)
+        return drawn
+
+    def set_pose(self, resolved, coarse_only: bool = False, render: bool = True) -> None:
+        """Move the drawn structures into ``resolved`` (a pose slider): no restyle, no new camera.
+
+        ``coarse_only`` poses just the coarse copies (a drag: the caller draws them); the
+        labels are not placed again (call :meth:`refresh_labels` when the drag ends).
+        """
+        self._set_posed(resolved)
+        posing.pose_actors(self.model, self.actors, self.posed, coarse_only)
+        rests_on, key = self._pose_extras
+        self._pose_extras = (self._floor_bodies(resolved) if resolved is not None else rests_on, key)
+        if self._pose_extras[0] is not None and self.posed is not None:
+            posing.draw_floor(self.plotter, self.posed, self._pose_extras[0], self.actors,
+                              marks.PREFIX + posing.FLOOR)
+        if self._labelled is not None:  # the structures moved under the labels
+            self._labelled = _Labelled(self._labelled.wanted, self._labelled.bands, None)
+        if render:
+            self.plotter.render()
+
     def apply_camera(self, spec: CameraSpec, side: str) -> None:
         """Set the camera of ``spec`` framing what is drawn, and place the labels for it (no render).
 
         Labels of a state applied with ``camera=False`` were placed for the camera before
         this one (or not yet): they are placed for this one (:meth:`refresh_labels`).
         """
-        place_camera(self.plotter, spec, side, self.actors)
+        place_camera(self.plotter, spec, side, self.actors, model=self.geometry)
         self.refresh_labels()
 
     def _place_labels(self, wanted: tuple, bands: tuple[float, float]) -> list:
-        placed = place_labels(self.plotter, self.model, wanted, self.actors, bands, self.label_font_px, self.id_scale)
+        placed = place_labels(self.plotter, self.geometry, wanted, self.actors, bands, self.label_font_px,
+                              self.id_scale)
         self._labelled, self.placed_labels = _Labelled(wanted, bands, _camera_key(self.plotter)), placed
         return placed
 

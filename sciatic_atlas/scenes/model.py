@@ -320,6 +320,42 @@ def _check_variants(value: dict[str, str], info: ValidationInfo) -> dict[str, st
 Variants = Annotated[dict[Identifier, Identifier], Field(max_length=20), AfterValidator(_check_variants)]
 
 
+def _pose_shorthand(value):
+    """``pose: glute-stretch`` is short for ``pose: {name: glute-stretch}``."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _check_pose_name(value: str | None) -> str | None:
+    if value is None or value == NEUTRAL_POSE:
+        return value
+    from sciatic_atlas.anatomy.poses import named_poses
+
+    names = named_poses()
+    if value not in names:
+        raise PydanticCustomError("unknown_pose", "unknown pose '{name}'",
+                                  {"name": value[:80], "fix": f"use {NEUTRAL_POSE} or one of {', '.join(sorted(names))}"
+                                   " (sciatic_atlas/data/poses.yaml)"})
+    return value
+
+
+NEUTRAL_POSE = "neutral"  # standing in the anatomical position
+
+
+class PoseSpec(_Frozen):
+    """A pose: a named pose (``data/poses.yaml``) at an amount, and/or joint angles in degrees.
+
+    ``amount`` runs from the pose's start (0) to full stretch (1). ``joints`` add to or
+    override the named pose's values (e.g. ``{ankle_angle_r: 20}``). A value beyond the
+    model's range is shown at the nearest allowed value and the narration says so.
+    """
+
+    name: Annotated[Identifier | None, AfterValidator(_check_pose_name)] = None
+    amount: Fraction = 1.0
+    joints: dict[Identifier, Annotated[float, Field(ge=-360.0, le=360.0, allow_inf_nan=False)]] | None = Field(
+        None, max_length=40)
+    colour_by_length: StrictBool = Field(True, description="colour muscles (and nerve beds) by their length change")
+
+
 class Changes(_Frozen):
     """What a scene or a step changes; every field is optional (omitted = unchanged).
 
@@ -339,6 +375,7 @@ class Changes(_Frozen):
     labels: tuple[Label, ...] | None = Field(None, max_length=60)
     overlays: tuple[OverlayId, ...] | None = Field(None, max_length=20)
     variants: Variants | None = None
+    pose: Annotated[PoseSpec | None, BeforeValidator(_pose_shorthand)] = None
 
 
 class Step(Changes):

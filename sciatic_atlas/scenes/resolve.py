@@ -90,6 +90,7 @@ class _Work:
     overlays: tuple[str, ...] = ()
     variants: dict[str, str] = field(default_factory=dict)
     camera: CameraSpec = field(default_factory=CameraSpec)
+    pose: object = None  # the last PoseSpec given (poses carry from step to step until replaced)
 
     def bring_forward(self, ids) -> None:
         """Show ``ids`` at full opacity (what a step points at must be seen; a later hide wins)."""
@@ -202,6 +203,8 @@ class _Resolver:
             work.overlays = tuple(layer.overlays)
         if layer.variants is not None:
             work.variants.update(layer.variants)
+        if getattr(layer, "pose", None) is not None:
+            work.pose = layer.pose
         if layer.camera is not None:
             cam = layer.camera
             frame = tuple(self.ids(getattr(cam, "frame", None) or ()))
@@ -268,7 +271,7 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     look = _base_look(work)
     for layer in scene.steps[:index]:
         _apply_step(resolver, work, layer, look)
-    return _finish(scene, index, work, side)
+    return _finish(scene, index, work, side, resolver)
 
 
 def resolve_states(scene: Scene, side: str | None = None, knowledge=None, model=None):
@@ -280,10 +283,10 @@ def resolve_states(scene: Scene, side: str | None = None, knowledge=None, model=
         raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
     resolver, work, side = _start(scene, side, knowledge, model)
     look = _base_look(work)
-    yield _finish(scene, 0, _snapshot(work), side)
+    yield _finish(scene, 0, _snapshot(work), side, resolver)
     for index, layer in enumerate(scene.steps, 1):
         _apply_step(resolver, work, layer, look)
-        yield _finish(scene, index, _snapshot(work), side)
+        yield _finish(scene, index, _snapshot(work), side, resolver)
 
 
 def _snapshot(work: _Work) -> _Work:
@@ -319,7 +322,7 @@ def _apply_step(resolver: _Resolver, work: _Work, layer, look: tuple[dict, dict,
     resolver.apply(work, layer, base=False)
 
 
-def _finish(scene: Scene, index: int, work: _Work, side: str) -> SceneState:
+def _finish(scene: Scene, index: int, work: _Work, side: str, resolver: _Resolver | None = None) -> SceneState:
     """Turn the work state after step ``index`` into the state drawn (changes ``work``)."""
     current = scene.steps[index - 1] if index else None
     if work.overlays and current is not None:
@@ -341,12 +344,34 @@ def _finish(scene: Scene, index: int, work: _Work, side: str) -> SceneState:
                     work.opacity[sid] = FADE_OPACITY
     if work.overlays and "skin" in work.visible:
         work.visible["skin"] = True  # a pain map is painted on the skin: it is shown with it
-    styles = {sid: StructureStyle(colour=work.colour.get(sid), opacity=work.opacity.get(sid),
+    text = scene.narration if current is None else current.text
+    pose, key, pose_colours = None, None, {}
+    if work.pose is not None and resolver is not None:
+        pose, key, pose_colours, text = _posed(resolver, work, text)
+    styles = {sid: StructureStyle(colour=work.colour.get(sid) or pose_colours.get(sid), opacity=work.opacity.get(sid),
                                   visible=visible, highlight=sid in highlighted)
               for sid, visible in work.visible.items()}
     return SceneState(
         styles=styles, camera=work.camera, side=side, overlays=work.overlays,
         compressions=tuple(work.compressions), labels=tuple(work.labels), variants=dict(work.variants),
         title=scene.title if current is None else f"{scene.title} — {current.title}",
-        text=scene.narration if current is None else current.text,
+        text=text, pose=pose, colour_key=key,
     )
+
+
+def _posed(resolver: _Resolver, work: _Work, text: str):
+    """Return the pose, colour key, length colours and narration of a posed step."""
+    from sciatic_atlas.anatomy.errors import AtlasDataError
+    from sciatic_atlas.scenes.pose_state import pose_result, resolve_spec
+
+    scene = resolver.scene
+    try:
+        resolved = resolve_spec(resolver.model, work.pose, resolver.mirror)
+    except AtlasDataError as exc:
+        raise SceneError.single(scene.path or scene.id, f"pose: {exc}",
+                                "name joints as sciatic_atlas/data/poses.yaml does (e.g. hip_flexion_r)") from None
+    if resolved is None:
+        return None, None, {}, text
+    visible = {sid for sid, shown in work.visible.items() if shown}
+    result = pose_result(resolver.model, resolved, visible, work.pose.colour_by_length, resolver.mirror)
+    return resolved, result.key, result.colours, " ".join(t for t in (text, result.text) if t)

@@ -65,6 +65,16 @@ class Label:
     anchor: str
 
 
+@dataclass(frozen=True)
+class ColourKey:
+    """A colour bar: what a colour scale means (e.g. muscle length change, % of standing)."""
+
+    title: str
+    low: float
+    high: float
+    stops: tuple[tuple[float, RGB], ...]  # (value, colour) from low to high
+
+
 @dataclass
 class SceneState:
     """Everything the renderer needs for one frame of a scene."""
@@ -79,3 +89,5 @@ class SceneState:
     title: str = ""
     text: str = ""  # narration shown with this step
     background: str = BACKGROUND
+    pose: object = None  # anatomy.poses.ResolvedPose, or None for the standing model
+    colour_key: ColourKey | None = None  # the colour bar of a posed step's length colours

@@ -39,9 +39,12 @@ def test_knee_flexion_takes_the_foot_backwards_and_keeps_the_thigh(model):
     knee, ankle = model.bodies["tibia_r"].position, where(model, motions, "talus_r")
     assert (ankle[1] - knee[1]) * ANTERIOR < -300  # behind the knee
     assert np.allclose(motions["femur_r"], np.eye(4))
-    # the leg below moves as one rigid piece: distances from the knee are kept
+    # the leg below moves as one rigid piece: distances from the tibia's origin are kept (the
+    # origin itself glides a few mm: the knee's coupled translations follow the angle)
     before = np.linalg.norm(model.bodies["calcn_r"].position - knee)
-    assert abs(np.linalg.norm(where(model, motions, "calcn_r") - knee) - before) < 1e-6
+    now = where(model, motions, "tibia_r")
+    assert 0.5 < np.linalg.norm(now - knee) < 15
+    assert abs(np.linalg.norm(where(model, motions, "calcn_r") - now) - before) < 1e-6
     rot = motions["tibia_r"][:3, :3]
     assert np.allclose(rot @ rot.T, np.eye(3)) and np.isclose(np.linalg.det(rot), 1.0)
 
@@ -70,3 +73,18 @@ def test_a_value_beyond_the_range_is_reported_and_clamped_never_used_silently(mo
 def test_an_unknown_joint_is_named_with_the_near_ones(model):
     with pytest.raises(AtlasDataError, match="no joint 'knee_angle'.*knee_angle_r"):
         forward_kinematics(model, Pose({"knee_angle": 30}))
+
+
+def test_coupled_joints_follow_their_drivers(model):
+    """The knee's secondary motions and each lumbar level follow the model's equality constraints."""
+    from sciatic_atlas.anatomy.pose import with_couplings
+
+    full = with_couplings(model, Pose({"knee_angle_r": 90, "flex_extension": -30}))
+    assert abs(full.values["knee_angle_rotation3_r"]) > 1  # the tibia's axial rotation, degrees
+    assert "knee_angle_rotation3_l" not in full.values  # the other knee did not move
+    assert np.isclose(full.values["L4_L5_FE"], -30 * 0.185, atol=0.01)  # the model's share at L4/5
+    explicit = with_couplings(model, Pose({"flex_extension": -30, "L4_L5_FE": 2}))
+    assert explicit.values["L4_L5_FE"] == 2  # a given value wins
+    # the patella rides down with the flexing knee instead of staying in front of the femur
+    motions = forward_kinematics(model, Pose({"knee_angle_r": 90}))
+    assert where(model, motions, "patella_r")[2] < model.bodies["patella_r"].position[2] - 15

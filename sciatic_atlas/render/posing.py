@@ -1,0 +1,140 @@
+"""Put the drawn structures in a pose: new points and normals for each actor, in place.
+
+Actors are not rebuilt when the pose changes: each
+:class:`~sciatic_atlas.render.structure_actor.StructureActor` gets its own copy of its
+mesh (the neutral surface stays shared and untouched) whose points and normals are
+replaced. A coarse copy (drawn while the camera moves, or while a pose slider is
+dragged) is posed with the weights of its nearest full-mesh vertices, so a drag poses
+a quarter of the vertices.
+
+Also here: the floor the posed body lies, sits or kneels on, and the colour bar of the
+length colours.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pyvista as pv
+
+from sciatic_atlas.render.structure_actor import NORMALS, StructureActor, surface
+
+FLOOR = "floor"  # decoration name (under marks.PREFIX)
+COLOUR_KEY = "colourkey"
+FLOOR_COLOUR = (0.80, 0.78, 0.74)
+
+# model -> {structure id -> (bodies, weights) of the coarse copy's vertices}
+_COARSE_WEIGHTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _own_points(mesh: pv.PolyData, points: np.ndarray, normals: np.ndarray) -> None:
+    """Give ``mesh`` new point and normal arrays without touching arrays it shares with others."""
+    mesh.SetPoints(pv.vtk_points(np.ascontiguousarray(points, dtype=np.float32), deep=False))
+    mesh.point_data[NORMALS] = np.ascontiguousarray(normals, dtype=np.float32)
+    mesh.point_data.active_normals_name = NORMALS
+
+
+def _coarse_weights(model, item: StructureActor):
+    from scipy.spatial import cKDTree
+
+    cache = _COARSE_WEIGHTS.setdefault(model, {})
+    sid = item.structure_id
+    if sid not in cache:
+        full = surface(model, sid)
+        nearest = cKDTree(np.asarray(full.points)).query(np.asarray(item.coarse.points))[1]
+        if model.skinning.has(sid):
+            bodies, weights = model.skinning.weights(sid)
+            cache[sid] = (bodies[nearest], weights[nearest], None)
+        else:
+            cache[sid] = (None, None, model.structure(sid).body)
+    return cache[sid]
+
+
+def pose_actor(model, item: StructureActor, posed, coarse_only: bool = False) -> None:
+    """Put one actor's meshes in ``posed`` (a :class:`~sciatic_atlas.anatomy.posed.PosedModel`, or None).
+
+    ``coarse_only`` poses only the coarse copy (a drag in progress); the full mesh is
+    posed when the drag ends.
+    """
+    key = None if posed is None else posed.key
+    sid = item.structure_id
+    neutral = surface(model, sid)
+    if not coarse_only and item.full_pose_key != key:
+        item.own_meshes()
+        if posed is None:
+            _own_points(item.mesh, np.asarray(neutral.points), np.asarray(neutral.point_data[NORMALS]))
+        else:
+            _own_points(item.mesh, posed.vertices(sid), posed.normals(sid))
+        item.full_pose_key = key
+    if item.coarse is not None and item.coarse_pose_key != key:
+        item.own_meshes()
+        base = item.coarse_neutral
+        if posed is None:
+            _own_points(item.coarse, base[0], base[1])
+        else:
+            bodies, weights, body = _coarse_weights(model, item)
+            if bodies is not None:
+                points = posed.blend_points(base[0], bodies, weights)
+                normals = posed.blend_points(base[1], bodies, weights, rotate_only=True)
+            else:
+                motion = posed.body_motion(body)
+                points = base[0] @ motion[:3, :3].T + motion[:3, 3]
+                normals = base[1] @ motion[:3, :3].T
+            _own_points(item.coarse, points, normals)
+        item.coarse_pose_key = key
+
+
+def pose_actors(model, actors: dict[str, StructureActor], posed, coarse_only: bool = False) -> None:
+    """Pose every visible actor (hidden ones are posed when they are shown)."""
+    for item in actors.values():
+        if item.look is not None and item.look.visible:
+            pose_actor(model, item, posed, coarse_only)
+
+
+def draw_floor(plotter, posed, rests_on: tuple[str, ...], actors, name: str) -> bool:
+    """Draw the floor under the posed body (a pale square at its lowest point); return True if drawn."""
+    shown = [item.mesh.bounds for item in actors.values() if item.look is not None and item.look.visible]
+    if posed is None or not shown:
+        return False
+    bounds = np.array(shown)
+    lo, hi = bounds[:, 0::2].min(axis=0), bounds[:, 1::2].max(axis=0)
+    size = float(max(hi[0] - lo[0], hi[1] - lo[1]) * 1.4 + 200.0)
+    z = posed.floor_height(rests_on) - 1.0
+    plane = pv.Plane(center=((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, z), direction=(0, 0, 1),
+                     i_size=size, j_size=size, i_resolution=1, j_resolution=1)
+    actor = plotter.add_mesh(plane, color=FLOOR_COLOUR, name=name, pickable=False, reset_camera=False,
+                             render=False, ambient=0.35, diffuse=0.6, specular=0.0, lighting=True)
+    actor.prop.culling = "none"
+    return True
+
+
+def draw_colour_key(plotter, key, name: str, font_px: int, dark: bool) -> bool:
+    """Draw the colour bar of ``key`` (a :class:`~sciatic_atlas.scenes.state.ColourKey`) at the right edge."""
+    import vtk
+
+    if key is None:
+        return False
+    table = vtk.vtkColorTransferFunction()
+    for value, rgb in key.stops:
+        table.AddRGBPoint(value, *rgb)
+    bar = vtk.vtkScalarBarActor()
+    bar.SetLookupTable(table)
+    bar.SetTitle(key.title)
+    bar.SetNumberOfLabels(5)
+    bar.SetLabelFormat("%+.0f")
+    bar.SetOrientationToVertical()
+    bar.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+    bar.GetPositionCoordinate().SetValue(0.87, 0.25)
+    bar.SetWidth(0.07)
+    bar.SetHeight(0.45)
+    bar.SetUnconstrainedFontSize(True)
+    colour = (0.95, 0.95, 0.95) if dark else (0.1, 0.1, 0.1)
+    for prop, size in ((bar.GetTitleTextProperty(), font_px), (bar.GetLabelTextProperty(), font_px)):
+        prop.SetColor(*colour)
+        prop.SetFontSize(int(size))
+        prop.SetBold(False)
+        prop.SetItalic(False)
+        prop.ShadowOff()
+    plotter.add_actor(bar, name=name, reset_camera=False, render=False, pickable=False)
+    return True
