@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from sciatic_atlas.assetbuild import mesh_ops
+from sciatic_atlas.assetbuild import attachments, mesh_ops
 from sciatic_atlas.assetbuild import muscle_shape as shape
 from sciatic_atlas.assetbuild.model_map import SIDES, model_map, muscle_actuators
 from sciatic_atlas.assetbuild.muscle_bundle import bundle_surface, clip_below
@@ -54,7 +54,8 @@ def build(raw, part: BuildPart) -> BuildPart:
         Meshes (``extra`` has ``kind``, ``layer``, ``region``), centrelines, landmarks
         and ``info["muscles"]`` (method, source, volumes in ml).
     """
-    specs = model_map()["muscles"]
+    specs = attachments.ordered(model_map()["muscles"])
+    attached = attachments.attachment_specs()
     acts = muscle_actuators(raw.muscles)
     bone_surfaces = [polydata(m.vertices, m.faces) for sid, m in sorted(part.meshes.items())
                      if m.extra.get("kind", "bone") == "bone"]
@@ -67,8 +68,18 @@ def build(raw, part: BuildPart) -> BuildPart:
              if mid_x is not None else "model sides differ: both sides built")
     for side in SIDES if mid_x is None else SIDES[:1]:
         done: list[tuple[str, set, object]] = []  # (layer, regions, surface)
+        points = attachments.attachment_points(raw, part.meshes, side)
         for base in order:
             spec, sid = specs[base], f"{base}_{side}"
+            if base in attached:
+                built = _attached(spec, base, side, points, bone, done, mid_x)
+                done.append((spec["layer"], set(spec["region"]), polydata(*built[sid][:2])))
+                for key, (verts, faces, centre, volume) in built.items():
+                    out.meshes[key] = _built_attached(verts, faces, spec, key[-1])
+                    out.centrelines[key] = centre
+                    volumes[key] = round(volume / 1000.0, 1)
+                    _add_attachment_landmarks(out, base, key[-1], key, spec, centre)
+                continue
             muscles = [_extended(raw.muscles[a], spec, raw) for a in acts[sid]]
             if not muscles:
                 raise ValueError(f"no model actuators found for {sid}")
@@ -100,6 +111,47 @@ def build(raw, part: BuildPart) -> BuildPart:
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out
+
+
+def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, done: list,
+              mid_x: float | None) -> dict:
+    """Return ``{sid: (vertices, faces, centreline, volume)}`` of one attached structure.
+
+    The band (:func:`~sciatic_atlas.assetbuild.attachments.band`) is squashed against the
+    deep structures of its region built before it (piriformis, the rotators above it) and
+    pushed out of bone; with a mirror plane the left side is its mirror image.
+    """
+    rings, centre, volume = attachments.band(spec, points, side)
+    verts, faces = _loft(rings)
+    anchors = _anchors(np.repeat(centre, rings.shape[1], axis=0), verts)
+    before = [surf for layer, regs, surf in done if regs & set(spec["region"])]
+    obstacles = [(bone, BONE_CLEARANCE)] + ([(Obstacles(before), MUSCLE_CLEARANCE)] if before else [])
+    verts, _ = squash(verts, anchors, obstacles)
+    verts, _ = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
+    sid = f"{base}_{side}"
+    out = {sid: (verts, faces, centre, volume)}
+    if mid_x is not None:
+        out[f"{base}_l"] = (_mirrored(verts, mid_x), faces[:, ::-1], _mirrored(centre, mid_x), volume)
+    return out
+
+
+def _built_attached(verts: np.ndarray, faces: np.ndarray, spec: dict, side: str) -> BuiltMesh:
+    # The model's bodies these structures span (its actuators' paths name "pelvis").
+    bodies = ["pelvis", "sacrum"] if spec["kind"] == "ligament" else [f"femur_{side}", "pelvis"]
+    return BuiltMesh(
+        vertices=verts.astype(np.float64), faces=np.ascontiguousarray(faces, dtype=np.int64), body="",
+        extra={"kind": spec["kind"], "layer": spec["layer"], "region": sorted(spec["region"]),
+               "bodies": bodies})
+
+
+def _add_attachment_landmarks(out: BuildPart, base: str, side: str, sid: str, spec: dict,
+                              centre: np.ndarray) -> None:
+    ends = (("origin", 0), ("insertion", -1)) if spec["kind"] == "muscle" else ()
+    for end, idx in ends:
+        out.landmarks[f"{base}_{end}_{side}"] = Landmark(
+            position=np.asarray(centre[idx], float), side=SIDE_NAMES[side], structure=sid,
+            how=f"attachment point '{spec['path'][idx]}' found on the bone meshes "
+                f"(data/attachments.yaml, assetbuild/attachments.py)")
 
 
 def mirror_plane(muscles: dict, acts: dict, tol: float = 1.0,

@@ -26,16 +26,20 @@ from sciatic_atlas.assetbuild.nerve_planes import Plane
 from sciatic_atlas.assetbuild.nerve_thigh import HAMSTRINGS, THIGH_CLEAR, THIGH_THICKNESS, THIGH_WIDTH, thigh_course
 
 _P = tuple(POST)
+# The short rotators the sciatic nerve lies on behind the hip (data/attachments.yaml).
+ROTATORS = ("superior_gemellus", "obturator_internus", "inferior_gemellus", "quadratus_femoris")
+ON_ROTATORS = 1.0  # mm between the nerve's deep face and the rotators' backs
 GASTROCNEMIUS = ("gastrocnemius_medial_head", "gastrocnemius_lateral_head")
 # Tissue planes (Standring, Gray's Anatomy 42nd ed., ch. 79 fig. 79.9, ch. 80 fig. 80.24,
 # ch. 83 figs. 83.10-83.12; Moore, Clinically Oriented Anatomy 8th ed., figs. 7.27, 7.36,
 # 7.44): in the pelvis on the pelvic surface of piriformis; in the buttock deep to gluteus
-# maximus on the posterior ischium (the short rotators, not modelled, lie between); in the
+# maximus on the short rotators (obturator internus, the gemelli, quadratus femoris) behind
+# the posterior ischium (issue 12: without them it floated ~15 mm off the bone); in the
 # thigh on adductor magnus, deep to the long head of biceps; below, the tibial nerve under
 # the heads of gastrocnemius and the soleal arch, deep to soleus on tibialis posterior.
 SCIATIC_PLANES = [
     Plane((0, 2), _P, over=("piriformis",), clear=("gluteus_minimus",)),
-    Plane((2, 4), _P, over=("gluteus_maximus",), under=("hip_bone",),
+    Plane((2, 4), _P, over=("gluteus_maximus",), under=("hip_bone", *ROTATORS),
           clear=("piriformis", "gluteus_minimus", "gluteus_medius", "adductor_magnus")),
     Plane((4, 5), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
           clear=("semitendinosus", "semimembranosus", *THIGH_CLEAR[:-1])),
@@ -118,9 +122,31 @@ def sciatic_exit(c: NerveContext) -> dict[str, np.ndarray]:
     at_spine = spine + c.LAT * 14.0 + POST * (half + 4.0)
     at_spine[2] = (spine[2] + exit_[2]) / 2
     it_gt = it + (gt - it) / 3.0
-    it_gt[1] = max(it[1], gt[1]) + half + 6.0  # on quadratus femoris, behind both bones
+    it_gt[1] = max(it[1], gt[1]) + half + 6.0  # behind both bones
+    # On the gemelli / obturator internus tendon, then on quadratus femoris, where built.
+    at_spine, it_gt = on_rotators(c, at_spine, half), on_rotators(c, it_gt, half)
     return {"formation": formation, "cross": cross, "exit": exit_, "notch": notch, "spine": at_spine,
             "it_gt": it_gt}
+
+
+def on_rotators(c: NerveContext, p: np.ndarray, half: float) -> np.ndarray:
+    """Return ``p`` moved front to back onto the backs of the short rotators (mm).
+
+    Along the line through ``p`` front to back, the nerve's centre is put ``half`` +
+    :data:`ON_ROTATORS` mm behind the last rotator surface within 40 mm; ``p`` is returned
+    unchanged where no rotator was built or the line misses them.
+    """
+    backs = []
+    for base in ROTATORS:
+        sid = c.probe.resolve(base)
+        if sid is None:
+            continue
+        iv = c.probe.intervals(sid, p, POST)
+        iv = iv[(iv[:, 1] > -40.0) & (iv[:, 0] < 40.0)]
+        backs.extend(iv[:, 1])
+    if not backs:
+        return p
+    return p + POST * (max(backs) + half + ON_ROTATORS)
 
 
 def thigh_point(c: NerveContext, z: float) -> np.ndarray:

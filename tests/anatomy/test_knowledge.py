@@ -82,12 +82,26 @@ def test_every_model_map_id_has_a_structure(kb):
             assert kb.structure(sid).kind == "muscle"
 
 
+def _attachments() -> dict:
+    """The structures built from bony attachment points (data/attachments.yaml), base id -> spec."""
+    from sciatic_atlas.anatomy.facts import read_yaml
+    from sciatic_atlas.anatomy.paths import DATA_DIR
+
+    return read_yaml(DATA_DIR / "attachments.yaml")["structures"]
+
+
+def test_every_attached_structure_has_its_kind(kb):
+    for base, spec in _attachments().items():
+        for sid in _sided(base):
+            assert kb.structure(sid).kind == spec["kind"]
+
+
 def test_structure_ids_are_exactly_the_team_ids(kb):
     mapping = _model_map()
     expected = set(MIDLINE.split())
     for base, spec in mapping["bones"].items():
         expected.update(_sided(base) if spec.get("bilateral") else [base])
-    for base in [*mapping["muscles"], *NERVES]:
+    for base in [*mapping["muscles"], *NERVES, *_attachments()]:
         expected.update(_sided(base))
     non_branch = {sid for sid, s in kb.structures.items() if s.kind != "branch"}
     assert non_branch == expected

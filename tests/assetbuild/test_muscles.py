@@ -90,8 +90,11 @@ def test_every_muscle_has_a_closed_outward_mesh_with_its_layer(built, muscle_ids
     _, _, part = built
     from sciatic_atlas.assetbuild.model_map import model_map
 
+    from sciatic_atlas.assetbuild.attachments import attachment_specs
+
     specs = model_map()["muscles"]
-    assert sorted(part.meshes) == sorted(muscle_ids)
+    attached = [f"{base}_{s}" for base in attachment_specs() for s in ("r", "l")]  # test_attachments.py
+    assert sorted(part.meshes) == sorted(muscle_ids + attached)
     for sid in muscle_ids:
         mesh = part.meshes[sid]
         assert mesh_ops.is_closed_manifold(mesh.faces), sid
