@@ -158,3 +158,30 @@ def resolve_pose(model, name: str = "", amount: float = 1.0, joints: dict[str, f
         placement=placement or (named.placement if named else "standing"),
         level=named.level if named else (), floor=named.floor if named else True,
         rests_on=named.rests_on if named else (), limits=limits)
+
+
+def ease(t: float) -> float:
+    """Return smoothstep easing of ``t`` in 0..1 (slow start, slow end)."""
+    t = min(max(float(t), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def interpolate_pose(start: ResolvedPose | None, end: ResolvedPose | None, t: float) -> ResolvedPose | None:
+    """Return the pose ``t`` (0..1, eased by the caller) of the way from ``start`` to ``end`` (None: standing).
+
+    Joint values move in a straight line; the placement, floor and levelling are the
+    end pose's (the body takes its new placement at once and then moves its joints).
+    """
+    if start is None and end is None:
+        return None
+    if t >= 1.0:
+        return end
+    a = dict(start.joints) if start is not None else {}
+    b = dict(end.joints) if end is not None else {}
+    joints = tuple(sorted((n, a.get(n, 0.0) + t * (b.get(n, 0.0) - a.get(n, 0.0))) for n in a.keys() | b.keys()))
+    target = end if end is not None else start
+    if end is None:  # towards standing: keep the start's placement until the end
+        return ResolvedPose(target.name, target.label, target.amount, joints, target.placement, target.level,
+                            target.floor, target.rests_on, ())
+    return ResolvedPose(end.name, end.label, end.amount, joints, end.placement, end.level, end.floor, end.rests_on,
+                        end.limits)

@@ -242,7 +242,7 @@ def _step_index(scene: Scene, step: int | str) -> int:
 
 
 def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
-                  knowledge=None, model=None) -> SceneState:
+                  knowledge=None, model=None, pose_amount: float | None = None) -> SceneState:
     """Return what to draw for ``scene`` at ``step``.
 
     Parameters
@@ -258,6 +258,9 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
         Expands group and base names (default: the bundled knowledge base).
     model : AnatomyModel, optional
         Meshes, centrelines, landmarks, variants (default: the bundled model).
+    pose_amount : float, optional
+        How far into the step's named pose (0 start .. 1 full), overriding the scene's
+        ``amount`` (the window's pose slider).
 
     Raises
     ------
@@ -271,6 +274,8 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     look = _base_look(work)
     for layer in scene.steps[:index]:
         _apply_step(resolver, work, layer, look)
+    if pose_amount is not None and work.pose is not None:
+        work.pose = work.pose.model_copy(update={"amount": min(max(float(pose_amount), 0.0), 1.0)})
     return _finish(scene, index, work, side, resolver)
 
 
