@@ -54,7 +54,43 @@ def _kind(info: dict, knowledge: dict | None) -> str:
     return info.get("kind") or info.get("layer_kind") or "unknown"
 
 
-def describe_model(model: AnatomyModel, knowledge: dict[str, dict] | None = None) -> dict:
+def describe_poses(model: AnatomyModel) -> dict:
+    """Return the named poses (``data/poses.yaml``): joints, placement, what each stretches, sources."""
+    from sciatic_atlas.anatomy.poses import named_poses, resolve_pose
+
+    out = {}
+    for pid, pose in named_poses().items():
+        out[pid] = {"label": pose.label, "placement": pose.placement, "start": pose.start, "full": pose.full,
+                    "stretches": list(pose.stretches), "nerve_beds": list(pose.nerve_beds), "hold_s": pose.hold_s,
+                    "limits": list(resolve_pose(model, pid).limits), "text": pose.text,
+                    "source": {"id": pose.source, "locator": pose.locator},
+                    "figures": [_plain(f) for f in pose.figures]}
+    return out
+
+
+def _posed_geometry(model: AnatomyModel, name: str, nerves: dict, muscles: dict, other: dict, landmarks: dict) -> dict:
+    """Replace centrelines and landmark positions by the posed ones (in place); return the pose's summary."""
+    import numpy as np
+
+    from sciatic_atlas.anatomy.posed import posed_model
+    from sciatic_atlas.anatomy.poses import named_poses, resolve_pose
+
+    resolved = resolve_pose(model, name)
+    posed = posed_model(model, resolved)
+    for group in (nerves, muscles, other):
+        for sid in group:
+            group[sid] = np.round(posed.centreline(sid), 2).tolist()
+    for lm_name, entry in landmarks.items():
+        entry["position"] = np.round(posed.landmark(lm_name), 2).tolist()
+    beds = named_poses()[name].nerve_beds or ("sciatic_nerve_r", "tibial_nerve_r")
+    return {"name": name, "joints_degrees": dict(resolved.joints), "placement": resolved.placement,
+            "limits": list(resolved.limits), "floor_mm": round(posed.floor_height(resolved.rests_on), 2),
+            "muscle_length_change_percent": {k: round(v, 2) for k, v in posed.length_changes().items()},
+            "nerve_bed_change_percent": {sid: round(posed.bed_change((sid,)), 2) for sid in beds},
+            "note": "Bed length is the model's path length along the nerve, not nerve strain."}
+
+
+def describe_model(model: AnatomyModel, knowledge: dict[str, dict] | None = None, pose: str | None = None) -> dict:
     """Return the model as a JSON-ready dict (see ``docs/describe-json.md``).
 
     Parameters
@@ -69,7 +105,9 @@ def describe_model(model: AnatomyModel, knowledge: dict[str, dict] | None = None
     dict
         Keys ``format``, ``frame``, ``source``, ``structures``, ``landmarks``,
         ``centrelines`` (``nerves``, ``muscles``), ``variants``; and ``overlay_summaries``
-        (:func:`~sciatic_atlas.anatomy.overlays.overlay_summaries`) when the model has a skin.
+        (:func:`~sciatic_atlas.anatomy.overlays.overlay_summaries`) when the model has a skin;
+        ``poses`` (the named poses). With ``pose`` (a named pose), centrelines and landmarks
+        are where that pose puts them, and ``pose`` summarises it (joints, limits, lengths).
     """
     record = model.record
     knowledge = knowledge_records() if knowledge is None else knowledge
@@ -101,7 +139,10 @@ def describe_model(model: AnatomyModel, knowledge: dict[str, dict] | None = None
         "landmarks": landmarks,
         "centrelines": {"nerves": nerves, "muscles": muscles, "other": other},
         "variants": record.get("variants", {}),
+        "poses": describe_poses(model),
     }
+    if pose:
+        out["pose"] = _posed_geometry(model, pose, nerves, muscles, other, landmarks)
     if model.has_mesh("skin"):  # every skin overlay, its source and the regions it covers
         from sciatic_atlas.anatomy.overlays import overlay_summaries
 

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 SKINNING_FILE = "skinning.npz"
 SLOTS = 4  # bodies per vertex
-FALLOFF_MM = 8.0  # how fast a farther bone's share falls off
+FALLOFF_MM = 20.0  # how fast a farther bone's share falls off (wider: smoother bends, fewer stretched edges)
 TRUNK_BODIES = ("pelvis", "sacrum", "lumbar5", "lumbar4", "lumbar3", "lumbar2", "lumbar1")
 # MakeHuman weight channels (skin_makehuman.npz) -> model body, per side.
 MAKEHUMAN_BODIES = {"thigh": "femur", "leg": "tibia", "foot": "calcn",
@@ -82,6 +82,20 @@ def top_slots(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order.astype(np.uint8), np.round(w, 4).astype(np.float32)
 
 
+def side_bodies(names: list[str], side: str) -> np.ndarray | None:
+    """Return which bodies a structure of ``side`` ('_r', '_l' or '') may follow: its own side and the midline.
+
+    The thighs touch at the midline: without this, a vertex of the left gracilis lying
+    against the right thigh would follow the right femur.
+    """
+    other = {"_r": "_l", "_l": "_r"}.get(side)
+    return None if other is None else np.array([not n.endswith(other) for n in names])
+
+
+def _side(name: str) -> str:
+    return name[-2:] if name[-2:] in ("_r", "_l") else ""
+
+
 def _skin_dense(points, makehuman: dict[str, np.ndarray], names: list[str], trees) -> np.ndarray:
     dense = np.zeros((len(points), len(names)))
     for channel, values in makehuman.items():
@@ -108,12 +122,15 @@ def build(raw, part: BuildPart) -> BuildPart:
         if sid in part.vertex_weights:
             put(sid, _skin_dense(mesh.vertices, part.vertex_weights[sid], names, trees))
         else:
-            put(sid, nearness_weights(mesh.vertices, trees))
+            put(sid, nearness_weights(mesh.vertices, trees, side_bodies(names, _side(sid))))
     for name, points in sorted(part.centrelines.items()):
-        put(f"centreline:{name}", nearness_weights(points, trees))
+        put(f"centreline:{name}", nearness_weights(points, trees, side_bodies(names, _side(name))))
     landmarks = sorted(part.landmarks)
     if landmarks:
-        put("landmarks", nearness_weights(np.array([part.landmarks[n].position for n in landmarks]), trees))
+        sides = {"right": "_r", "left": "_l"}
+        put("landmarks", np.vstack([
+            nearness_weights(part.landmarks[n].position, trees, side_bodies(names, sides.get(part.landmarks[n].side, "")))
+            for n in landmarks]))
     out = BuildPart()
     out.arrays[SKINNING_FILE] = arrays
     out.info["skinning"] = {"file": SKINNING_FILE, "bodies": names, "slots": SLOTS, "falloff_mm": FALLOFF_MM,

@@ -41,17 +41,18 @@ class RayPicker:
         self._plotter = weakref.proxy(plotter)
         self._actors = actors
         self._owners = owners or dict
-        self._locators: dict[str, vtkStaticCellLocator] = {}  # structure id or actor name -> locator
+        # structure id or actor name -> (locator, the mesh's modification time it was built for)
+        self._locators: dict[str, tuple[vtkStaticCellLocator, int]] = {}
 
     def _locator(self, key: str, actor=None) -> vtkStaticCellLocator:
-        """Return the locator of a drawn mesh (rebuilt only if the mesh changed)."""
+        """Return the locator of a drawn mesh (rebuilt only if the mesh changed: another mesh, or posed)."""
         dataset = (actor if actor is not None else self._actors[key].actor).GetMapper().GetInput()
-        locator = self._locators.get(key)
-        if locator is None or locator.GetDataSet() is not dataset:
+        locator, built_for = self._locators.get(key, (None, -1))
+        if locator is None or locator.GetDataSet() is not dataset or built_for != dataset.GetMTime():
             locator = vtkStaticCellLocator()
             locator.SetDataSet(dataset)
             locator.BuildLocator()
-            self._locators[key] = locator
+            self._locators[key] = (locator, dataset.GetMTime())
         return locator
 
     def warm(self) -> None:

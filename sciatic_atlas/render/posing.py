@@ -22,7 +22,7 @@ from sciatic_atlas.render.structure_actor import NORMALS, StructureActor, surfac
 
 FLOOR = "floor"  # decoration name (under marks.PREFIX)
 COLOUR_KEY = "colourkey"
-FLOOR_COLOUR = (0.80, 0.78, 0.74)
+FLOOR_COLOUR = (0.90, 0.89, 0.86)  # a pale mat: seen from above it must not read as a wall
 
 # model -> {structure id -> (bodies, weights) of the coarse copy's vertices}
 _COARSE_WEIGHTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
@@ -106,6 +106,7 @@ def draw_floor(plotter, posed, rests_on: tuple[str, ...], actors, name: str) -> 
     actor = plotter.add_mesh(plane, color=FLOOR_COLOUR, name=name, pickable=False, reset_camera=False,
                              render=False, ambient=0.35, diffuse=0.6, specular=0.0, lighting=True)
     actor.prop.culling = "none"
+    actor.prop.opacity = 0.85
     return True
 
 

@@ -34,6 +34,17 @@ def colour_at(value: float) -> tuple[float, float, float]:
     return STOPS[-1][1]
 
 
+NERVE_STOPS = ((0.0, (0.949, 0.824, 0.235)), (20.0, (0.698, 0.094, 0.169)))  # nerve yellow -> red
+NERVE_NOTE = "The nerves turn from yellow to red as their bed lengthens (red: 20% or more)."
+
+
+def nerve_colour_at(value: float) -> tuple[float, float, float]:
+    """Return a nerve's colour for its bed lengthening (percent): yellow unchanged, red at 20% or more."""
+    (a, ca), (b, cb) = NERVE_STOPS
+    t = min(max((value - a) / (b - a), 0.0), 1.0)
+    return tuple(round(x + t * (y - x), 4) for x, y in zip(ca, cb))
+
+
 def _mirror_joint(name: str) -> str:
     return {"_r": name[:-2] + "_l", "_l": name[:-2] + "_r"}.get(name[-2:], name)
 
@@ -103,9 +114,10 @@ def pose_result(model, resolved: ResolvedPose, visible: set[str], colour_by_leng
             change = posed.bed_change((sid,))
             parts.append(f"{model_name(sid)} bed {change:+.1f}%")
             if colour_by_length:
-                colours[sid] = colour_at(change * 3.0)  # nerve beds change less: a finer scale
+                colours[sid] = nerve_colour_at(change)
         parts[0] = parts[0][0].upper() + parts[0][1:]
-        sentences.append("; ".join(parts) + ". Bed length is the model's path length, not nerve strain.")
+        sentences.append("; ".join(parts) + ". Bed length is the model's path length, not nerve strain."
+                         + (" " + NERVE_NOTE if colour_by_length else ""))
         sentences.extend(f.text for f in named.figures[:1])
     return PoseResult(resolved, colours, key, " ".join(sentences))
 

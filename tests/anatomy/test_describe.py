@@ -15,7 +15,7 @@ def test_shape_matches_the_documented_keys():
     model = nerve_model()
     out = json.loads(json.dumps(describe_model(model, knowledge={})))
     assert set(out) - {"overlay_summaries"} == {"format", "units", "frame", "source", "structures", "landmarks",
-                                                "centrelines", "variants"}  # overlays: with a skin
+                                                "centrelines", "variants", "poses"}  # overlays: with a skin
     assert out["units"] == "mm" and out["frame"]["axes"]["-y"] == "anterior"
     sciatic = out["structures"]["sciatic_nerve_r"]
     assert sciatic["has_mesh"] and sciatic["kind"] == "nerve" and sciatic["has_centreline"]
@@ -64,3 +64,28 @@ def test_cli_missing_assets_is_one_clean_line(tmp_path, monkeypatch, capsys):
     assert main(["describe", "--json"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "model.json" in err and "build-assets" in err
+
+
+def test_the_named_poses_are_listed_and_one_can_be_described_posed():
+    from sciatic_atlas.anatomy.model import load_model
+
+    model = load_model()
+    plain = describe_model(model, knowledge={})
+    assert {"glute-stretch", "hamstring-stretch", "childs-pose", "spinal-twist", "straight-leg-raise",
+            "slump"} <= set(plain["poses"])
+    assert plain["poses"]["childs-pose"]["limits"] and plain["poses"]["glute-stretch"]["hold_s"] == 30
+    posed = json.loads(json.dumps(describe_model(model, knowledge={}, pose="straight-leg-raise")))
+    # the same shape as the neutral description, with the posed positions
+    assert set(posed["centrelines"]["nerves"]) == set(plain["centrelines"]["nerves"])
+    before = np.asarray(plain["centrelines"]["nerves"]["tibial_nerve_r"])
+    after = np.asarray(posed["centrelines"]["nerves"]["tibial_nerve_r"])
+    assert before.shape == after.shape and np.abs(after - before).max() > 200  # the leg is raised
+    assert set(posed["landmarks"]) == set(plain["landmarks"])
+    assert posed["pose"]["nerve_bed_change_percent"]["sciatic_nerve_r"] > 5
+    assert posed["pose"]["muscle_length_change_percent"]["semitendinosus_r"] > 5
+
+
+def test_cli_describe_with_an_unknown_pose_is_one_clean_line(capsys):
+    assert main(["describe", "--json", "--pose", "lotus"]) == 2
+    err = capsys.readouterr().err
+    assert "no pose 'lotus'" in err and "glute-stretch" in err and "Traceback" not in err

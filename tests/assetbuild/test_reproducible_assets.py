@@ -55,3 +55,14 @@ def test_fresh_build_reproduces_the_model_record(fresh):
     new = json.loads((fresh / "model.json").read_text())
     differing = [k for k in old if not _close(old[k], new.get(k))]
     assert not differing and old.keys() == new.keys(), differing
+
+
+def test_fresh_build_reproduces_the_skinning_weights(fresh):
+    """The per-vertex body weights that pose the soft structures come out the same."""
+    from sciatic_atlas.anatomy.data_files import read_npz
+
+    old = read_npz(assets_dir() / "skinning.npz", (), every=True)
+    new = read_npz(fresh / "skinning.npz", (), every=True)
+    assert old.keys() == new.keys()
+    for name in old:
+        assert np.array_equal(old[name], new[name]), name

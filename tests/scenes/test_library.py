@@ -17,7 +17,7 @@ from sciatic_atlas.scenes.resolve import resolve_state
 
 FILES = scene_files()
 REQUIRED = {"overview", "roots-plexus", "piriformis", "gluteus-minimus", "hamstrings", "calves", "spine",
-            "nerve-vs-muscle-pain", "cramps-spasm", "beyond-the-buttock", "treatment", "stretches"}
+            "nerve-vs-muscle-pain", "cramps-spasm", "beyond-the-buttock", "treatment", "stretches", "nerve-tension"}
 
 
 def test_library_holds_the_teaching_scenes_in_lecture_order():
