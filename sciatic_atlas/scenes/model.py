@@ -375,7 +375,8 @@ class Changes(_Frozen):
     labels: tuple[Label, ...] | None = Field(None, max_length=60)
     overlays: tuple[OverlayId, ...] | None = Field(None, max_length=20)
     variants: Variants | None = None
-    pose: Annotated[PoseSpec | None, BeforeValidator(_pose_shorthand)] = None
+    # A bare name is short for {name: ...}; the string form stays in the union for the JSON Schema.
+    pose: Annotated[PoseSpec | Identifier | None, BeforeValidator(_pose_shorthand)] = None
 
 
 class Step(Changes):
