@@ -115,8 +115,11 @@ def place_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, Structu
     cameras.set_camera(plotter, pose, zoom=spec.zoom)
 
 
-def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: float, notes=()) -> list:
-    """Paint ``overlay_ids`` on the skin (:mod:`sciatic_atlas.render.overlays`); return the legend rows."""
+def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: float, notes=(), posed=None) -> list:
+    """Paint ``overlay_ids`` on the skin (:mod:`sciatic_atlas.render.overlays`); return the legend rows.
+
+    ``posed`` (a :class:`~sciatic_atlas.anatomy.posed.PosedModel`) puts the painted skin in that pose.
+    """
     if not overlay_ids and not notes and "sciatic_atlas.render.overlays" not in sys.modules:
         return []  # nothing was ever painted in this process: no need to import the painter (0.05 s)
     try:
@@ -128,7 +131,7 @@ def apply_overlays(plotter, model, overlay_ids, actors, side: str, text_scale: f
             log.warning("overlays %s not drawn: the overlay renderer is not installed", list(overlay_ids))
         return []
     return module.apply_overlays(plotter, model, tuple(overlay_ids), actors, side=side, text_scale=text_scale,
-                                 notes=notes)
+                                 notes=notes, posed=posed)
 
 
 def opaque_marks(plotter) -> dict:

@@ -79,6 +79,17 @@ def refined_skin_mesh(model) -> pv.PolyData:
     return poly
 
 
+def _pose_canvas(model, mesh: pv.PolyData, posed) -> None:
+    """Move this apply's painted skin (its own copy; the shared canvas stays standing) into ``posed``."""
+    fine = refined_skin(model)
+    points = fine.lift(posed.vertices("skin").astype(float))
+    normals = fine.lift(posed.normals("skin").astype(float))
+    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-9)
+    mesh.SetPoints(pv.vtk_points(np.ascontiguousarray(points, dtype=np.float32), deep=False))
+    mesh.point_data["Normals"] = normals.astype(np.float32)
+    mesh.point_data.active_normals_name = "Normals"
+
+
 def _clear(plotter, actors) -> None:
     for name in [n for n in plotter.renderer.actors if n.startswith(PREFIX)]:
         plotter.remove_actor(name, render=False, reset_camera=False)
@@ -296,7 +307,7 @@ def draw_legend(plotter, rows, scale: float = 1.0) -> None:
 
 
 def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor], side: str | None = None,
-                   text_scale: float = 1.0, notes=()) -> list[tuple[str, tuple[float, float, float]]]:
+                   text_scale: float = 1.0, notes=(), posed=None) -> list[tuple[str, tuple[float, float, float]]]:
     """Show exactly ``overlay_ids`` on the skin of ``plotter`` (no render); return the legend's rows.
 
     Parameters
@@ -316,6 +327,9 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
     notes : sequence of (str, rgb)
         More legend rows for other marks on the view (the compression bands), shown
         with or without overlays.
+    posed : PosedModel, optional
+        The pose the skin is drawn in: the paint is laid out on the standing skin (so it
+        stays where it belongs on the body) and then moved with it.
 
     Returns
     -------
@@ -339,10 +353,14 @@ def apply_overlays(plotter, model, overlay_ids, actors: dict[str, StructureActor
         _paint_on_gpu(item, mesh, layers)
     else:
         _paint_per_vertex(item, model, mesh, layers)
+    if posed is not None and not posed.is_neutral:
+        _pose_canvas(model, mesh, posed)
     rows = legend_entries(overlays) + list(notes)
     draw_legend(plotter, rows, text_scale)
     for overlay in overlays:
         for k, (_, deep, on_skin) in enumerate(trigger_marks(model, overlay, side)):
+            if posed is not None and not posed.is_neutral:
+                deep, on_skin = posed.point(deep), posed.point(on_skin)
             _add_trigger_mark(plotter, f"{PREFIX}{overlay.overlay_id}:tp{k}", deep, on_skin)
     log.debug("overlays %s painted on the %s side", list(overlay_ids), side)
     return rows

@@ -135,7 +135,7 @@ class AtlasView:
                                  self.text_scale)
         drawn |= marks.draw_outlines(plotter, actors)
         self._legend_rows = apply_overlays(plotter, model, state.overlays, actors, state.side, self.text_scale,
-                                           marks.compression_legend(compressions))
+                                           marks.compression_legend(compressions), self.posed)
         bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
         self._labelled, self.placed_labels = None, []
         if camera:

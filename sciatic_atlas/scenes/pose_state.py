@@ -99,7 +99,8 @@ def pose_result(model, resolved: ResolvedPose, visible: set[str], colour_by_leng
         for sid, change in posed.length_changes().items():
             if sid in visible and change is not None:
                 colours[sid] = colour_at(change)
-        key = ColourKey(MUSCLE_KEY, STOPS[0][0], STOPS[-1][0], STOPS)
+        if colours:  # a colour bar only where muscles are drawn in its colours
+            key = ColourKey(MUSCLE_KEY, STOPS[0][0], STOPS[-1][0], STOPS)
     if named and named.hold_s:
         stretched = [s if not mirror else _mirror_id(s) for s in named.stretches]
         changes = [(s, posed.length_change(s)) for s in stretched if posed.length_change(s) is not None]

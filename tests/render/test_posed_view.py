@@ -90,3 +90,36 @@ def test_a_one_sided_scene_shown_on_the_other_side_mirrors_the_pose(model):
     left = resolve_state(scenes["nerve-tension"], "straight-leg-raise", side="left", model=model)
     assert dict(right.pose.joints)["hip_flexion_r"] == 70 and dict(left.pose.joints)["hip_flexion_l"] == 70
     assert "left sciatic nerve bed" in left.text.lower()
+
+
+def test_a_pain_map_overlay_is_painted_on_the_posed_skin(plotter, model, tmp_path):
+    """The overlay is laid out on the standing skin (it stays on the same part of the body) and
+    drawn where the pose puts the skin; a skin-only step draws no muscle colour bar."""
+    from sciatic_atlas.anatomy.overlays import refined_skin
+    from sciatic_atlas.scenes.load import load_scene
+
+    path = tmp_path / "posed-overlay.yaml"
+    path.write_text("""id: posed-overlay
+title: Posed overlay
+narration: The L5 dermatome on a raised leg.
+audience: [student]
+side: right
+camera: {view: lateral, frame: [pelvis, femur, tibia]}
+show: [skin]
+overlays: [dermatome_l5]
+steps:
+  - title: Raised
+    pose: straight-leg-raise
+metadata:
+  sources:
+    - citation: test
+""")
+    state = resolve_state(load_scene(path), 1, model=model)
+    assert state.colour_key is None
+    view = AtlasView(plotter, model)
+    view.apply_state(state)
+    drawn = view.actors["skin"].actor.GetMapper().GetInput()
+    posed = posed_model(model, state.pose)
+    expected = refined_skin(model).lift(posed.vertices("skin").astype(float))
+    assert np.allclose(np.asarray(drawn.GetPoints().GetData()), expected, atol=1e-2)
+    assert KEY not in plotter.renderer.actors and FLOOR in plotter.renderer.actors
