@@ -108,7 +108,8 @@ def test_posed_meshes_bend_without_tearing(model, name):
     """Edges stretch where muscles bend round a joint, but no vertex leaves its mesh.
 
     Measured: at most ~60 mm and 4.5x on the adductors at the pubis in deep hip flexion, and
-    6.5x on a 1 mm skin edge in the groin of the hamstring stretch.
+    6.5x on a 1 mm skin edge in the groin of the hamstring stretch; up to 8.5x where soft
+    tissue is pushed back out of bone (posed.py, SPREAD_STEPS).
     Before vertices were kept to their own side's bones, the left gracilis (touching the
     right thigh) had an edge pulled 212 mm by the right femur in the spinal twist.
     """
@@ -123,7 +124,7 @@ def test_posed_meshes_bend_without_tearing(model, name):
         l1 = np.linalg.norm(after[edges[:, 0]] - after[edges[:, 1]], axis=1)
         assert (l1 - l0).max() < 80.0, f"{name}: {sid} edge grows {(l1 - l0).max():.0f} mm"
         long_enough = l0 > 1.0
-        assert (l1[long_enough] / l0[long_enough]).max() < 8.0, sid
+        assert (l1[long_enough] / l0[long_enough]).max() < 10.0, sid
 
 
 def test_bones_move_rigidly_with_their_body(model):
@@ -161,3 +162,28 @@ def test_interpolated_poses_run_from_one_to_the_other(model):
     mid = dict(interpolate_pose(a, b, ease(0.5)).joints)
     assert mid["hip_flexion_r"] == pytest.approx(35.0)
     assert interpolate_pose(None, None, 0.3) is None
+
+
+def _share_inside_bone(model, posed) -> float:
+    """Return the share of soft-tissue vertices (every 7th) inside a bone, by an exact inside test."""
+    import warnings
+
+    import pyvista as pv
+
+    bones = [s for s in model.structure_ids if model.structure(s).kind == "bone"]
+    soft = [s for s in model.structure_ids if model.structure(s).kind in ("muscle", "nerve", "branch", "root")]
+    bone = pv.merge([pv.PolyData(posed.vertices(b).astype(float),
+                                 np.c_[np.full(len(model.mesh(b).faces), 3), model.mesh(b).faces]) for b in bones])
+    points = pv.PolyData(np.vstack([posed.vertices(s)[::7] for s in soft]).astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inside = points.select_enclosed_points(bone, check_surface=False).point_data["SelectedPoints"]
+    return float(np.asarray(inside).astype(bool).mean())
+
+
+@pytest.mark.parametrize("name", ["childs-pose", "glute-stretch", "hamstring-stretch", "straight-leg-raise"])
+def test_posed_soft_tissue_stays_out_of_bone(model, name):
+    """Blend skinning alone drove 6-8% of muscle and nerve vertices into bone in deep flexion (the
+    common fibular nerve 44% in child's pose); pushed back out, 1.5-2.9% (standing: 0.9%)."""
+    standing = _share_inside_bone(model, PosedModel(model))
+    assert _share_inside_bone(model, posed_model(model, resolve_pose(model, name))) < standing + 0.025
