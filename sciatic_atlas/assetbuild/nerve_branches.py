@@ -15,33 +15,38 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_context import NerveContext, NerveSpec, round_sections
+from sciatic_atlas.assetbuild.nerve_figures import diameter
 
 # (nerve base id, the nerve whose path the branch leaves from, muscle base id, motor-point
-# fraction of the muscle line from its origin, branch diameter mm). Branches of the tibial and
-# common fibular divisions in the thigh leave the sciatic trunk itself.
-BRANCHES = (
-    ("tibial_nerve", "sciatic_nerve", "semitendinosus", 0.35, 3.0),
-    ("tibial_nerve", "sciatic_nerve", "semimembranosus", 0.4, 3.0),
-    ("tibial_nerve", "sciatic_nerve", "biceps_femoris_long_head", 0.35, 3.0),
-    ("tibial_nerve", "sciatic_nerve", "adductor_magnus", 0.35, 2.5),
-    ("common_fibular_nerve", "sciatic_nerve", "biceps_femoris_short_head", 0.4, 2.5),
-    ("tibial_nerve", "tibial_nerve", "gastrocnemius_medial_head", 0.2, 3.0),
-    ("tibial_nerve", "tibial_nerve", "gastrocnemius_lateral_head", 0.2, 3.0),
-    ("tibial_nerve", "tibial_nerve", "soleus", 0.2, 3.0),
-    ("tibial_nerve", "tibial_nerve", "tibialis_posterior", 0.25, 2.5),
-    ("tibial_nerve", "tibial_nerve", "flexor_digitorum_longus", 0.2, 2.0),
-    ("tibial_nerve", "tibial_nerve", "flexor_hallucis_longus", 0.2, 2.0),
-    ("superficial_fibular_nerve", "superficial_fibular_nerve", "fibularis_longus", 0.2, 2.0),
-    ("superficial_fibular_nerve", "superficial_fibular_nerve", "fibularis_brevis", 0.25, 2.0),
-    ("deep_fibular_nerve", "deep_fibular_nerve", "tibialis_anterior", 0.2, 2.5),
-    ("deep_fibular_nerve", "deep_fibular_nerve", "extensor_digitorum_longus", 0.2, 2.0),
-    ("deep_fibular_nerve", "deep_fibular_nerve", "extensor_hallucis_longus", 0.3, 2.0),
-    ("superior_gluteal_nerve", "superior_gluteal_nerve", "gluteus_medius", 0.45, 2.5),
-    ("superior_gluteal_nerve", "superior_gluteal_nerve", "gluteus_minimus", 0.45, 2.5),
-    ("superior_gluteal_nerve", "superior_gluteal_nerve", "tensor_fasciae_latae", 0.2, 2.0),
-    ("inferior_gluteal_nerve", "inferior_gluteal_nerve", "gluteus_maximus", 0.5, 2.5),
-    ("nerve_to_piriformis", "nerve_to_piriformis", "piriformis", 0.4, 2.0),
+# fraction of the muscle line from its origin). Branches of the tibial and common fibular
+# divisions in the thigh leave the sciatic trunk itself.
+_COURSES = (
+    ("tibial_nerve", "sciatic_nerve", "semitendinosus", 0.35),
+    ("tibial_nerve", "sciatic_nerve", "semimembranosus", 0.4),
+    ("tibial_nerve", "sciatic_nerve", "biceps_femoris_long_head", 0.35),
+    ("tibial_nerve", "sciatic_nerve", "adductor_magnus", 0.35),
+    ("common_fibular_nerve", "sciatic_nerve", "biceps_femoris_short_head", 0.4),
+    ("tibial_nerve", "tibial_nerve", "gastrocnemius_medial_head", 0.2),
+    ("tibial_nerve", "tibial_nerve", "gastrocnemius_lateral_head", 0.2),
+    ("tibial_nerve", "tibial_nerve", "soleus", 0.2),
+    ("tibial_nerve", "tibial_nerve", "tibialis_posterior", 0.25),
+    ("tibial_nerve", "tibial_nerve", "flexor_digitorum_longus", 0.2),
+    ("tibial_nerve", "tibial_nerve", "flexor_hallucis_longus", 0.2),
+    ("superficial_fibular_nerve", "superficial_fibular_nerve", "fibularis_longus", 0.2),
+    ("superficial_fibular_nerve", "superficial_fibular_nerve", "fibularis_brevis", 0.25),
+    ("deep_fibular_nerve", "deep_fibular_nerve", "tibialis_anterior", 0.2),
+    ("deep_fibular_nerve", "deep_fibular_nerve", "extensor_digitorum_longus", 0.2),
+    ("deep_fibular_nerve", "deep_fibular_nerve", "extensor_hallucis_longus", 0.3),
+    ("superior_gluteal_nerve", "superior_gluteal_nerve", "gluteus_medius", 0.45),
+    ("superior_gluteal_nerve", "superior_gluteal_nerve", "gluteus_minimus", 0.45),
+    ("superior_gluteal_nerve", "superior_gluteal_nerve", "tensor_fasciae_latae", 0.2),
+    ("inferior_gluteal_nerve", "inferior_gluteal_nerve", "gluteus_maximus", 0.5),
+    ("nerve_to_piriformis", "nerve_to_piriformis", "piriformis", 0.4),
 )
+# The same with the branch's starting diameter (mm) appended, from data/nerve_figures.yaml
+# ("diameters_mm", ``branch_<nerve>__<muscle>``); each branch tapers to its entry's end.
+BRANCHES = tuple((nerve, source, muscle, frac, diameter(f"branch_{nerve}__{muscle}")[0])
+                 for nerve, source, muscle, frac in _COURSES)
 
 
 def branch_id(nerve: str, muscle: str, s: str) -> str:
@@ -59,7 +64,7 @@ def muscular_branches(c: NerveContext, paths: dict[str, np.ndarray]) -> list[Ner
         Built centrelines of the parent nerves (structure id -> (K, 3) mm).
     """
     out = []
-    for nerve, source, muscle, frac, diameter in BRANCHES:
+    for nerve, source, muscle, frac, _start in BRANCHES:
         parent = paths[f"{source}_{c.s}"]
         target = c.at_fraction(c.muscle_line(muscle), frac)
         # Leave the parent at its point nearest the motor point, but not from its first 5%.
@@ -68,7 +73,7 @@ def muscular_branches(c: NerveContext, paths: dict[str, np.ndarray]) -> list[Ner
         i = min(i, len(parent) - 2)
         start = parent[i]
         out.append(NerveSpec(branch_id(nerve, muscle, c.s), [start, _lead(parent, i, target), target],
-                             round_sections(diameter, diameter * 0.7), "branch",
+                             round_sections(*diameter(f"branch_{nerve}__{muscle}")), "branch",
                              parent=f"{nerve}_{c.s}", extra={"supplies": f"{muscle}_{c.s}"}))
     return out
 

@@ -25,6 +25,27 @@ def sural_figure(name: str) -> float:
     return float(figures()["sural"][name]["value"])
 
 
+def diameter(name: str) -> tuple[float, float]:
+    """Return a round nerve's full diameters (mm) at the start and end of its course.
+
+    ``name`` is the structure id without its side suffix, e.g. ``tibial_nerve``,
+    ``l4_ventral_ramus`` or ``branch_tibial_nerve__soleus`` (``diameters_mm``). The end is
+    ``end``, else ``end_fraction`` of the start, else the start itself.
+    """
+    entry = figures()["diameters_mm"][name]
+    start = float(entry["start"])
+    if "end" in entry:
+        return start, float(entry["end"])
+    if "end_fraction" in entry:
+        return start, start * float(entry["end_fraction"])
+    return start, start
+
+
+def nerve_size(name: str, key: str) -> float:
+    """Return one other size (mm) of a nerve in ``diameters_mm``, e.g. the sciatic ``band_thickness``."""
+    return float(figures()["diameters_mm"][name][key])
+
+
 def variant_options(replaces) -> dict:
     """Return the Beaton-Anson record for ``model.json`` ("variants": "sciatic_path").
 

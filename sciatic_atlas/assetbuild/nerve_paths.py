@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
-from sciatic_atlas.assetbuild.nerve_figures import sciatic_figure, sural_figure
+from sciatic_atlas.assetbuild.nerve_figures import diameter, nerve_size, sciatic_figure, sural_figure
 from sciatic_atlas.assetbuild.nerve_geometry import Section
 from sciatic_atlas.assetbuild.nerve_planes import Plane
 from sciatic_atlas.assetbuild.nerve_thigh import HAMSTRINGS, THIGH_CLEAR, THIGH_THICKNESS, THIGH_WIDTH, thigh_course
@@ -67,13 +67,14 @@ def common_fibular_planes(c: NerveContext) -> list[Plane]:
 SCIATIC_WIDTH_AT_PIRIFORMIS = sciatic_figure("width_at_piriformis_mm")
 DIVISION_ABOVE_KNEE = sciatic_figure("division_above_knee_mm")
 # Thickness of the flat band in the buttock, and thigh/leg diameters (Standring ch. 80: the
-# sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half).
-SCIATIC_THICKNESS = 6.0
+# sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half):
+# data/nerve_figures.yaml ("diameters_mm").
+SCIATIC_THICKNESS = nerve_size("sciatic_nerve", "band_thickness")
 # Fractions of the tuberosity-to-division drop where the thigh course is probed.
 THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 11), 2))
-TIBIAL_DIAMETER = 9.0
-COMMON_FIBULAR_DIAMETER = 5.5
-SURAL_COMMUNICATING_DIAMETER = 2.5
+TIBIAL_DIAMETER = diameter("tibial_nerve")[0]
+COMMON_FIBULAR_DIAMETER = diameter("common_fibular_nerve")[0]
+SURAL_COMMUNICATING_DIAMETER = diameter("sural_communicating_branch")[0]
 # Where the communicating branch joins the sural nerve: a fraction of the knee-to-lateral-
 # malleolus drop (data/nerve_figures.yaml; the level varies, usually the lower half of the calf).
 SURAL_UNION_FRACTION = sural_figure("union_fraction")
@@ -230,7 +231,7 @@ def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
     ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, under, arch, *leg, low_leg, tunnel, end]
     for k in (7, 8, 9):
         ctrl[k] = medial_of(c, ctrl[k], TIBIAL_DIAMETER / 2, ("flexor_hallucis_longus", "tibialis_posterior"))
-    return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(TIBIAL_DIAMETER, 6.0), "nerve",
+    return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(*diameter("tibial_nerve")), "nerve",
                      parent=f"sciatic_nerve_{c.s}", planes=TIBIAL_PLANES)
 
 
@@ -299,8 +300,10 @@ def plantar(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
     lateral_ctrl = [start, entry, mid, lat_end]
     parent = f"tibial_nerve_{c.s}"
     return [
-        NerveSpec(f"medial_plantar_nerve_{c.s}", medial_ctrl, round_sections(4.0, 3.0), "nerve", parent=parent),
-        NerveSpec(f"lateral_plantar_nerve_{c.s}", lateral_ctrl, round_sections(3.5, 2.5), "nerve", parent=parent),
+        NerveSpec(f"medial_plantar_nerve_{c.s}", medial_ctrl, round_sections(*diameter("medial_plantar_nerve")),
+                  "nerve", parent=parent),
+        NerveSpec(f"lateral_plantar_nerve_{c.s}", lateral_ctrl, round_sections(*diameter("lateral_plantar_nerve")),
+                  "nerve", parent=parent),
     ]
 
 
@@ -332,7 +335,7 @@ def common_fibular(c: NerveContext, d: np.ndarray) -> NerveSpec:
     spiral = round_fibular_neck(c, COMMON_FIBULAR_DIAMETER / 2 + 2.0)
     behind_head = spiral[0] + UP * max(8.0, (head[2] - spiral[0][2]) / 2) + POST * 3.0 + c.LAT * 3.0
     ctrl = [d, (d + tendon) / 2 + c.LAT * 4.0, tendon, behind_head, *spiral[1:]]
-    return NerveSpec(f"common_fibular_nerve_{c.s}", ctrl, round_sections(COMMON_FIBULAR_DIAMETER, 5.0),
+    return NerveSpec(f"common_fibular_nerve_{c.s}", ctrl, round_sections(*diameter("common_fibular_nerve")),
                      "nerve", parent=f"sciatic_nerve_{c.s}", planes=common_fibular_planes(c))
 
 
@@ -361,8 +364,10 @@ def fibular_branches(c: NerveContext, start: np.ndarray) -> list[NerveSpec]:
     deep.append(web + c.LAT * 12 + UP * 3)
     parent = f"common_fibular_nerve_{c.s}"
     return [
-        NerveSpec(f"superficial_fibular_nerve_{c.s}", sup, round_sections(4.0, 3.0), "nerve", parent=parent),
-        NerveSpec(f"deep_fibular_nerve_{c.s}", deep, round_sections(4.0, 2.5), "nerve", parent=parent),
+        NerveSpec(f"superficial_fibular_nerve_{c.s}", sup, round_sections(*diameter("superficial_fibular_nerve")),
+                  "nerve", parent=parent),
+        NerveSpec(f"deep_fibular_nerve_{c.s}", deep, round_sections(*diameter("deep_fibular_nerve")), "nerve",
+                  parent=parent),
     ]
 
 
@@ -386,8 +391,8 @@ def sural(c: NerveContext, tibial_path: np.ndarray) -> NerveSpec:
     ctrl = [start, calf[0], calf[1], beside, behind, below, mt5 + c.LAT * 7 + POST * 5, end]
     # Between the heads of gastrocnemius, then superficial to soleus and the fibulares.
     planes = [Plane((1, 5), _P, under=(*GASTROCNEMIUS, "soleus", "fibularis_brevis", "fibularis_longus"))]
-    return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(3.5, 2.5), "nerve", parent=f"tibial_nerve_{c.s}",
-                     planes=planes)
+    return NerveSpec(f"sural_nerve_{c.s}", ctrl, round_sections(*diameter("sural_nerve")), "nerve",
+                     parent=f"tibial_nerve_{c.s}", planes=planes)
 
 
 def sural_communicating(c: NerveContext, fibular_path: np.ndarray, sural_path: np.ndarray) -> NerveSpec:
@@ -413,5 +418,5 @@ def sural_communicating(c: NerveContext, fibular_path: np.ndarray, sural_path: n
     low = moved_clear(c, low, POST, radius, (*GASTROCNEMIUS, "soleus"))
     ctrl = [start, *head, low, end]
     planes = [Plane((0, 5), _P, under=(*GASTROCNEMIUS, "soleus"), clear=("biceps_femoris_long_head",))]
-    return NerveSpec(f"sural_communicating_branch_{c.s}", ctrl, round_sections(SURAL_COMMUNICATING_DIAMETER),
+    return NerveSpec(f"sural_communicating_branch_{c.s}", ctrl, round_sections(*diameter("sural_communicating_branch")),
                      "nerve", parent=f"common_fibular_nerve_{c.s}", planes=planes)

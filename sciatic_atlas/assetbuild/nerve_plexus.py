@@ -16,12 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections, unit
+from sciatic_atlas.assetbuild.nerve_figures import diameter
 from sciatic_atlas.assetbuild.nerve_paths import sciatic_exit, thigh_point
 from sciatic_atlas.assetbuild.nerve_planes import Plane
 
 # Ventral ramus diameters (mm), L4 smallest of the plexus roots, S1 largest; S3 small
-# (Standring ch. 79; rami 4-6 mm).
-RAMUS_DIAMETER = {"l4": 4.5, "l5": 5.5, "s1": 6.0, "s2": 5.0, "s3": 3.5}
+# (Standring ch. 79; rami 4-6 mm): data/nerve_figures.yaml.
+RAMUS_DIAMETER = {level: diameter(f"{level}_ventral_ramus")[0] for level in ("l4", "l5", "s1", "s2", "s3")}
 
 
 def piriformis_radius(c: NerveContext) -> float:
@@ -98,20 +99,21 @@ def roots(c: NerveContext) -> list[NerveSpec]:
     l4 = _clear_of_disc(c, [f45, f45 + c.LAT * 8 + ANT * 14 + DOWN * 12,
                             (f45 + j) / 2 + c.LAT * 4 + ANT * 10, j], "disc_l4_l5", RAMUS_DIAMETER["l4"])
     l5 = _clear_of_disc(c, [f5s, f5s + c.LAT * 6 + ANT * 16 + DOWN * 6, j], "disc_l5_s1", RAMUS_DIAMETER["l5"])
-    out.append(NerveSpec(f"l4_ventral_ramus_{s}", l4, round_sections(RAMUS_DIAMETER["l4"]), "root",
+    out.append(NerveSpec(f"l4_ventral_ramus_{s}", l4, round_sections(*diameter("l4_ventral_ramus")), "root",
                          fixed=1, extra={"root": "L4"}))
-    out.append(NerveSpec(f"l5_ventral_ramus_{s}", l5, round_sections(RAMUS_DIAMETER["l5"]), "root",
+    out.append(NerveSpec(f"l5_ventral_ramus_{s}", l5, round_sections(*diameter("l5_ventral_ramus")), "root",
                          fixed=1, extra={"root": "L5"}))
     # Over the sacro-iliac joint: 92% of the half-width, halfway down to the formation.
     z_si = (j[2] + formation[2]) / 2 + 8.0
     over_si = _sacral_front(c, 0.92 * _half_width(c, z_si), z_si) + ANT * 7.0
     out.append(NerveSpec(f"lumbosacral_trunk_{s}", [j, over_si, formation + UP * 9.0 + c.MED * 3.0, formation],
-                         round_sections(6.5, 7.0), "root", extra={"roots": ["L4", "L5"]},
+                         round_sections(*diameter("lumbosacral_trunk")), "root", extra={"roots": ["L4", "L5"]},
                          planes=ROOT_PLANES(3)))
     for level in (1, 2, 3):
         name = f"s{level}"
         out.append(NerveSpec(f"{name}_ventral_ramus_{s}", sacral_ramus(c, level, formation),
-                             round_sections(RAMUS_DIAMETER[name]), "root", fixed=1, extra={"root": name.upper()},
+                             round_sections(*diameter(f"{name}_ventral_ramus")), "root", fixed=1,
+                             extra={"root": name.upper()},
                              planes=ROOT_PLANES(4)))
     return out
 
@@ -186,17 +188,18 @@ def gluteal_branches(c: NerveContext) -> list[NerveSpec]:
         back = max(a[1], b[1], thigh_point(c, z)[1])
         pfcn.append(np.array([(a[0] + b[0]) / 2, back + 16.0, z]))
     return [
-        NerveSpec(f"superior_gluteal_nerve_{s}", sup, round_sections(4.0, 3.0), "nerve",
+        NerveSpec(f"superior_gluteal_nerve_{s}", sup, round_sections(*diameter("superior_gluteal_nerve")), "nerve",
                   parent=f"lumbosacral_trunk_{s}", extra={"roots": ["L4", "L5", "S1"]},
                   planes=[Plane((0, 2), tuple(UP), over=("hip_bone",), under=("piriformis",), window=20.0),
                           Plane((2, 4), tuple(unit(POST + c.LAT)), over=("gluteus_medius",),
                                 under=("gluteus_minimus", "hip_bone"))]),
-        NerveSpec(f"inferior_gluteal_nerve_{s}", inf, round_sections(4.0, 3.0), "nerve",
+        NerveSpec(f"inferior_gluteal_nerve_{s}", inf, round_sections(*diameter("inferior_gluteal_nerve")), "nerve",
                   parent=f"s1_ventral_ramus_{s}", extra={"roots": ["L5", "S1", "S2"]},
                   planes=[Plane((0, 2), tuple(POST), over=("gluteus_maximus",), clear=("piriformis",))]),
-        NerveSpec(f"nerve_to_piriformis_{s}", to_piri, round_sections(2.5, 2.0), "nerve",
+        NerveSpec(f"nerve_to_piriformis_{s}", to_piri, round_sections(*diameter("nerve_to_piriformis")), "nerve",
                   parent=f"s1_ventral_ramus_{s}", extra={"roots": ["S1", "S2"]}),
-        NerveSpec(f"posterior_femoral_cutaneous_nerve_{s}", pfcn, round_sections(3.0, 2.0), "nerve",
+        NerveSpec(f"posterior_femoral_cutaneous_nerve_{s}", pfcn,
+                  round_sections(*diameter("posterior_femoral_cutaneous_nerve")), "nerve",
                   parent=f"s2_ventral_ramus_{s}", extra={"roots": ["S1", "S2", "S3"]}, pin=(True, False),
                   planes=[Plane((1, 5), tuple(POST), over=("gluteus_maximus",), clear=("piriformis",),
                                 under=("biceps_femoris_long_head", "semitendinosus", "semimembranosus",

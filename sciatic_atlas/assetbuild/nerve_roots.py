@@ -20,10 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_context import NerveContext, NerveSpec, round_sections
+from sciatic_atlas.assetbuild.nerve_figures import diameter
 
 # Root diameters (mm) in the canal: the motor and sensory roots together, 4-5 mm (Bogduk
-# 2012, ch. "Nerves of the lumbar spine"; the S1 root is the largest).
-ROOT_DIAMETER = {"l4": 4.0, "l5": 4.5, "s1": 5.0}
+# 2012, ch. "Nerves of the lumbar spine"; the S1 root is the largest): data/nerve_figures.yaml.
+ROOT_DIAMETER = {level: diameter(f"{level}_root")[0] for level in ("l4", "l5", "s1")}
 # (root, disc it passes behind (upper, lower), where it exits)
 ROOTS = (("l4", ("l3", "l4"), ("l4", "l5")), ("l5", ("l4", "l5"), ("l5", "s1")), ("s1", ("l5", "s1"), None))
 SAC_LEVEL = 18.0  # mm above its disc where a root leaves the dural sac
@@ -100,7 +101,7 @@ def roots(c: NerveContext) -> list[NerveSpec]:
             behind = ctrl[-1]  # the root turns forward round the back of the S1 body
             ctrl += [behind + (foramen - behind) * np.array([0.4, 0.3, 0.75]), foramen]
             ramus = f"s1_ventral_ramus_{c.s}"
-        out.append(NerveSpec(root_id(level, c.s), ctrl, round_sections(ROOT_DIAMETER[level]), "root",
+        out.append(NerveSpec(root_id(level, c.s), ctrl, round_sections(*diameter(f"{level}_root")), "root",
                              pushed=exit_ is not None,  # S1 crosses the sacrum (no foramina in the mesh)
                              extra={"root": level.upper(), "continues_as": ramus,
                                     "passes_disc": disc_id}))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_context import ANT, POST, NerveContext
+from sciatic_atlas.assetbuild.nerve_figures import nerve_size
 from sciatic_atlas.assetbuild.nerve_planes import Plane, free_stretch
 
 _P = tuple(POST)
@@ -20,7 +21,9 @@ HAMSTRINGS = ("biceps_femoris_long_head", "semitendinosus", "semimembranosus")
 THIGH_CLEAR = ("vastus_lateralis", "vastus_intermedius", "vastus_medialis", "biceps_femoris_short_head",
                "gracilis", "sartorius", "psoas_major", "iliacus", "quadratus_femoris", "adductor_longus",
                "adductor_brevis", "gluteus_maximus")
-THIGH_WIDTH, THIGH_THICKNESS = 12.0, 9.0  # the round-ish nerve in the thigh (mm)
+# The round-ish nerve in the thigh (mm; data/nerve_figures.yaml, "diameters_mm").
+THIGH_WIDTH = nerve_size("sciatic_nerve", "thigh_width")
+THIGH_THICKNESS = nerve_size("sciatic_nerve", "thigh_thickness")
 
 # The thigh plane probed across the back of the femur to place the sciatic nerve: deep to
 # the hamstrings, on adductor magnus (or the femur), clear of the vasti and short head.

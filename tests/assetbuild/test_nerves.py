@@ -72,3 +72,39 @@ def test_muscular_branch_leaves_its_parent_at_an_acute_angle():
     assert 15.0 < takeoff < 50.0
     assert first[2] < 0, "runs distally beside the parent first"
     assert np.allclose(branch[0], parent[i]) and np.allclose(branch[-1], target, atol=0.5)
+
+
+def test_every_nerve_diameter_is_in_the_data_with_a_known_source():
+    """Each nerve, root and branch built has a sourced ``diameters_mm`` entry (data/nerve_figures.yaml)."""
+    import json
+
+    from sciatic_atlas.anatomy.paths import assets_dir
+    from sciatic_atlas.assetbuild.nerve_figures import diameter, figures
+
+    data, sources = figures()["diameters_mm"], figures()["sources"]
+    for name, entry in data.items():
+        assert entry.get("source") in sources, f"{name}: unknown source {entry.get('source')!r}"
+        if "start" in entry:
+            start, end = diameter(name)
+            assert 0 < end <= start + 1.0 and start < 15, (name, start, end)
+    structures = json.loads((assets_dir() / "model.json").read_text())["structures"]
+    built = {sid[:-2] for sid, rec in structures.items() if rec.get("kind") in ("nerve", "root", "branch")}
+    assert built and not built - data.keys(), f"no diameter entry for {sorted(built - data.keys())}"
+
+
+def test_the_nerve_build_holds_no_diameter_in_code():
+    """Every ``round_sections`` call in ``assetbuild/nerve_*.py`` takes ``*diameter(<id>)`` from the data."""
+    import ast
+    from pathlib import Path
+
+    import sciatic_atlas.assetbuild as pkg
+
+    calls = 0
+    for path in sorted(Path(pkg.__file__).parent.glob("nerve_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "round_sections":
+                calls += 1
+                ok = (len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Starred)
+                      and getattr(node.args[0].value.func, "id", None) == "diameter")
+                assert ok, f"{path.name}:{node.lineno}: round_sections({ast.unparse(node)[15:-1]})"
+    assert calls >= 15
