@@ -81,10 +81,13 @@ class CameraGlide(QtCore.QObject):
         set_camera(plotter, camera_path.interpolate(self._from, self._to, t))
         started = time.perf_counter()
         plotter.render()
-        ms = (time.perf_counter() - started) * 1000.0
-        self.moving_frame_ms = ms if self.moving_frame_ms is None else 0.5 * (self.moving_frame_ms + ms)
+        self.note_moving_frame((time.perf_counter() - started) * 1000.0)
         if not self.can_glide:
             self.finish()
+
+    def note_moving_frame(self, ms: float) -> None:
+        """Take the time of a reduced-quality frame (ms) into the smoothed measure."""
+        self.moving_frame_ms = ms if self.moving_frame_ms is None else 0.5 * (self.moving_frame_ms + ms)
 
     def finish(self) -> None:
         """Jump to the end of a running glide; its full-quality frame is asked for (not drawn here).
