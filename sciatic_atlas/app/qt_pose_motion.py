@@ -10,7 +10,9 @@ one full-quality frame asked of the frame pacer (issue 13):
 - a change of step to another pose moves the joints along
   :func:`~sciatic_atlas.anatomy.poses.interpolate_pose` eased by
   :func:`~sciatic_atlas.anatomy.poses.ease` for :data:`POSE_MS`. A new change or a key
-  press during it jumps to the end; on a renderer too slow to glide it is not animated.
+  press during it jumps to the end. As a camera glide does, it cuts to the end when its
+  frames (posing the coarse copies, then rendering) are too slow for
+  :data:`~sciatic_atlas.app.qt_camera_glide.MIN_GLIDE_FRAMES` frames in that time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable
 from PyQt5 import QtCore
 
 from sciatic_atlas.anatomy.poses import ease, interpolate_pose
+from sciatic_atlas.app.qt_camera_glide import MIN_GLIDE_FRAMES
 
 POSE_MS = 600  # duration of the change between two steps' poses
 
@@ -54,6 +57,7 @@ class PoseMotion(QtCore.QObject):
         self._pacer = pacer
         self._glide = glide
         self.drawn = None  # the ResolvedPose on screen (mid-drag or mid-change too), None: standing
+        self.frame_ms: float | None = None  # smoothed time of a frame of a change: posing + render
         self._from = self._to = None
         self._start = 0.0
         self._timer = QtCore.QTimer(self, interval=15)
@@ -61,6 +65,11 @@ class PoseMotion(QtCore.QObject):
         self._drag: tuple[float, Callable] | None = None  # the last (amount, pose_for) asked for
         self._drag_timer = QtCore.QTimer(self, singleShot=True, interval=0)
         self._drag_timer.timeout.connect(self._draw_drag)
+
+    @property
+    def can_animate(self) -> bool:
+        """True unless frames of a change (or moving frames) were measured too slow to look smooth."""
+        return self._glide.can_glide and (self.frame_ms is None or self.frame_ms * MIN_GLIDE_FRAMES <= POSE_MS)
 
     @property
     def running(self) -> bool:
@@ -75,7 +84,7 @@ class PoseMotion(QtCore.QObject):
         """
         self._timer.stop()
         self.drawn = end
-        if not poses_differ(start, end) or not self._glide.can_glide:
+        if not poses_differ(start, end) or not self.can_animate:
             return False
         self._from, self._to = start, end
         self._start = time.perf_counter()
@@ -92,9 +101,16 @@ class PoseMotion(QtCore.QObject):
         if t >= 1.0:
             self.finish()
             return
+        started = time.perf_counter()
         self._pose(t)
-        if not self._glide.gliding:  # a glide renders on its own tick
+        if self._glide.gliding:  # a glide renders on its own tick
+            ms = (time.perf_counter() - started) * 1000.0 + (self._glide.moving_frame_ms or 0.0)
+        else:
             self._render_moving()
+            ms = (time.perf_counter() - started) * 1000.0
+        self.frame_ms = ms if self.frame_ms is None else 0.5 * (self.frame_ms + ms)
+        if not self.can_animate:  # too slow to look like motion: cut to the end
+            self.finish()
 
     def finish(self) -> None:
         """Jump to the end of a running change; its full-quality frame is asked for (not drawn here)."""

@@ -274,6 +274,15 @@ class QtViewport(QtWidgets.QFrame):
         """The pose on screen (ResolvedPose, mid-drag or mid-change too), None: standing."""
         return self._pose.drawn
 
+    @property
+    def pose_frame_ms(self) -> float | None:
+        """The smoothed time of a frame of a change of pose (ms: posing plus render), None until measured."""
+        return self._pose.frame_ms
+
+    @pose_frame_ms.setter
+    def pose_frame_ms(self, value: float | None) -> None:
+        self._pose.frame_ms = value
+
     def finish_pose(self) -> None:
         """Jump to the end of a running change of pose; its full-quality frame is drawn next."""
         self._pose.finish()

@@ -164,8 +164,14 @@ def posed_points(window, sid: str = MUSCLE) -> np.ndarray:
     return fresh.vertices(sid)
 
 
+def fast_frames(window) -> None:
+    """Take frames as measured fast: the change of pose is animated, not cut (as on a GPU)."""
+    window.viewport.moving_frame_ms = window.viewport.pose_frame_ms = 1.0
+
+
 def test_a_change_of_step_animates_to_the_new_pose_and_ends_there(window, qtbot):
     frames = settled(window, qtbot)
+    fast_frames(window)
     QTest.keyClick(window.viewport.plotter.interactor, QtCore.Qt.Key_PageDown)
     assert window.view_state.step == 2
     assert window.viewport.posing
@@ -181,6 +187,7 @@ def test_a_change_of_step_animates_to_the_new_pose_and_ends_there(window, qtbot)
 
 def test_a_key_press_mid_animation_ends_it_at_once(window, qtbot):
     settled(window, qtbot)
+    fast_frames(window)
     window.narration.next.click()  # to the hamstring stretch: animated
     assert window.viewport.posing
     QTest.keyClick(window.viewport.plotter.interactor, QtCore.Qt.Key_Shift)
@@ -189,6 +196,7 @@ def test_a_key_press_mid_animation_ends_it_at_once(window, qtbot):
     settled(window, qtbot)
     assert np.allclose(points(window), posed_points(window), atol=1e-3)
     # A step key mid-animation draws its step at once: no second animation, one full frame.
+    fast_frames(window)
     window.view_state.set_step(1)
     assert window.viewport.posing
     frames = dict(window.viewport.frames)
@@ -220,3 +228,15 @@ def test_on_the_other_side_the_dragged_pose_is_mirrored(window, qtbot):
     assert window.viewport.state.pose.amount == pytest.approx(amount)
     assert np.allclose(points(window, "semitendinosus_l"), posed_points(window, "semitendinosus_l"), atol=1e-3)
     window.view_state.set_side("right")
+
+
+def test_a_renderer_too_slow_for_the_change_of_pose_cuts_to_it(window, qtbot):
+    settled(window, qtbot)
+    fast_frames(window)
+    window.viewport.pose_frame_ms = 500.0  # measured: about one frame in the change
+    frames = dict(window.viewport.frames)
+    window.narration.next.click()
+    assert not window.viewport.posing
+    after = settled(window, qtbot)
+    assert after["full"] - frames["full"] == 1
+    assert np.allclose(points(window), posed_points(window), atol=1e-3)
