@@ -37,8 +37,7 @@ class CameraGlide(QtCore.QObject):
         super().__init__(parent)
         self._view = view
         self._on_end = on_end
-        self._moving_ms: float | None = None  # smoothed time of a reduced-quality frame
-        self._guessed = False  # the time is a guess from full frames, not yet measured
+        self.moving_frame_ms: float | None = None  # smoothed time of a reduced-quality frame
         self._start = 0.0
         self._from = self._to = None
         self._timer = QtCore.QTimer(self, interval=15)
@@ -54,26 +53,13 @@ class CameraGlide(QtCore.QObject):
         """True unless moving frames were measured too slow for a smooth glide."""
         return self.moving_frame_ms is None or self.moving_frame_ms * MIN_GLIDE_FRAMES <= GLIDE_MS
 
-    @property
-    def moving_frame_ms(self) -> float | None:
-        """The smoothed time of a reduced-quality frame (ms), None until measured or guessed."""
-        return self._moving_ms
-
-    @moving_frame_ms.setter
-    def moving_frame_ms(self, value: float | None) -> None:
-        self._moving_ms = value
-        self._guessed = False
-
     def guess_moving_frame(self, full_ms: float) -> None:
-        """Guess a moving frame's time from the last full frame's, until one has been timed.
+        """Guess a moving frame's time from a full frame's, until one has been timed.
 
         So the first glide on a slow renderer is cut too, not drawn at a few frames a second.
-        The guess follows each full frame: the first one (shader set-up, about 2x a later
-        frame) alone would cut every glide and change of pose for good (issue 13).
         """
-        if self._moving_ms is None or self._guessed:
-            self._moving_ms = MOVING_SHARE * full_ms
-            self._guessed = True
+        if self.moving_frame_ms is None:
+            self.moving_frame_ms = MOVING_SHARE * full_ms
 
     def start(self, start, target) -> None:
         """Glide from pose ``start`` to pose ``target`` (:class:`~sciatic_atlas.render.cameras.CameraPose`)."""
@@ -95,13 +81,10 @@ class CameraGlide(QtCore.QObject):
         set_camera(plotter, camera_path.interpolate(self._from, self._to, t))
         started = time.perf_counter()
         plotter.render()
-        self.note_moving_frame((time.perf_counter() - started) * 1000.0)
+        ms = (time.perf_counter() - started) * 1000.0
+        self.moving_frame_ms = ms if self.moving_frame_ms is None else 0.5 * (self.moving_frame_ms + ms)
         if not self.can_glide:
             self.finish()
-
-    def note_moving_frame(self, ms: float) -> None:
-        """Take the time of a reduced-quality frame (ms) into the smoothed measure."""
-        self.moving_frame_ms = ms if self.moving_frame_ms is None else 0.5 * (self.moving_frame_ms + ms)
 
     def finish(self) -> None:
         """Jump to the end of a running glide; its full-quality frame is asked for (not drawn here).

@@ -45,8 +45,7 @@ class PoseMotion(QtCore.QObject):
     pacer : FramePacer
         Switches to cheap frames (and back) and draws the final full-quality frame.
     glide : CameraGlide
-        The camera glide: while it runs it draws the frames (one render per tick, not two);
-        its measured moving-frame time decides whether there is time to animate.
+        The camera glide: while it runs it draws the frames (one render per tick, not two).
     parent : QObject
         Owns the timers.
     """
@@ -68,8 +67,11 @@ class PoseMotion(QtCore.QObject):
 
     @property
     def can_animate(self) -> bool:
-        """True unless frames of a change (or moving frames) were measured too slow to look smooth."""
-        return self._glide.can_glide and (self.frame_ms is None or self.frame_ms * MIN_GLIDE_FRAMES <= POSE_MS)
+        """True unless frames of a change were measured too slow to look smooth.
+
+        Its own measure, not the glide's: a frame of a change also poses the coarse copies.
+        """
+        return self.frame_ms is None or self.frame_ms * MIN_GLIDE_FRAMES <= POSE_MS
 
     @property
     def running(self) -> bool:
@@ -153,10 +155,7 @@ class PoseMotion(QtCore.QObject):
         self._render_moving()
 
     def _render_moving(self) -> None:
-        plotter = self._view.plotter
-        started = time.perf_counter()
-        plotter.render()
-        self._glide.note_moving_frame((time.perf_counter() - started) * 1000.0)
+        self._view.plotter.render()
 
     def stop(self) -> None:
         """Stop the timers (the view is closing)."""

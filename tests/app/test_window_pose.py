@@ -166,7 +166,7 @@ def posed_points(window, sid: str = MUSCLE) -> np.ndarray:
 
 def fast_frames(window) -> None:
     """Take frames as measured fast: the change of pose is animated, not cut (as on a GPU)."""
-    window.viewport.moving_frame_ms = window.viewport.pose_frame_ms = 1.0
+    window.viewport.pose_frame_ms = 1.0
 
 
 def test_a_change_of_step_animates_to_the_new_pose_and_ends_there(window, qtbot):
