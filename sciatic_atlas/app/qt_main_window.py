@@ -145,6 +145,7 @@ class MainWindow(QtWidgets.QMainWindow):
         vs.connect("pose_amount", lambda _amount: self.refresh(move_camera=False))
         self.pose_slider.dragged.connect(self._on_pose_drag)
         self.pose_slider.chosen.connect(self._on_pose_chosen)
+        self.consult.draw_button.toggled.connect(self._on_drawing_change)
         vs.connect("side", self._on_side_change)
         vs.connect("view", lambda _view: self.refresh(move_camera=True))
         for name in ("overrides", "peel", "selected", "background"):
@@ -182,7 +183,7 @@ class MainWindow(QtWidgets.QMainWindow):
             show_error(self, exc, "This scene step cannot be shown")
             return
         self.layers.update_from(frame)
-        self.pose_slider.show_pose(frame.pose)
+        self.pose_slider.show_pose(None if self.consult.drawing else frame.pose)  # the canvas stands
         n_steps = self.session.n_steps(vs.scene_id)
         scene = self.session.scenes.get(vs.scene_id) if vs.scene_id else None
         title = scene.title if scene else "Exploring the sciatic nerve"
@@ -253,8 +254,13 @@ class MainWindow(QtWidgets.QMainWindow):
                            state.pose is not None and bool(state.pose.name)))
         return pages
 
+    def _on_drawing_change(self, drawing: bool) -> None:
+        if drawing:  # the pain map is painted on the standing skin: no pose to change
+            self.pose_slider.show_pose(None)
+
     def _on_pose_drag(self, amount: float) -> None:
-        self.viewport.drag_pose(amount, lambda value: self.session.pose_at(self.view_state, value))
+        if not self.consult.drawing:
+            self.viewport.drag_pose(amount, lambda value: self.session.pose_at(self.view_state, value))
 
     def _on_pose_chosen(self, amount: float) -> None:
         """Draw the step at the slider's amount at full quality (colours, narration, labels)."""

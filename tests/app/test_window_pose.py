@@ -240,3 +240,15 @@ def test_a_renderer_too_slow_for_the_change_of_pose_cuts_to_it(window, qtbot):
     after = settled(window, qtbot)
     assert after["full"] - frames["full"] == 1
     assert np.allclose(points(window), posed_points(window), atol=1e-3)
+
+
+def test_drawing_a_pain_map_hides_the_slider(window, qtbot):
+    assert window.pose_slider.isVisible()
+    window.consult.draw_button.click()
+    try:
+        assert window.consult.drawing and not window.pose_slider.isVisible()
+    finally:
+        window.consult.draw_button.click()
+    window.view_state.set_step(2)
+    settled(window, qtbot)
+    assert window.pose_slider.isVisible()
