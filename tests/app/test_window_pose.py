@@ -150,6 +150,16 @@ def test_arrow_keys_on_the_slider_change_the_pose_and_do_not_step(window, qtbot)
     settled(window, qtbot)
     assert window.viewport.state.pose.amount == 0.0
     assert not np.allclose(points(window), moved)
+    seen = []
+    window.view_state.connect("pose_amount", seen.append)
+    try:
+        for _ in range(4):  # a held key's repeats, queued behind a frame: one re-resolve
+            QTest.keyClick(slider, QtCore.Qt.Key_Right)
+        settled(window, qtbot)
+    finally:
+        window.view_state.disconnect("pose_amount", seen.append)
+    assert seen == [pytest.approx(0.2)]
+    assert window.viewport.state.pose.amount == pytest.approx(0.2)
     QTest.keyClick(slider, QtCore.Qt.Key_PageDown)  # a clicker's key: it steps the scene
     settled(window, qtbot)
     assert window.view_state.step == 2

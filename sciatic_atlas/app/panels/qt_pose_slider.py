@@ -3,7 +3,10 @@
 Shown under Prev/Next while the step has a named pose, hidden otherwise. Dragging
 emits :attr:`PoseSlider.dragged` for each position (the window draws cheap frames);
 the release, a click on the groove and the keys emit :attr:`PoseSlider.chosen` once
-(the window re-resolves the step and draws one full-quality frame).
+(the window re-resolves the step and draws one full-quality frame). Key presses are
+taken together: :attr:`PoseSlider.chosen` comes once the keys already queued are read,
+so a held arrow key re-resolves the step once per turn of the event loop, not once per
+repeat queued behind a slow frame.
 """
 
 from __future__ import annotations
@@ -46,7 +49,9 @@ class PoseSlider(QtWidgets.QFrame):
         self.slider.setFocusPolicy(QtCore.Qt.TabFocus)
         self.slider.setMinimumWidth(160)
         self.slider.valueChanged.connect(self._on_value_change)
-        self.slider.sliderReleased.connect(lambda: self.chosen.emit(self.amount))
+        self.slider.sliderReleased.connect(self._on_release)
+        self._keys_timer = QtCore.QTimer(self, singleShot=True, interval=0)  # keys queued: one chosen
+        self._keys_timer.timeout.connect(lambda: self.chosen.emit(self.amount))
         row = QtWidgets.QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.slider, 1)
@@ -74,6 +79,7 @@ class PoseSlider(QtWidgets.QFrame):
             return
         self.label = pose.label or pose.name
         self.title.setText(title_text(self.label))
+        self._keys_timer.stop()
         with signals_blocked(self.slider):
             self.slider.setValue(round(pose.amount * STEPS))
         self._show_percent()
@@ -92,5 +98,9 @@ class PoseSlider(QtWidgets.QFrame):
         self._show_percent()
         if self.slider.isSliderDown():
             self.dragged.emit(self.amount)
-        else:  # a key or a click on the groove: settled at once
-            self.chosen.emit(self.amount)
+        else:  # a key or a click on the groove: settled once the input queued is read
+            self._keys_timer.start()
+
+    def _on_release(self) -> None:
+        self._keys_timer.stop()
+        self.chosen.emit(self.amount)
