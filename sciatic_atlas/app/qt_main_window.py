@@ -369,6 +369,7 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- pictures ------------------------------------------------------------------------------
     def picture(self) -> QtGui.QImage:
         """Return the 3D view as an image."""
+        self.viewport.finish_pose()  # the picture shows where a change of pose ends
         if self.viewport.gliding:
             self.viewport.finish_glide()
         return self.viewport.grab_view()
@@ -398,6 +399,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def grab_window(self) -> QtGui.QPixmap:
         """Return a picture of the whole window: panels and 3D view."""
+        self.viewport.finish_pose()  # the picture shows where a change of pose ends
         if self.viewport.gliding:
             self.viewport.finish_glide()
         self.viewport.render()

@@ -262,3 +262,13 @@ def test_drawing_a_pain_map_hides_the_slider(window, qtbot):
     window.view_state.set_step(2)
     settled(window, qtbot)
     assert window.pose_slider.isVisible()
+
+
+def test_a_picture_taken_during_a_change_of_pose_shows_its_end(window, qtbot):
+    settled(window, qtbot)
+    fast_frames(window)
+    window.narration.next.click()
+    assert window.viewport.posing
+    image = window.picture()
+    assert not window.viewport.posing and not image.isNull()
+    assert window.viewport.drawn_pose == window.viewport.state.pose
