@@ -55,7 +55,7 @@ class PoseMotion(QtCore.QObject):
         self._view = view
         self._pacer = pacer
         self._glide = glide
-        self.drawn = None  # the ResolvedPose on screen (mid-drag or mid-change too), None: standing
+        self.drawn = None  # the ResolvedPose on screen (mid-drag; a running change: its end), None: standing
         self.frame_ms: float | None = None  # smoothed time of a frame of a change: posing + render
         self._from = self._to = None
         self._start = 0.0

@@ -271,7 +271,7 @@ class QtViewport(QtWidgets.QFrame):
 
     @property
     def drawn_pose(self):
-        """The pose on screen (ResolvedPose, mid-drag or mid-change too), None: standing."""
+        """The pose on screen (ResolvedPose; mid-drag too; a running change: its end), None: standing."""
         return self._pose.drawn
 
     @property
