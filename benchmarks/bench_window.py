@@ -194,6 +194,52 @@ def bench_window_feel(n: int) -> list:
     return rows
 
 
+POSE_SIZE = "1600x1000"
+
+
+def bench_window_pose(n: int) -> list:
+    """Stepping to a posed step and dragging the pose slider, with real X input (issue 13)."""
+    from sciatic_atlas.app.qt_pose_motion import POSE_MS
+
+    sys.path.insert(0, str(HERE))
+    try:
+        from pose_feel import DRAG_HZ, DRAG_S, UNPOSED_SCENE, summary
+    finally:
+        sys.path.remove(str(HERE))
+    Result = _result_type()
+    with _Display() as env:
+        feel = _probe("pose", POSE_SIZE, env)
+        floor = _probe("floor", "x".join(str(v) for v in feel["view_px"]), env)
+    base, at = floor["orbit_ms"], f"window {POSE_SIZE}"
+    posed, plain = summary(feel["posed_steps"]), summary(feel["unposed_steps"])
+    animated = sum(1 for r in feel["posed_steps"] if r["moving"])
+    drag, release = feel["drag"], feel["release"]
+    view = "x".join(str(v) for v in feel["view_px"])
+    return [
+        Result(f"floor: one sphere, full-quality frame ({at}, view {view} px)", base, "ms"),
+        Result(f"posed step: input to the frame that stays, median of {len(feel['posed_steps'])} ({at})",
+               posed["settle_ms"], "ms", target=POSE_MS + 150.0 + 3 * base, baseline=base,
+               note=f"{animated} of {len(feel['posed_steps'])} steps animated (a frame of the change, posing "
+                    f"the coarse copies + render, measured {feel['pose_frame_ms'] or 0:.0f} ms: the change cuts "
+                    f"to its end below 10 frames in {POSE_MS} ms); first frame after {posed['first_ms']:.0f} ms; "
+                    f"{posed['full']} full frame of {posed['full_frame_ms']:.0f} ms; target: the {POSE_MS} ms "
+                    "change plus 150 ms plus one frame of 3x the floor"),
+        Result(f"unposed library step ({UNPOSED_SCENE}), same run: input to the frame that stays ({at})",
+               plain["settle_ms"], "ms", target=150.0 + 3 * base, baseline=base,
+               note=f"{plain['full']} full frame of {plain['full_frame_ms']:.0f} ms, {plain['moving']:.0f} moving "
+                    "(a camera glide where the view changes)"),
+        Result(f"pose slider drag: reduced-detail frames per second ({at})", feel["drag_fps"], "fps",
+               baseline=1000.0 / base,
+               note=f"{drag['moving']} moving frames of {drag['moving_frame_ms']:.0f} ms (median) for "
+                    f"{feel['drag_moves']} mouse moves at {DRAG_HZ} Hz over {DRAG_S:.0f} s; {drag['full']} full "
+                    "frames during the drag; target 20 fps; baseline: the floor's frame rate"),
+        Result(f"pose slider release: to the full-quality frame at the new amount ({at})", release["settle_ms"],
+               "ms", target=150.0 + 3 * base, baseline=base,
+               note=f"{release['full']} full frame of {release['full_frame_ms']:.0f} ms; re-resolved at "
+                    f"{feel['release_amount']}"),
+    ]
+
+
 def bench_translucency(n: int) -> list:
     """Depth peeling against OIT in the 3D view's size: frame time and difference from exact peeling."""
     Result = _result_type()
@@ -222,4 +268,5 @@ def register(registry: dict) -> None:
     """Add the "Window" section to ``benchmarks/run.py``'s registry."""
     registry["Window (issue 6)"] = {"window": bench_window}
     registry["Window as the user feels it (issue 11)"] = {"window_feel": bench_window_feel}
+    registry["Posable model in the window (issue 13)"] = {"window_pose": bench_window_pose}
     registry["Translucency in the 3D view (issue 11)"] = {"translucency": bench_translucency}

@@ -157,16 +157,14 @@ def probe_floor(start: float, size: tuple[int, int]) -> dict:
     return out
 
 
-def probe_feel(start: float, size: tuple[int, int]) -> dict:
-    """Drive the real window with Qt input and time what a user sees (window_feel.py)."""
-    from PyQt5 import QtCore, QtWidgets
+def _ready_window(size: tuple[int, int]):
+    """Return the application and a shown window, exploring, laid out, its coarse copies made."""
+    from PyQt5 import QtWidgets
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["probe"])
     from sciatic_atlas.app.qt_main_window import MainWindow
     from sciatic_atlas.app.qt_settings import Settings
     from sciatic_atlas.app.session import Session
-
-    from window_feel import feel
 
     session = Session.load()
     window = MainWindow(session, Settings(_throwaway_settings()))
@@ -178,7 +176,26 @@ def probe_feel(start: float, size: tuple[int, int]) -> dict:
         app.processEvents()
         if window.viewport.coarse_ready and time.perf_counter() - begin > 1:
             break
-    out = feel(app, window, session)
+    return app, window
+
+
+def probe_feel(start: float, size: tuple[int, int]) -> dict:
+    """Drive the real window with Qt input and time what a user sees (window_feel.py)."""
+    from window_feel import feel
+
+    app, window = _ready_window(size)
+    out = feel(app, window, window.session)
+    out["view_px"] = list(window.viewport.plotter.window_size)
+    window.close()
+    return out
+
+
+def probe_pose(start: float, size: tuple[int, int]) -> dict:
+    """Step to posed steps and drag the pose slider with real X input (pose_feel.py, issue 13)."""
+    from pose_feel import pose_feel
+
+    app, window = _ready_window(size)
+    out = pose_feel(app, window)
     out["view_px"] = list(window.viewport.plotter.window_size)
     window.close()
     return out
@@ -229,7 +246,8 @@ def probe_cold(start: float, size: tuple[int, int], scene: str = "piriformis", s
 
 def main(argv: list[str]) -> int:
     mode, start, size = argv[0], float(argv[1]), _window_size(argv[2])
-    probes = {"atlas": probe_atlas, "floor": probe_floor, "feel": probe_feel, "cold": probe_cold}
+    probes = {"atlas": probe_atlas, "floor": probe_floor, "feel": probe_feel, "cold": probe_cold,
+              "pose": probe_pose}
     result = probes[mode](start, size)
     print("PROBE " + json.dumps(result))
     return 0

@@ -37,6 +37,7 @@ class FramePacer(QtCore.QObject):
         self._view = view
         self._glide = glide
         self._on_frame = on_frame
+        self.pose_motion = None  # a PoseMotion, set by its owner: like a glide, it ends in its own full frame
         self.frames = {"full": 0, "moving": 0}  # frames rendered, counted by the render window
         self._fresh = False  # the render window holds a frame of the scene as it is now
         self._laying_out = False
@@ -101,23 +102,29 @@ class FramePacer(QtCore.QObject):
         Changes that arrive before it is drawn (a burst of clicker presses) share it.
         """
         self._fresh = False
-        if not self._glide.gliding:  # a glide ends in its own full frame
+        if not self._in_motion:  # a glide or a change of pose ends in its own full frame
             self._render_timer.start()
+
+    @property
+    def _in_motion(self) -> bool:
+        return self._glide.gliding or (self.pose_motion is not None and self.pose_motion.running)
 
     @property
     def render_pending(self) -> bool:
         """True while a full-quality frame is asked for and not yet drawn."""
-        return self._render_timer.isActive() or self._glide.gliding or self._settle_timer.isActive()
+        return self._render_timer.isActive() or self._in_motion or self._settle_timer.isActive()
 
     def settle(self) -> None:
         """Draw now what is pending: end a glide, the frame after motion, an asked-for frame."""
+        if self.pose_motion is not None:
+            self.pose_motion.finish()
         if self._glide.gliding:
             self._glide.finish()
         if self._settle_timer.isActive() or self._render_timer.isActive():
             self.render()
 
     def _draw_pending(self) -> None:
-        if self._glide.gliding:
+        if self._in_motion:
             return
         # Lay the window out first (the narration strip may have changed height), so the
         # frame is drawn once, at the view's final size; the widget's own paint on
@@ -130,7 +137,7 @@ class FramePacer(QtCore.QObject):
         self.render()
 
     def _on_settle(self) -> None:
-        if self.moving and not self._glide.gliding:
+        if self.moving and not self._in_motion:
             self.render()
 
     def render(self) -> None:
@@ -159,7 +166,7 @@ class FramePacer(QtCore.QObject):
         VTK's style renders once more right after this event (at the moving quality,
         a frame the settle frame replaces at once): that render is skipped.
         """
-        if self.moving and not self._glide.gliding:
+        if self.moving and not self._in_motion:
             self._settle_timer.start()
         self._view.plotter.iren.interactor.EnableRenderOff()
         QtCore.QTimer.singleShot(0, self._enable_interactor_render)

@@ -18,6 +18,7 @@ from sciatic_atlas.app.panels.qt_consult import ConsultPanel, overlay_scenes
 from sciatic_atlas.app.panels.qt_info import InfoPanel
 from sciatic_atlas.app.panels.qt_layers import LayersPanel
 from sciatic_atlas.app.panels.qt_narration import NarrationPanel
+from sciatic_atlas.app.panels.qt_pose_slider import PoseSlider
 from sciatic_atlas.app.panels.qt_scenes import ScenesPanel
 from sciatic_atlas.app.panels.qt_search import SearchBox
 from sciatic_atlas.app.panels.qt_toolbar import DisplayBar, ViewBar
@@ -62,6 +63,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setObjectName("sciaticAtlas")
         self.viewport = QtViewport(session.model, self)
         self.narration = NarrationPanel(self.view_state)
+        self.pose_slider = PoseSlider()  # the step's named pose, 0-100 % (issue 13)
+        self.narration.add_control(self.pose_slider)
         central = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -95,7 +98,8 @@ class MainWindow(QtWidgets.QMainWindow):
         else:  # parse the scene library once the first frame is on screen
             self.viewport.frame_drawn.connect(self._library_after_first_frame)
         self._present_layout: QtCore.QByteArray | None = None
-        self.keys = WindowKeys(self, self.view_state, self.narration.step_by)
+        self.keys = WindowKeys(self, self.view_state, self.narration.step_by, interrupt=self.viewport.finish_pose)
+        self.keys.arrow_widgets.add(self.pose_slider.slider)
         QtWidgets.QApplication.instance().installEventFilter(self.keys)
 
     def _dock(self, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
@@ -137,7 +141,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def _connect(self) -> None:
         vs = self.view_state
         vs.connect("scene", self._on_scene_change)
-        vs.connect("step", lambda _step: self.refresh(move_camera=True))
+        vs.connect("step", lambda _step: self.refresh(move_camera=True, animate_pose=True))
+        vs.connect("pose_amount", lambda _amount: self.refresh(move_camera=False))
+        self.pose_slider.dragged.connect(self._on_pose_drag)
+        self.pose_slider.chosen.connect(self._on_pose_chosen)
+        self.consult.draw_button.toggled.connect(self._on_drawing_change)
         vs.connect("side", self._on_side_change)
         vs.connect("view", lambda _view: self.refresh(move_camera=True))
         for name in ("overrides", "peel", "selected", "background"):
@@ -157,8 +165,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.view_bar.reset_requested.connect(self._on_reset_view)
 
     # -- drawing ---------------------------------------------------------------------------------
-    def refresh(self, move_camera: bool = False, glide: bool = True) -> None:
-        """Draw what the view state asks for; update the panels to match."""
+    def refresh(self, move_camera: bool = False, glide: bool = True, animate_pose: bool = False) -> None:
+        """Draw what the view state asks for; update the panels to match.
+
+        ``animate_pose`` moves the model from its pose on screen to the new one (a change of step).
+        """
         from sciatic_atlas.app.cli import _user_error_types
 
         vs = self.view_state
@@ -167,11 +178,12 @@ class MainWindow(QtWidgets.QMainWindow):
             if self.consult.drawing:  # the pain-map canvas stays on screen, seen from the chosen view
                 self.consult.redraw_canvas(vs.view, move_camera=move_camera, glide=glide)
             else:
-                self.viewport.show_state(frame, move_camera=move_camera, glide=glide)
+                self.viewport.show_state(frame, move_camera=move_camera, glide=glide, animate_pose=animate_pose)
         except _user_error_types() as exc:
             show_error(self, exc, "This scene step cannot be shown")
             return
         self.layers.update_from(frame)
+        self.pose_slider.show_pose(None if self.consult.drawing else frame.pose)  # the canvas stands
         n_steps = self.session.n_steps(vs.scene_id)
         scene = self.session.scenes.get(vs.scene_id) if vs.scene_id else None
         title = scene.title if scene else "Exploring the sciatic nerve"
@@ -217,12 +229,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scenes.mark_current(scene_id)
         self.view_state.hovered = None  # the pointer's old structure may not be in the scene
         self._on_hovered_change(None)
-        self.narration.reserve(self._narration_pages(scene_id))
+        pages = self._narration_pages(scene_id)
+        self.pose_slider.reserve(any(posed for *_page, posed in pages))
+        self.narration.reserve([page[:2] for page in pages])
         self.refresh(move_camera=True, glide=self.viewport.state is not None)
         self.scene_opened.emit(scene_id)
 
-    def _narration_pages(self, scene_id: str | None) -> list[tuple[str, str]]:
-        """Return (heading, text) of every step of a scene, for the narration strip's height."""
+    def _narration_pages(self, scene_id: str | None) -> list[tuple[str, str, bool]]:
+        """Return (heading, text, has a named pose) of every step of a scene, for the narration strip's height."""
         from sciatic_atlas.app.cli import _user_error_types
         from sciatic_atlas.app.panels.qt_narration import heading_text
 
@@ -236,8 +250,24 @@ class MainWindow(QtWidgets.QMainWindow):
             except _user_error_types():
                 continue  # refresh() reports it when the step is shown
             pages.append((heading_text(scene.title, state.title),
-                           state.text or (scene.narration if step == 0 else "")))
+                           state.text or (scene.narration if step == 0 else ""),
+                           state.pose is not None and bool(state.pose.name)))
         return pages
+
+    def _on_drawing_change(self, drawing: bool) -> None:
+        if drawing:  # the pain map is painted on the standing skin: no pose to change
+            self.pose_slider.show_pose(None)
+
+    def _on_pose_drag(self, amount: float) -> None:
+        if not self.consult.drawing:
+            self.viewport.drag_pose(amount, lambda value: self.session.pose_at(self.view_state, value))
+
+    def _on_pose_chosen(self, amount: float) -> None:
+        """Draw the step at the slider's amount at full quality (colours, narration, labels)."""
+        if amount == self.view_state.pose_amount:  # dragged back to where it was: still one full frame
+            self.refresh(move_camera=False)
+        else:
+            self.view_state.set_pose_amount(amount)
 
     def _on_reset_view(self) -> None:
         self.view_state.view = None
@@ -339,6 +369,7 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- pictures ------------------------------------------------------------------------------
     def picture(self) -> QtGui.QImage:
         """Return the 3D view as an image."""
+        self.viewport.finish_pose()  # the picture shows where a change of pose ends
         if self.viewport.gliding:
             self.viewport.finish_glide()
         return self.viewport.grab_view()
@@ -368,6 +399,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def grab_window(self) -> QtGui.QPixmap:
         """Return a picture of the whole window: panels and 3D view."""
+        self.viewport.finish_pose()  # the picture shows where a change of pose ends
         if self.viewport.gliding:
             self.viewport.finish_glide()
         self.viewport.render()

@@ -6,7 +6,8 @@ change, see STYLE.md section 3) and hands it to an
 overlays and frame quality, the same way the headless ``render`` command draws. The
 widget wires the parts together: the picker, the orientation cube and side labels,
 when frames are drawn (:mod:`sciatic_atlas.app.qt_frame_pacer`), camera glides
-(:mod:`sciatic_atlas.app.qt_camera_glide`) and the mouse (:mod:`sciatic_atlas.app.qt_pointer`).
+(:mod:`sciatic_atlas.app.qt_camera_glide`), the model moving between poses
+(:mod:`sciatic_atlas.app.qt_pose_motion`) and the mouse (:mod:`sciatic_atlas.app.qt_pointer`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PyQt5 import QtCore, QtGui, QtWidgets
 from sciatic_atlas.app.qt_camera_glide import CameraGlide
 from sciatic_atlas.app.qt_frame_pacer import FramePacer
 from sciatic_atlas.app.qt_pointer import PointerInput
+from sciatic_atlas.app.qt_pose_motion import PoseMotion
 from sciatic_atlas.render import camera_path, lod
 from sciatic_atlas.render.cameras import set_camera
 from sciatic_atlas.render.picking import RayPicker
@@ -62,6 +64,8 @@ class QtViewport(QtWidgets.QFrame):
         self.picker = RayPicker(plotter, self.view.actors, owners=lambda: self.view.mark_owners)
         self._glide = CameraGlide(self.view, self._on_glide_end, self)
         self._pacer = FramePacer(self.view, self._glide, self.frame_drawn.emit, self)
+        self._pose = PoseMotion(self.view, self._pacer, self._glide, self)
+        self._pacer.pose_motion = self._pose
         self._pointer = PointerInput(self)
         # Coarse copies for moving frames are made in idle time, a few structures a tick.
         self._lod_timer = QtCore.QTimer(self, interval=0)
@@ -109,7 +113,7 @@ class QtViewport(QtWidgets.QFrame):
         return self._pacer.frames
 
     # -- drawing ------------------------------------------------------------------------------
-    def show_state(self, state, move_camera: bool = True, glide: bool = True) -> None:
+    def show_state(self, state, move_camera: bool = True, glide: bool = True, animate_pose: bool = False) -> None:
         """Draw ``state``; move the camera to its view (gliding there) or keep the user's.
 
         Parameters
@@ -121,6 +125,10 @@ class QtViewport(QtWidgets.QFrame):
             Take the state's camera; False keeps where the user is looking.
         glide : bool
             Move the camera smoothly (else jump).
+        animate_pose : bool
+            Move the model from the pose on screen to the state's over
+            :data:`~sciatic_atlas.app.qt_pose_motion.POSE_MS` (a change of step). A change
+            of pose still running is not continued: the new state is drawn at once.
         """
         self.state = state
         shown = replace(state, title="", text="")
@@ -130,8 +138,13 @@ class QtViewport(QtWidgets.QFrame):
             shown = replace(shown, overlays=())
         start = camera_path.pose_of(self.plotter.renderer.camera)
         first = not self.actors
+        was_posed, interrupted = self._pose.drawn, self._pose.running
+        self._pose.cancel()
         lod.set_moving(self.actors, False)  # restyle and repaint the full meshes' mappers
         self.view.apply_state(shown, camera=False, render=False, labels_now=not move_camera)
+        if animate_pose and not first and not interrupted:
+            self._pose.start(was_posed, shown.pose)
+        self._pose.drawn = shown.pose
         self._lod_timer.start()
         # Stop peeling once fewer than 10 % of the pixels change (where peeling is used:
         # saved pictures); the view itself uses OIT, see FrameQuality.
@@ -242,6 +255,38 @@ class QtViewport(QtWidgets.QFrame):
     def _set_fast(self, fast: bool) -> None:
         self.view.quality.set_moving(fast)
 
+    # -- poses (qt_pose_motion) ------------------------------------------------------------------
+    def drag_pose(self, amount: float, pose_for) -> None:
+        """Show the pose ``pose_for(amount)`` at reduced detail (a pose slider held): one frame per
+        turn of the event loop, however many positions arrive. The full-quality frame
+        comes with the next :meth:`show_state`."""
+        lod.prepare(self.model, self.actors)  # every large structure moves as its coarse copy
+        self._lod_timer.stop()
+        self._pose.drag(amount, pose_for)
+
+    @property
+    def posing(self) -> bool:
+        """True while a change of pose is animated."""
+        return self._pose.running
+
+    @property
+    def drawn_pose(self):
+        """The pose on screen (ResolvedPose; mid-drag too; a running change: its end), None: standing."""
+        return self._pose.drawn
+
+    @property
+    def pose_frame_ms(self) -> float | None:
+        """The smoothed time of a frame of a change of pose (ms: posing plus render), None until measured."""
+        return self._pose.frame_ms
+
+    @pose_frame_ms.setter
+    def pose_frame_ms(self, value: float | None) -> None:
+        self._pose.frame_ms = value
+
+    def finish_pose(self) -> None:
+        """Jump to the end of a running change of pose; its full-quality frame is drawn next."""
+        self._pose.finish()
+
     # -- camera glide (qt_camera_glide) -----------------------------------------------------------
     @property
     def can_glide(self) -> bool:
@@ -291,7 +336,7 @@ class QtViewport(QtWidgets.QFrame):
         """Stop the timers and release the plotter's render window."""
         self.plotter.interactor.removeEventFilter(self._pacer)
         self.plotter.interactor.removeEventFilter(self._pointer)
-        for part in (self._glide, self._pointer, self._pacer):
+        for part in (self._glide, self._pose, self._pointer, self._pacer):
             part.stop()
         self._lod_timer.stop()
         self.view.close()

@@ -200,8 +200,19 @@ class Session:
             return 1
         return 1 + len(self.scenes[scene_id].steps)
 
-    def base_state(self, scene_id: str | None, step: int, side: str, view: str = "posterior") -> SceneState:
-        """Return the scene's state at ``step`` for ``side`` (cached), or the default state."""
+    def base_state(self, scene_id: str | None, step: int, side: str, view: str = "posterior",
+                   pose_amount: float | None = None) -> SceneState:
+        """Return the scene's state at ``step`` for ``side`` (cached), or the default state.
+
+        ``pose_amount`` (the pose slider) re-resolves the step that far into its named pose
+        (0..1): its length colours and narration follow the amount. Not cached: a slider
+        asks for many amounts, each about 5 ms.
+        """
+        if pose_amount is not None and scene_id is not None:
+            from sciatic_atlas.scenes.resolve import resolve_state
+
+            return resolve_state(self.scenes[scene_id], step=step, side=side, knowledge=self.knowledge,
+                                 model=self.model, pose_amount=pose_amount)
         key = (scene_id, step, side, None if scene_id else view)
         if key not in self._base:
             if scene_id is None:
@@ -220,8 +231,18 @@ class Session:
         from sciatic_atlas.render.appearance import default_style
 
         step = min(view_state.step, self.n_steps(view_state.scene_id) - 1)
-        base = self.base_state(view_state.scene_id, step, view_state.side)
+        base = self.base_state(view_state.scene_id, step, view_state.side, pose_amount=view_state.pose_amount)
         return compose(base, view_state, self.catalog, lambda sid: default_style(self.model, sid))
+
+    def pose_at(self, view_state, amount: float):
+        """Return the pose the open step shows ``amount`` (0..1) of the way into its named pose.
+
+        Taken from the step resolved at that amount, so a one-sided scene shown on the
+        other side gets its pose mirrored exactly as the final frame does. None when
+        the step has no pose.
+        """
+        step = min(view_state.step, self.n_steps(view_state.scene_id) - 1)
+        return self.base_state(view_state.scene_id, step, view_state.side, pose_amount=amount).pose
 
     # -- search -------------------------------------------------------------------------------
     def search_index(self) -> SearchIndex:

@@ -33,6 +33,7 @@ EVENTS = {
     "view": "named view or None",
     "present": "bool",
     "background": "'light' | 'dark'",
+    "pose_amount": "how far into the step's named pose (0..1), or None: the scene's own",
 }
 
 
@@ -63,6 +64,7 @@ class ViewState:
         self.view: str | None = None
         self.present = False
         self.background = "light"
+        self.pose_amount: float | None = None  # the pose slider's amount (None: the step's own)
 
     # -- observer ---------------------------------------------------------------------------
     def connect(self, name: str, callback: Callable) -> None:
@@ -91,6 +93,7 @@ class ViewState:
         self.view = None
         self._clear_overrides()
         self.selected = None
+        self.pose_amount = None
         self._emit("scene", scene_id)
 
     def set_step(self, step: int) -> None:
@@ -106,7 +109,15 @@ class ViewState:
         self.view = None
         self._clear_overrides()
         self.selected = None
+        self.pose_amount = None  # each step starts at its own pose
         self._emit("step", step)
+
+    def set_pose_amount(self, amount: float | None) -> None:
+        """Show the step's named pose ``amount`` (0 start .. 1 full) of the way; None: the step's own."""
+        amount = None if amount is None else min(1.0, max(0.0, float(amount)))
+        if amount != self.pose_amount:
+            self.pose_amount = amount
+            self._emit("pose_amount", amount)
 
     # -- side, view, peel -------------------------------------------------------------------------
     def set_side(self, side: str) -> None:

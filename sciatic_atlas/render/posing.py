@@ -55,12 +55,13 @@ def pose_actor(model, item: StructureActor, posed, coarse_only: bool = False) ->
     """Put one actor's meshes in ``posed`` (a :class:`~sciatic_atlas.anatomy.posed.PosedModel`, or None).
 
     ``coarse_only`` poses only the coarse copy (a drag in progress); the full mesh is
-    posed when the drag ends.
+    posed when the drag ends. A structure without a coarse copy (a small mesh, drawn in
+    full while moving) has its full mesh posed: otherwise it would stay behind.
     """
     key = None if posed is None else posed.key
     sid = item.structure_id
     neutral = surface(model, sid)
-    if not coarse_only and item.full_pose_key != key:
+    if (not coarse_only or item.coarse is None) and item.full_pose_key != key:
         item.own_meshes()
         if posed is None:
             _own_points(item.mesh, np.asarray(neutral.points), np.asarray(neutral.point_data[NORMALS]))

@@ -22,8 +22,8 @@ def settings_file(tmp_path_factory):
     return tmp_path_factory.mktemp("settings") / "sciatic-atlas.ini"
 
 
-@pytest.fixture(scope="module")
-def main_window(qapp, x_display, session, settings_file):
+def built_window(qapp, session, settings_file):
+    """Yield a shown 1200x800 window on ``session``, with settings in ``settings_file``; close it after."""
     from PyQt5 import QtCore
 
     from sciatic_atlas.app.qt_main_window import MainWindow
@@ -33,11 +33,17 @@ def main_window(qapp, x_display, session, settings_file):
     window = MainWindow(session, settings)
     window.resize(1200, 800)
     window.show()
-    window.open(None)
     yield window
     window.close()
     window.deleteLater()
     qapp.processEvents()
+
+
+@pytest.fixture(scope="module")
+def main_window(qapp, x_display, session, settings_file):
+    for window in built_window(qapp, session, settings_file):
+        window.open(None)
+        yield window
 
 
 @pytest.fixture

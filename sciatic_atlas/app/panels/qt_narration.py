@@ -62,6 +62,9 @@ class NarrationPanel(QtWidgets.QFrame):
         buttons.addWidget(self.prev)
         buttons.addWidget(self.next)
         nav.addLayout(buttons)
+        self._controls = QtWidgets.QVBoxLayout()  # more controls under the buttons (the pose slider)
+        self._controls.setContentsMargins(0, 0, 0, 0)
+        nav.addLayout(self._controls)
         nav.addStretch(1)
         self._nav = nav
         layout = QtWidgets.QHBoxLayout(self)
@@ -69,6 +72,10 @@ class NarrationPanel(QtWidgets.QFrame):
         layout.addLayout(words, 1)
         layout.addLayout(nav)
         self.set_text_size(11)
+
+    def add_control(self, widget: QtWidgets.QWidget) -> None:
+        """Put ``widget`` under Prev/Next (it shows and hides itself)."""
+        self._controls.addWidget(widget)
 
     def step_by(self, delta: int) -> None:
         """Go ``delta`` steps forward (or back), staying within the scene."""
