@@ -28,7 +28,7 @@ PEEL_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("skin", ("skin",)),
     ("superficial muscles", ("muscle:superficial",)),
     ("middle muscles", ("muscle:middle",)),
-    ("deep muscles", ("muscle:deep",)),
+    ("deep muscles", ("muscle:deep", "ligament")),  # the sacral ligaments lie at the deep muscles
     ("nerves", ("root", "nerve", "branch", "canal")),
 )
 

@@ -61,13 +61,16 @@ def pose_actor(model, item: StructureActor, posed, coarse_only: bool = False) ->
     key = None if posed is None else posed.key
     sid = item.structure_id
     neutral = surface(model, sid)
-    if (not coarse_only or item.coarse is None) and item.full_pose_key != key:
+    dragged = coarse_only and item.coarse is None  # a small mesh drawn in full during a drag
+    full_key = ("drag", key) if dragged else key
+    if (not coarse_only or dragged) and item.full_pose_key != full_key:
         item.own_meshes()
         if posed is None:
             _own_points(item.mesh, np.asarray(neutral.points), np.asarray(neutral.point_data[NORMALS]))
         else:
-            _own_points(item.mesh, posed.vertices(sid), posed.normals(sid))
-        item.full_pose_key = key
+            # during a drag, without the push out of bone (done once the drag ends)
+            _own_points(item.mesh, posed.vertices(sid, clear_of_bone=not dragged), posed.normals(sid))
+        item.full_pose_key = full_key
     if item.coarse is not None and item.coarse_pose_key != key:
         item.own_meshes()
         base = item.coarse_neutral
@@ -93,17 +96,29 @@ def pose_actors(model, actors: dict[str, StructureActor], posed, coarse_only: bo
             pose_actor(model, item, posed, coarse_only)
 
 
-def draw_floor(plotter, posed, rests_on: tuple[str, ...], actors, name: str) -> bool:
-    """Draw the floor under the posed body (a pale square at its lowest point); return True if drawn."""
-    shown = [item.mesh.bounds for item in actors.values() if item.look is not None and item.look.visible]
+def draw_floor(plotter, posed, rests_on: tuple[str, ...], actors, name: str, quick: bool = False) -> bool:
+    """Draw the floor under the posed body (a pale square at its lowest point); return True if drawn.
+
+    An existing floor is moved (new corner points), not added again. ``quick`` (a drag)
+    finds the height from a sample of the skin.
+    """
+    shown = [item.actor.GetBounds() for item in actors.values() if item.look is not None and item.look.visible]
     if posed is None or not shown:
         return False
     bounds = np.array(shown)
     lo, hi = bounds[:, 0::2].min(axis=0), bounds[:, 1::2].max(axis=0)
     size = float(max(hi[0] - lo[0], hi[1] - lo[1]) * 1.4 + 200.0)
-    z = posed.floor_height(rests_on) - 1.0
-    plane = pv.Plane(center=((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, z), direction=(0, 0, 1),
-                     i_size=size, j_size=size, i_resolution=1, j_resolution=1)
+    z = posed.floor_height(rests_on, every=8 if quick else 1) - (6.0 if quick else 1.0)
+    cx, cy, half = (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, size / 2
+    corners = np.array([[cx - half, cy - half, z], [cx + half, cy - half, z], [cx + half, cy + half, z],
+                        [cx - half, cy + half, z]], dtype=np.float32)
+    existing = plotter.renderer.actors.get(name)
+    if existing is not None and existing.GetMapper() is not None:
+        mesh = existing.GetMapper().GetInput()
+        mesh.GetPoints().SetData(pv.vtk_points(corners, deep=True).GetData())
+        mesh.Modified()
+        return True
+    plane = pv.PolyData(corners, faces=np.array([4, 0, 1, 2, 3]))
     actor = plotter.add_mesh(plane, color=FLOOR_COLOUR, name=name, pickable=False, reset_camera=False,
                              render=False, ambient=0.35, diffuse=0.6, specular=0.0, lighting=True)
     actor.prop.culling = "none"

@@ -187,7 +187,7 @@ class AtlasView:
         self._pose_extras = (self._floor_bodies(resolved) if resolved is not None else rests_on, key)
         if self._pose_extras[0] is not None and self.posed is not None:
             posing.draw_floor(self.plotter, self.posed, self._pose_extras[0], self.actors,
-                              marks.PREFIX + posing.FLOOR)
+                              marks.PREFIX + posing.FLOOR, quick=coarse_only)
         if self._labelled is not None:  # the structures moved under the labels
             self._labelled = _Labelled(self._labelled.wanted, self._labelled.bands, None)
         if render:
