@@ -24,7 +24,7 @@ import weakref
 import numpy as np
 
 from sciatic_atlas.anatomy.pose import Pose, forward_kinematics, move_points
-from sciatic_atlas.anatomy.skinning import blend
+from sciatic_atlas.anatomy.skinning import apply_plan, make_plan
 
 # Whole-body placements: turns (axis, degrees) about the pelvis, applied in order. The
 # model frame: x to the body's left, -y anterior, z up.
@@ -133,11 +133,11 @@ class PosedModel:
             return self.motions[body]
         return self.motions.get(body.rsplit("_", 1)[0], np.eye(4))
 
-    def _blend(self, key: str, points: np.ndarray) -> np.ndarray:
-        bodies, weights = self.model.skinning.weights(key)
-        if len(bodies) != len(points):
-            raise ValueError(f"skinning weights for '{key}' have {len(bodies)} rows for {len(points)} points")
-        return blend(points, bodies, weights, self._stack)
+    def _blend(self, key: str, points: np.ndarray, rotate_only: bool = False) -> np.ndarray:
+        plan = self.model.skinning.plan(key)
+        if len(plan) != len(points):
+            raise ValueError(f"skinning weights for '{key}' have {len(plan)} rows for {len(points)} points")
+        return apply_plan(plan, points, self._stack, rotate_only)
 
     def vertices(self, structure_id: str, clear_of_bone: bool = True) -> np.ndarray:
         """Return the posed vertices of a structure's mesh (N x 3, mm).
@@ -203,18 +203,17 @@ class PosedModel:
         if key not in self._cache:
             neutral = self.model.mesh(structure_id).normals
             if self.model.skinning.has(structure_id):
-                bodies, weights = self.model.skinning.weights(structure_id)
-                turned = blend(neutral, bodies, weights, self._stack, rotate_only=True)
+                turned = self._blend(structure_id, neutral, rotate_only=True)
             else:
                 turned = neutral @ self.body_motion(self.model.structure(structure_id).body)[:3, :3].T
             length = np.linalg.norm(turned, axis=1, keepdims=True)
             self._cache[key] = (turned / np.where(length > 0, length, 1.0)).astype(np.float32)
         return self._cache[key]
 
-    def blend_points(self, points: np.ndarray, bodies: np.ndarray, weights: np.ndarray,
-                     rotate_only: bool = False) -> np.ndarray:
-        """Return any points (or directions) moved by the given skinning weights."""
-        return blend(points, bodies, weights, self._stack, rotate_only=rotate_only)
+    def blend_points(self, points: np.ndarray, bodies, weights=None, rotate_only: bool = False) -> np.ndarray:
+        """Return any points (or directions) moved by skinning weights: a :class:`BlendPlan`, or (bodies, weights)."""
+        plan = bodies if weights is None else make_plan(bodies, weights)
+        return apply_plan(plan, points, self._stack, rotate_only=rotate_only)
 
     def as_model(self) -> "PosedAnatomy":
         """Return the model as seen in this pose (same reading interface as the model)."""
@@ -256,11 +255,19 @@ class PosedModel:
         paths = self.model.muscle_paths.get(structure_id)
         if not paths:
             return None
+        key = f"length:{structure_id}"
+        if key in self._cache:
+            return float(self._cache[key])
         lengths = []
         for path in paths:
-            moved = [move_points(self.body_motion(b), p[None])[0] for p, b in zip(path.points, path.bodies)]
+            moved = np.empty_like(path.points)
+            names = np.asarray(path.bodies)
+            for body in dict.fromkeys(path.bodies):  # each body's points in one product
+                rows = names == body
+                moved[rows] = move_points(self.body_motion(body), path.points[rows])
             lengths.append(path_length(moved))
-        return float(np.mean(lengths))
+        self._cache[key] = np.float64(np.mean(lengths))
+        return float(self._cache[key])
 
     def length_change(self, structure_id: str) -> float | None:
         """Return a muscle's length change from the neutral pose, in percent (None without paths)."""

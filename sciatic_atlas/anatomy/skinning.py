@@ -41,6 +41,46 @@ class Skinning:
         except KeyError:
             raise AtlasDataError(f"{self.path} has no weights for '{key}': {REBUILD_HINT}") from None
 
+    def plan(self, key: str) -> "BlendPlan":
+        """Return (once) the blend plan of ``key``'s weights: what :func:`apply_plan` needs."""
+        plans = self.__dict__.setdefault("_plans", {})
+        if key not in plans:
+            plans[key] = make_plan(*self.weights(key))
+        return plans[key]
+
+
+class BlendPlan:
+    """Skinning weights laid out for fast blending: the bodies used and one weight column each."""
+
+    def __init__(self, used: np.ndarray, dense: np.ndarray):
+        self.used = used  # (U,) body indices
+        self.dense = dense  # (N, U) weights
+
+    def __len__(self) -> int:
+        return len(self.dense)
+
+
+def make_plan(bodies: np.ndarray, weights: np.ndarray) -> BlendPlan:
+    """Return the :class:`BlendPlan` of (N, K) body indices and weights."""
+    used = np.unique(bodies[weights > 0])
+    dense = np.zeros((len(bodies), len(used)))
+    for column, body in enumerate(used):
+        dense[:, column] = np.where(bodies == body, weights, 0.0).sum(axis=1)
+    return BlendPlan(used, dense)
+
+
+def apply_plan(plan: BlendPlan, points: np.ndarray, motions: np.ndarray, rotate_only: bool = False) -> np.ndarray:
+    """Return ``points`` moved by the blend of ``plan`` (``rotate_only``: directions, turned only)."""
+    points = np.asarray(points, np.float64)
+    out = np.zeros_like(points)
+    for column, body in enumerate(plan.used):  # a few bodies per structure: one matrix product each
+        motion = motions[body]
+        moved = points @ motion[:3, :3].T
+        if not rotate_only:
+            moved += motion[:3, 3]
+        out += plan.dense[:, column:column + 1] * moved
+    return out
+
 
 def blend(points: np.ndarray, bodies: np.ndarray, weights: np.ndarray, motions: np.ndarray,
           rotate_only: bool = False) -> np.ndarray:
@@ -52,12 +92,4 @@ def blend(points: np.ndarray, bodies: np.ndarray, weights: np.ndarray, motions: 
     bodies, weights : (N, K) body indices and weights (rows sum to 1)
     motions : (B, 4, 4) each body's motion, indexed as ``bodies``
     """
-    points = np.asarray(points, np.float64)
-    out = np.zeros_like(points)
-    for b in np.unique(bodies[weights > 0]):
-        w = np.where(bodies == b, weights, 0.0).sum(axis=1)
-        keep = w > 0
-        m = motions[b]
-        moved = points[keep] @ m[:3, :3].T
-        out[keep] += w[keep, None] * (moved if rotate_only else moved + m[:3, 3])
-    return out
+    return apply_plan(make_plan(bodies, weights), points, motions, rotate_only)

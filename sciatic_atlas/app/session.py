@@ -242,7 +242,12 @@ class Session:
         the step has no pose.
         """
         step = min(view_state.step, self.n_steps(view_state.scene_id) - 1)
-        return self.base_state(view_state.scene_id, step, view_state.side, pose_amount=amount).pose
+        if view_state.scene_id is None:
+            return None
+        from sciatic_atlas.scenes.resolve import resolve_pose_at
+
+        return resolve_pose_at(self.scenes[view_state.scene_id], step, view_state.side, knowledge=self.knowledge,
+                               model=self.model, pose_amount=amount)
 
     # -- search -------------------------------------------------------------------------------
     def search_index(self) -> SearchIndex:

@@ -44,10 +44,12 @@ def _coarse_weights(model, item: StructureActor):
         full = surface(model, sid)
         nearest = cKDTree(np.asarray(full.points)).query(np.asarray(item.coarse.points))[1]
         if model.skinning.has(sid):
+            from sciatic_atlas.anatomy.skinning import make_plan
+
             bodies, weights = model.skinning.weights(sid)
-            cache[sid] = (bodies[nearest], weights[nearest], None)
+            cache[sid] = (make_plan(bodies[nearest], weights[nearest]), None)
         else:
-            cache[sid] = (None, None, model.structure(sid).body)
+            cache[sid] = (None, model.structure(sid).body)
     return cache[sid]
 
 
@@ -77,10 +79,10 @@ def pose_actor(model, item: StructureActor, posed, coarse_only: bool = False) ->
         if posed is None:
             _own_points(item.coarse, base[0], base[1])
         else:
-            bodies, weights, body = _coarse_weights(model, item)
-            if bodies is not None:
-                points = posed.blend_points(base[0], bodies, weights)
-                normals = posed.blend_points(base[1], bodies, weights, rotate_only=True)
+            plan, body = _coarse_weights(model, item)
+            if plan is not None:
+                points = posed.blend_points(base[0], plan)
+                normals = posed.blend_points(base[1], plan, rotate_only=True)
             else:
                 motion = posed.body_motion(body)
                 points = base[0] @ motion[:3, :3].T + motion[:3, 3]

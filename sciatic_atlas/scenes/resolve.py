@@ -279,6 +279,27 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     return _finish(scene, index, work, side, resolver)
 
 
+def resolve_pose_at(scene: Scene, step: int | str, side: str | None = None, knowledge=None, model=None,
+                    pose_amount: float | None = None):
+    """Return only the pose of ``scene`` at ``step`` (a ResolvedPose, or None): what a slider drag draws.
+
+    The same pose :func:`resolve_state` puts in its state (mirrored alike), without the
+    length colours and narration (a few ms of each drag frame).
+    """
+    from sciatic_atlas.scenes.pose_state import resolve_spec
+
+    index = _step_index(scene, step)
+    resolver, work, _ = _start(scene, side, knowledge, model)
+    look = _base_look(work)
+    for layer in scene.steps[:index]:
+        _apply_step(resolver, work, layer, look)
+    if work.pose is None:
+        return None
+    spec = work.pose if pose_amount is None else work.pose.model_copy(
+        update={"amount": min(max(float(pose_amount), 0.0), 1.0)})
+    return resolve_spec(resolver.model, spec, resolver.mirror)
+
+
 def resolve_states(scene: Scene, side: str | None = None, knowledge=None, model=None):
     """Yield the state of ``scene`` at every step, 0..N, in one pass (linear in the step count).
 

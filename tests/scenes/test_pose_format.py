@@ -67,3 +67,14 @@ def test_a_joint_beyond_the_models_range_is_shown_at_the_limit_and_said():
     state = resolve_state(scene("  - title: Deep\n    pose: {joints: {knee_angle_r: 160}}\n"), 1)
     assert dict(state.pose.joints)["knee_angle_r"] == pytest.approx(120, abs=0.01)
     assert "stops at 120°" in state.text
+
+
+def test_the_pose_alone_is_the_pose_of_the_whole_state():
+    from sciatic_atlas.scenes.resolve import resolve_pose_at
+
+    parsed = scene("  - title: Raise\n    pose: {name: straight-leg-raise, amount: 0.4}\n")
+    for side in ("right", "left"):
+        for amount in (None, 0.0, 0.7):
+            assert resolve_pose_at(parsed, 1, side, pose_amount=amount) == \
+                resolve_state(parsed, 1, side, pose_amount=amount).pose
+    assert resolve_pose_at(parsed, 0) is None
