@@ -13,7 +13,8 @@ def view_choices() -> list[tuple[str, str]]:
     """Return ``(view name, button label)`` of every camera preset in ``data/views.yaml``."""
     from sciatic_atlas.render.cameras import view_names, view_spec
 
-    return [(name, view_spec(name).get("label", name).split(" (")[0]) for name in view_names()]
+    return [(name, view_spec(name).get("label", name).split(" (")[0]) for name in view_names()
+            if view_spec(name).get("toolbar", True)]
 
 
 class ViewBar(QtWidgets.QToolBar):
