@@ -19,7 +19,8 @@ from sciatic_atlas.anatomy.errors import AtlasDataError, UnknownStructureError
 from sciatic_atlas.anatomy.meshes import MeshData, read_mesh
 from sciatic_atlas.anatomy.model_check import check_record
 from sciatic_atlas.anatomy.model_types import (Body, Coupling, Joint, MusclePath, StructureInfo, VariantGroup,
-                                               bodies_from, couplings_from, joints_from, muscle_paths_from,
+                                               bodies_from, couplings_from, joints_from, length_fits_from,
+                                               muscle_paths_from,
                                                variants_from)
 from sciatic_atlas.anatomy.paths import REBUILD_HINT, assets_dir
 
@@ -105,6 +106,11 @@ class AnatomyModel:
     def muscle_paths(self) -> dict[str, tuple[MusclePath, ...]]:
         """Return each muscle's actuator paths (what its length in a pose is measured along)."""
         return muscle_paths_from(self._record.get("muscle_paths", {}))
+
+    @functools.cached_property
+    def length_fits(self) -> dict:
+        """Return each muscle's fitted wrapping correction (:class:`~.model_types.LengthFit`)."""
+        return length_fits_from(self._record.get("muscle_length_fits", {}))
 
     @functools.cached_property
     def skinning(self):

@@ -112,6 +112,25 @@ class MusclePath:
 
 
 @dataclass(frozen=True)
+class LengthFit:
+    """A muscle's wrapping correction (mm) as a polynomial of joint angles (``assetbuild/muscle_lengths.py``)."""
+
+    joints: tuple[str, ...]
+    coef: np.ndarray = field(compare=False)
+    rms_mm: float = 0.0
+    max_mm: float = 0.0
+
+    def value(self, degrees: dict[str, float]) -> float:
+        """Return the correction (mm) at joint angles in degrees (absent joints at 0)."""
+        import itertools
+
+        q = np.radians([degrees.get(j, 0.0) for j in self.joints])
+        pairs = [q[i] * q[j] for i, j in itertools.combinations(range(len(q)), 2)]
+        terms = np.concatenate([[1.0], q, q**2, q**3, pairs])
+        return float(terms @ self.coef)
+
+
+@dataclass(frozen=True)
 class VariantOption:
     """One option of an anatomical variant: which meshes stand in for which, how common, and the source."""
 
@@ -156,6 +175,11 @@ def couplings_from(record: dict) -> dict[str, Coupling]:
 def muscle_paths_from(record: dict) -> dict[str, tuple[MusclePath, ...]]:
     return {sid: tuple(MusclePath(str(p.get("actuator", "")), np.asarray(p["points"], float), tuple(p["bodies"]))
                        for p in paths) for sid, paths in record.items()}
+
+
+def length_fits_from(record: dict) -> dict[str, LengthFit]:
+    return {sid: LengthFit(tuple(f["joints"]), np.asarray(f["coef"], float), float(f.get("rms_mm", 0.0)),
+                           float(f.get("max_mm", 0.0))) for sid, f in record.items()}
 
 
 def variants_from(record: dict) -> dict[str, VariantGroup]:

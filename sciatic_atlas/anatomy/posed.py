@@ -251,7 +251,12 @@ class PosedModel:
     # -- lengths ---------------------------------------------------------------------------
 
     def muscle_length(self, structure_id: str) -> float | None:
-        """Return a muscle's length (mm): the mean of its actuator paths; None without paths."""
+        """Return a muscle's length (mm); None without paths.
+
+        The mean length of its actuator paths, each point carried by its body, plus the
+        wrapping correction the build fitted to MuJoCo's tendon lengths (where a path wraps
+        round bone; about zero where it does not).
+        """
         paths = self.model.muscle_paths.get(structure_id)
         if not paths:
             return None
@@ -266,7 +271,11 @@ class PosedModel:
                 rows = names == body
                 moved[rows] = move_points(self.body_motion(body), path.points[rows])
             lengths.append(path_length(moved))
-        self._cache[key] = np.float64(np.mean(lengths))
+        length = float(np.mean(lengths))
+        fit = self.model.length_fits.get(structure_id)
+        if fit is not None:
+            length += fit.value(self.pose.values)
+        self._cache[key] = np.float64(length)
         return float(self._cache[key])
 
     def length_change(self, structure_id: str) -> float | None:

@@ -16,6 +16,8 @@ import numpy as np
 from sciatic_atlas.anatomy.frame import describe as describe_frame
 from sciatic_atlas.anatomy.meshes import save_arrays, save_mesh
 from sciatic_atlas.assetbuild.parts import BuildPart
+from sciatic_atlas.assetbuild.model_map import muscle_actuators
+from sciatic_atlas.assetbuild.muscle_lengths import fit_lengths
 from sciatic_atlas.assetbuild.skinning import joint_couplings, muscle_paths
 from sciatic_atlas.fileio import write_text
 
@@ -86,6 +88,7 @@ def write_assets(part: BuildPart, raw, out_dir: Path) -> dict:
         "centrelines": {name: _round(pts) for name, pts in sorted(part.centrelines.items())},
         "variants": part.variants,
         "muscle_paths": muscle_paths(raw),
+        "muscle_length_fits": fit_lengths(raw, muscle_actuators(raw.muscles)),
         "couplings": joint_couplings(raw),
         "info": part.info,
     }

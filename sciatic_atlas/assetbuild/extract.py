@@ -62,17 +62,24 @@ class RawModel:
 
 
 @functools.cache
-def load_raw_model(model_name: str = "myofullbody") -> RawModel:
-    """Compile the model, run forward kinematics at qpos0 and collect its geometry."""
-    import mujoco
+def compiled_model(model_name: str = "myofullbody"):
+    """Return the compiled MuJoCo model (once)."""
     from myo_sim.build.compose import build_spec
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = build_spec(model_name).compile()
+        return build_spec(model_name).compile()
+
+
+@functools.cache
+def load_raw_model(model_name: str = "myofullbody") -> RawModel:
+    """Compile the model, run forward kinematics at qpos0 and collect its geometry."""
+    import mujoco
+
+    m = compiled_model(model_name)
     d = mujoco.MjData(m)
     raw = RawModel()
-    raw.couplings = _satisfy_joint_couplings(m, d)
+    raw.couplings = satisfy_joint_couplings(m, d)
     mujoco.mj_forward(m, d)
     raw.source = {
         "model": model_name,
@@ -144,7 +151,7 @@ def load_raw_model(model_name: str = "myofullbody") -> RawModel:
     return raw
 
 
-def _satisfy_joint_couplings(m, d) -> dict[str, dict]:
+def satisfy_joint_couplings(m, d) -> dict[str, dict]:
     """Give joints driven by joint-equality polynomials their coupled values.
 
     ``mj_forward`` at ``qpos0`` does not enforce equality constraints, and the
