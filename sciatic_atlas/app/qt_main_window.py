@@ -231,9 +231,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self._on_hovered_change(None)
         pages = self._narration_pages(scene_id)
         self.pose_slider.reserve(any(posed for *_page, posed in pages))
+        self._warm_poses(scene_id)
         self.narration.reserve([page[:2] for page in pages])
         self.refresh(move_camera=True, glide=self.viewport.state is not None)
         self.scene_opened.emit(scene_id)
+
+    def _warm_poses(self, scene_id: str | None) -> None:
+        """Pose the scene's posed steps in idle time (app/qt_pose_warmer.py)."""
+        from sciatic_atlas.app.cli import _user_error_types
+        from sciatic_atlas.app.qt_pose_warmer import PoseWarmer
+
+        if not hasattr(self, "_pose_warmer"):
+            self._pose_warmer = PoseWarmer(self.session.model, self)
+        states = []
+        for step in range(self.session.n_steps(scene_id) if scene_id in self.session.scenes else 0):
+            try:
+                states.append(self.session.base_state(scene_id, step, self.view_state.side))
+            except _user_error_types():
+                continue
+        self._pose_warmer.warm(states)
 
     def _narration_pages(self, scene_id: str | None) -> list[tuple[str, str, bool]]:
         """Return (heading, text, has a named pose) of every step of a scene, for the narration strip's height."""

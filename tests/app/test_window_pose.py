@@ -272,3 +272,14 @@ def test_a_picture_taken_during_a_change_of_pose_shows_its_end(window, qtbot):
     image = window.picture()
     assert not window.viewport.posing and not image.isNull()
     assert window.viewport.drawn_pose == window.viewport.state.pose
+
+
+def test_the_scenes_posed_steps_are_posed_in_idle_time(window, qtbot):
+    """Opening a scene poses its other posed steps while the window waits for input, so stepping
+    to one finds its structures already posed (and out of bone)."""
+    from sciatic_atlas.anatomy.posed import posed_model
+
+    qtbot.waitUntil(lambda: not window._pose_warmer.busy, timeout=60000)
+    state = window.session.base_state("posed-test", 2, window.view_state.side)
+    posed = posed_model(window.session.model, state.pose)
+    assert MUSCLE in posed._cache and f"normals:{MUSCLE}" in posed._cache
