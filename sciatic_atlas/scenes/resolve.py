@@ -5,7 +5,8 @@ The base scene is applied first, then steps 1..N in order, each a change on top
 which replace). Group and base names are expanded to sided structure ids through
 the knowledge base (``kb.expand(name, side)``), landmarks named by ``between`` are
 projected onto the nerve centreline to give fractions, and the side not chosen is
-hidden, faded or kept as the scene says.
+hidden, faded or kept as the scene says. A muscle is never drawn without the bones its
+tendons reach: those the step hides are shown faded (:func:`attached_bones`, issue 12).
 """
 
 from __future__ import annotations
@@ -99,6 +100,58 @@ class _Work:
                 self.visible[sid] = True
                 if self.opacity.get(sid) == FADE_OPACITY:
                     self.opacity.pop(sid)
+
+
+# A bone brought in for a tendon brings the bone that joins it to the rest of the limb: the
+# talus sits between the leg bones and the foot (no muscle attaches to it in the model).
+_BRIDGES = {"calcn": "talus", "toes": "talus"}
+
+
+def attached_bones(model) -> dict[str, tuple[str, ...]]:
+    """Return, for each muscle of ``model``, the bones its path attaches to (by the bodies it spans).
+
+    A muscle's ``bodies`` are the skeleton bodies its path is fixed to; the bones are the
+    structures of kind ``bone`` on those bodies (the talus comes with the foot). Cached on
+    the model.
+    """
+    cached = getattr(model, "_attached_bones", None)
+    if cached is not None:
+        return cached
+    on_body: dict[str, list[str]] = {}
+    for sid in model.structure_ids:
+        info = model.structure(sid)
+        if info.kind == "bone" and info.body:
+            on_body.setdefault(info.body, []).append(sid)
+    out = {}
+    for sid in model.structure_ids:
+        info = model.structure(sid)
+        if info.kind != "muscle":
+            continue
+        bodies = list(info.bodies)
+        for body in info.bodies:
+            base, _, suffix = body.rpartition("_")
+            if base in _BRIDGES:
+                bodies.append(f"{_BRIDGES[base]}_{suffix}")
+        out[sid] = tuple(dict.fromkeys(b for body in bodies for b in on_body.get(body, ())))
+    try:
+        model._attached_bones = out
+    except AttributeError:  # a frozen or slotted model: compute each time
+        pass
+    return out
+
+
+def _bring_tendon_bones(work: _Work, model) -> None:
+    """Show, faded, the hidden bones that a shown muscle's tendons attach to (issue 12).
+
+    Without them the long tendons (the toe flexors and extensors, tibialis posterior, the
+    fibulares, the Achilles tendon, the hamstrings below the knee) hang in space.
+    """
+    attached = attached_bones(model)
+    for sid in [s for s, shown in work.visible.items() if shown and s in attached]:
+        for bone in attached[sid]:
+            if bone in work.visible and not work.visible[bone]:
+                work.visible[bone] = True
+                work.opacity[bone] = FADE_OPACITY
 
 
 class _Resolver:
@@ -359,6 +412,8 @@ def _finish(scene: Scene, index: int, work: _Work, side: str, resolver: _Resolve
             work.highlight = set()
         if current.compressions is None:
             work.compressions = []
+    if resolver is not None:
+        _bring_tendon_bones(work, resolver.model)
     highlighted = {sid for sid, shown in work.visible.items()
                    if shown and (sid in work.highlight or work.sticky.get(sid))}
     if side != "both" and scene.other_side != "show":

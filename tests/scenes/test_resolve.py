@@ -100,3 +100,18 @@ def test_a_later_hide_wins_over_an_earlier_highlight(write, good_text, catalog, 
     assert not two.styles["piriformis_r"].visible and not two.styles["piriformis_r"].highlight
     three = resolve_state(scene, 3, knowledge=knowledge, model=model)  # the compression brings it back
     assert three.styles["piriformis_r"].visible
+
+
+def test_a_shown_muscle_brings_the_hidden_bones_it_attaches_to_faded(write, good_text, catalog, knowledge, model):
+    """Issue 12: the long tendons must not hang in space when the scene hides their bones."""
+    record = model._record["structures"]
+    for side in ("_r", "_l"):
+        record[f"semitendinosus{side}"].update(kind="muscle", bodies=["pelvis", f"femur{side}"])
+        record[f"femur{side}"].update(kind="bone", body=f"femur{side}")
+    scene = load_scene(write(good_text.replace("show: [gluteals, piriformis, sciatic_nerve, hamstrings, femur,",
+                                               "hide: [femur]\nshow: [gluteals, piriformis, sciatic_nerve, hamstrings,")),
+                       catalog)
+    state = resolve_state(scene, 0, knowledge=knowledge, model=model)
+    assert state.styles["femur_r"].visible and state.styles["femur_r"].opacity == FADE_OPACITY
+    assert not state.styles["femur_l"].visible  # the other side stays hidden
+    assert state.styles["semitendinosus_r"].visible and not state.styles["femur_r"].highlight
