@@ -90,21 +90,23 @@ def _visible_points(actors: dict[str, StructureActor]) -> np.ndarray:
 
 
 def place_camera(plotter, spec: CameraSpec, side: str, actors: dict[str, StructureActor],
-                 bands: tuple[float, float] = (0.0, 0.0), model=None) -> None:
+                 bands: tuple[float, float] = (0.0, 0.0), model=None, posed: bool = False) -> None:
     """Set the camera of ``spec`` (explicit, or a named view framing the visible structures).
 
     ``bands`` are the fractions of the image height (top, bottom) kept free for text.
     Structures ``spec.frame`` names that are not drawn are framed from ``model``'s meshes
-    when a model is given, else left out.
+    when a model is given, else left out. ``posed``: the body is not standing, so a named
+    view's region (a band of heights of the standing body) means nothing; the view frames
+    everything drawn from its direction.
     """
     if spec.position is not None and spec.focal_point is not None:
         pose = cameras.CameraPose(tuple(spec.position), tuple(spec.focal_point),
                                   tuple(spec.up or (0.0, 0.0, 1.0)),
                                   float(cameras.view_spec("posterior")["view_angle"]))
-    elif spec.frame:
+    elif spec.frame or posed:
         width, height = plotter.window_size
         points = [actors[sid].points if sid in actors else np.asarray(model.mesh(sid).vertices)
-                  for sid in spec.frame if sid in actors or (model is not None and model.has_mesh(sid))]
+                  for sid in spec.frame or () if sid in actors or (model is not None and model.has_mesh(sid))]
         pose = cameras.frame_pose(spec.view or "posterior", side, np.vstack(points) if points else
                                   _visible_points(actors), aspect=width / max(height, 1), top=bands[0],
                                   bottom=bands[1])

@@ -139,7 +139,7 @@ class AtlasView:
         bands = marks.text_bands(plotter, state.title, state.text, self.text_scale)
         self._labelled, self.placed_labels = None, []
         if camera:
-            place_camera(plotter, state.camera, state.side, actors, bands, geometry)
+            place_camera(plotter, state.camera, state.side, actors, bands, geometry, posed=self.is_posed)
         placed = []
         if state.labels:
             if labels_now or camera:
@@ -151,6 +151,11 @@ class AtlasView:
         if render:
             plotter.render()
         return placed
+
+    @property
+    def is_posed(self) -> bool:
+        """True when the drawn body is not standing."""
+        return self.posed is not None and not self.posed.is_neutral
 
     def _set_posed(self, resolved) -> None:
         from sciatic_atlas.anatomy.posed import posed_model
@@ -199,7 +204,7 @@ class AtlasView:
         Labels of a state applied with ``camera=False`` were placed for the camera before
         this one (or not yet): they are placed for this one (:meth:`refresh_labels`).
         """
-        place_camera(self.plotter, spec, side, self.actors, model=self.geometry)
+        place_camera(self.plotter, spec, side, self.actors, model=self.geometry, posed=self.is_posed)
         self.refresh_labels()
 
     def _place_labels(self, wanted: tuple, bands: tuple[float, float]) -> list:
