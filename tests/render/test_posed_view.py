@@ -125,7 +125,7 @@ metadata:
     assert KEY not in plotter.renderer.actors and FLOOR in plotter.renderer.actors
 
 
-def test_a_named_view_frames_the_whole_posed_body(plotter, model):
+def test_a_named_view_frames_the_whole_posed_body(model):
     """A named view's region is a band of heights of the standing body: on a raised leg it cut the
     foot off. Posed, the view frames everything drawn from its direction."""
     from dataclasses import replace
@@ -134,15 +134,17 @@ def test_a_named_view_frames_the_whole_posed_body(plotter, model):
     from sciatic_atlas.scenes.state import CameraSpec
 
     scenes, _ = load_library()
+    import pyvista as pv
+
     state = replace(resolve_state(scenes["nerve-tension"], "straight-leg-raise", model=model),
                     camera=CameraSpec(view="posterior-oblique"))
-    view = AtlasView(plotter, model)
-    view.apply_state(state)
-    posed = posed_model(model, state.pose)
-    foot = move_points(posed.motions["calcn_r"], model.bodies["calcn_r"].position[None])[0]
-    renderer = plotter.renderer
-    renderer.SetWorldPoint(*foot, 1.0)
-    renderer.WorldToDisplay()
-    x, y, _ = renderer.GetDisplayPoint()
-    width, height = plotter.window_size
-    assert 0 <= x <= width and 0 <= y <= height
+    with AtlasView(pv.Plotter(off_screen=True, window_size=(600, 560)), model) as view:
+        view.apply_state(state)
+        posed = posed_model(model, state.pose)
+        foot = move_points(posed.motions["calcn_r"], model.bodies["calcn_r"].position[None])[0]
+        renderer = view.plotter.renderer
+        renderer.SetWorldPoint(*foot, 1.0)
+        renderer.WorldToDisplay()
+        x, y, _ = renderer.GetDisplayPoint()
+        width, height = view.plotter.window_size
+        assert 0 <= x <= width and 0 <= y <= height
