@@ -148,3 +148,39 @@ def test_a_named_view_frames_the_whole_posed_body(model):
         x, y, _ = renderer.GetDisplayPoint()
         width, height = view.plotter.window_size
         assert 0 <= x <= width and 0 <= y <= height
+
+
+def test_a_compression_mark_follows_the_posed_nerve(plotter, model, tmp_path):
+    """The piriformis compression band is drawn on the sciatic nerve where the pose puts it."""
+    from sciatic_atlas.scenes.load import load_scene
+
+    path = tmp_path / "posed-compression.yaml"
+    path.write_text("""id: posed-compression
+title: Posed compression
+narration: The piriformis site in a glute stretch.
+audience: [student]
+side: right
+show: [hip_bone, femur, sacrum, piriformis, sciatic_nerve]
+compressions:
+  - {compressor: piriformis, nerve: sciatic_nerve, between: [greater_sciatic_notch, piriformis_lower_border]}
+steps:
+  - title: Stretched
+    pose: glute-stretch
+metadata:
+  sources:
+    - citation: test
+""")
+    state = resolve_state(load_scene(path), 1, model=model)
+    view = AtlasView(plotter, model)
+    view.apply_state(state)
+    bands = [name for name in plotter.renderer.actors if name.startswith(marks.PREFIX + "compression:")]
+    assert bands
+    band = np.vstack([np.asarray(plotter.renderer.actors[n].GetMapper().GetInput().GetPoints().GetData())
+                      for n in bands])
+    posed_nerve = posed_model(model, state.pose).centreline("sciatic_nerve_r")
+    standing_nerve = model.centreline("sciatic_nerve_r")
+
+    def gap(points, line):
+        return np.linalg.norm(points[:, None] - line[None], axis=2).min(axis=1).max()
+
+    assert gap(band, posed_nerve) < 25.0 < gap(band, standing_nerve)
