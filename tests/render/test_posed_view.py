@@ -19,6 +19,17 @@ from sciatic_atlas.scenes.resolve import resolve_state
 FLOOR, KEY = marks.PREFIX + posing.FLOOR, marks.PREFIX + posing.COLOUR_KEY
 
 
+def one_step_scene(folder, scene_id: str, narration: str, base: str, step: str):
+    """Return a scene written to ``folder``: ``base`` keys for the scene, one step with ``step`` keys."""
+    from sciatic_atlas.scenes.load import load_scene
+
+    path = folder / f"{scene_id}.yaml"
+    path.write_text(f"id: {scene_id}\ntitle: {scene_id}\nnarration: {narration}\naudience: [student]\n"
+                    f"side: right\n{base}steps:\n  - title: Posed\n{step}"
+                    "metadata:\n  sources:\n    - citation: test\n")
+    return load_scene(path)
+
+
 @pytest.fixture(scope="module")
 def model():
     return load_model()
@@ -96,25 +107,11 @@ def test_a_pain_map_overlay_is_painted_on_the_posed_skin(plotter, model, tmp_pat
     """The overlay is laid out on the standing skin (it stays on the same part of the body) and
     drawn where the pose puts the skin; a skin-only step draws no muscle colour bar."""
     from sciatic_atlas.anatomy.overlays import refined_skin
-    from sciatic_atlas.scenes.load import load_scene
 
-    path = tmp_path / "posed-overlay.yaml"
-    path.write_text("""id: posed-overlay
-title: Posed overlay
-narration: The L5 dermatome on a raised leg.
-audience: [student]
-side: right
-camera: {view: lateral, frame: [pelvis, femur, tibia]}
-show: [skin]
-overlays: [dermatome_l5]
-steps:
-  - title: Raised
-    pose: straight-leg-raise
-metadata:
-  sources:
-    - citation: test
-""")
-    state = resolve_state(load_scene(path), 1, model=model)
+    scene = one_step_scene(tmp_path, "posed-overlay", "The L5 dermatome on a raised leg.",
+                           "camera: {view: lateral, frame: [pelvis, femur, tibia]}\nshow: [skin]\n"
+                           "overlays: [dermatome_l5]\n", "    pose: straight-leg-raise\n")
+    state = resolve_state(scene, 1, model=model)
     assert state.colour_key is None
     view = AtlasView(plotter, model)
     view.apply_state(state)
@@ -152,25 +149,12 @@ def test_a_named_view_frames_the_whole_posed_body(model):
 
 def test_a_compression_mark_follows_the_posed_nerve(plotter, model, tmp_path):
     """The piriformis compression band is drawn on the sciatic nerve where the pose puts it."""
-    from sciatic_atlas.scenes.load import load_scene
-
-    path = tmp_path / "posed-compression.yaml"
-    path.write_text("""id: posed-compression
-title: Posed compression
-narration: The piriformis site in a glute stretch.
-audience: [student]
-side: right
-show: [hip_bone, femur, sacrum, piriformis, sciatic_nerve]
-compressions:
-  - {compressor: piriformis, nerve: sciatic_nerve, between: [greater_sciatic_notch, piriformis_lower_border]}
-steps:
-  - title: Stretched
-    pose: glute-stretch
-metadata:
-  sources:
-    - citation: test
-""")
-    state = resolve_state(load_scene(path), 1, model=model)
+    scene = one_step_scene(tmp_path, "posed-compression", "The piriformis site in a glute stretch.",
+                           "show: [hip_bone, femur, sacrum, piriformis, sciatic_nerve]\ncompressions:\n"
+                           "  - {compressor: piriformis, nerve: sciatic_nerve, "
+                           "between: [greater_sciatic_notch, piriformis_lower_border]}\n",
+                           "    pose: glute-stretch\n")
+    state = resolve_state(scene, 1, model=model)
     view = AtlasView(plotter, model)
     view.apply_state(state)
     bands = [name for name in plotter.renderer.actors if name.startswith(marks.PREFIX + "compression:")]
