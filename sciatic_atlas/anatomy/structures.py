@@ -19,7 +19,7 @@ from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.facts import Fact, FactReader, Source, read_yaml
 
 SIDES = (("_l", "left"), ("_r", "right"))
-KINDS = ("bone", "disc", "canal", "skin", "ligament", "muscle", "root", "nerve", "branch")
+KINDS = ("bone", "disc", "canal", "skin", "ligament", "vessel", "muscle", "root", "nerve", "branch")
 LAYERS = ("skeleton", "deep", "middle", "superficial", "skin")
 REGIONS = ("lower_back", "pelvis", "gluteal", "thigh", "knee", "leg", "foot", "lower_body")
 DIVISIONS = ("tibial", "common_fibular", "none")
@@ -41,7 +41,7 @@ class Structure:
     name : str
         Display name, with the side for bilateral structures ("Piriformis (right)").
     kind : str
-        One of bone, disc, canal, skin, ligament, muscle, root, nerve, branch.
+        One of bone, disc, canal, skin, ligament, vessel, muscle, root, nerve, branch.
     side : str
         ``'left'``, ``'right'`` or ``'midline'``.
     layer, region : str
@@ -175,12 +175,12 @@ def _base(entry: _Entry, reader: FactReader, kind: str) -> dict:
 
 
 def read_plain(path: Path, sources: dict[str, Source]) -> list[dict]:
-    """Read ``structures.yaml`` (bones, discs, canal, skin, ligaments) into unsided field dicts."""
+    """Read ``structures.yaml`` (bones, discs, canal, skin, ligaments, vessels) into unsided field dicts."""
     records, reader = _top(path, "structures", sources)
     out = []
     for key, record in records.items():
         entry = _Entry(path, key, record, _COMMON, {"name", "kind", "bilateral", "layer", "region", "summary"})
-        kind = entry.choice("kind", ("bone", "disc", "canal", "skin", "ligament"))
+        kind = entry.choice("kind", ("bone", "disc", "canal", "skin", "ligament", "vessel"))
         out.append(_base(entry, reader, kind))
     return out
 

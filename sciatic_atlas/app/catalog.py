@@ -29,7 +29,7 @@ PEEL_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("superficial muscles", ("muscle:superficial",)),
     ("middle muscles", ("muscle:middle",)),
     ("deep muscles", ("muscle:deep", "ligament")),  # the sacral ligaments lie at the deep muscles
-    ("nerves", ("root", "nerve", "branch", "canal")),
+    ("nerves", ("root", "nerve", "branch", "canal", "vessel")),  # the popliteal vessels lie with the nerve
 )
 
 
@@ -175,7 +175,7 @@ class Catalog:
         """
         groups: dict[str, dict[str, list[str]]] = {}
         order = ["Skin", *(f"Muscles: {layer}" for layer in MUSCLE_LAYERS),
-                 "Nerve roots and plexus", "Nerves", "Muscular branches", "Bones and discs"]
+                 "Nerve roots and plexus", "Nerves", "Muscular branches", "Blood vessels", "Bones and discs"]
         for sid, e in self.entries.items():
             if sid in self.variants:
                 continue
@@ -187,6 +187,8 @@ class Catalog:
                 group, sub = "Nerve roots and plexus", e.region
             elif e.kind == "nerve":
                 group, sub = "Nerves", e.region
+            elif e.kind == "vessel":
+                group, sub = "Blood vessels", e.region
             elif e.kind == "branch":
                 group, sub = "Muscular branches", self.branch_nerve(sid)
             else:

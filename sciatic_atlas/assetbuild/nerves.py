@@ -1,4 +1,4 @@
-"""Nerves stage: landmarks, the nerve tree as closed tubes, and the Beaton-Anson variants.
+"""Nerves stage: landmarks, the nerve tree and popliteal vessels as closed tubes, the Beaton-Anson variants.
 
 Runs after the bones, discs and muscles stages. It finds the landmarks
 (:mod:`~sciatic_atlas.assetbuild.landmarks`), lays every nerve's control points from them
@@ -6,6 +6,8 @@ Runs after the bones, discs and muscles stages. It finds the landmarks
 :mod:`~sciatic_atlas.assetbuild.nerve_branches`, :mod:`~sciatic_atlas.assetbuild.nerve_variants`),
 smooths each path, pushes it out of bone and sweeps it into a tube
 (:mod:`~sciatic_atlas.assetbuild.nerve_geometry`). Centrelines run proximal to distal (mm).
+The popliteal artery and vein (:mod:`~sciatic_atlas.assetbuild.vessel_paths`, kind
+``vessel``) are laid here too, right after the tibial nerve they must stay deep to.
 
 Like the muscles stage, it builds the right side and mirrors it for the left about the
 model's sagittal mirror plane (:func:`sciatic_atlas.assetbuild.muscles.mirror_plane`), so the
@@ -20,7 +22,8 @@ from dataclasses import replace
 import numpy as np
 
 from sciatic_atlas.anatomy.frame import SIDES
-from sciatic_atlas.assetbuild import nerve_branches, nerve_paths, nerve_plexus, nerve_roots, nerve_variants
+from sciatic_atlas.assetbuild import (nerve_branches, nerve_paths, nerve_plexus, nerve_roots, nerve_variants,
+                                     vessel_paths)
 from sciatic_atlas.assetbuild.landmarks import bone_vertices, find_landmarks
 from sciatic_atlas.assetbuild.model_map import bone_geoms, muscle_actuators
 from sciatic_atlas.assetbuild.muscles import mirror_plane
@@ -91,6 +94,10 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
         add(spec)
     division = add(nerve_paths.sciatic(c))[-1]
     tib = add(nerve_paths.tibial(c, division))
+    # The popliteal vessels are laid deep to the tibial nerve, so they follow it (issue 12).
+    for spec, path in vessel_paths.popliteal(c, field, np.vstack([paths[f"sciatic_nerve_{c.s}"], tib])):
+        paths[spec.sid] = path
+        specs.append(spec)
     for spec in nerve_paths.plantar(c, tib[-1]):
         add(spec)
     cfn = add(nerve_paths.common_fibular(c, division))

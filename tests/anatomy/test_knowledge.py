@@ -96,12 +96,27 @@ def test_every_attached_structure_has_its_kind(kb):
             assert kb.structure(sid).kind == spec["kind"]
 
 
+def _vessels() -> dict:
+    """The blood vessels the build lays (data/vessels.yaml), base id -> spec."""
+    from sciatic_atlas.anatomy.facts import read_yaml
+    from sciatic_atlas.anatomy.paths import DATA_DIR
+
+    return read_yaml(DATA_DIR / "vessels.yaml")["vessels"]
+
+
+def test_every_vessel_is_a_sourced_vessel_entry(kb):
+    for base in _vessels():
+        for sid in _sided(base):
+            s = kb.structure(sid)
+            assert s.kind == "vessel" and s.summary and all(f.source for f in s.facts)
+
+
 def test_structure_ids_are_exactly_the_team_ids(kb):
     mapping = _model_map()
     expected = set(MIDLINE.split())
     for base, spec in mapping["bones"].items():
         expected.update(_sided(base) if spec.get("bilateral") else [base])
-    for base in [*mapping["muscles"], *NERVES, *_attachments()]:
+    for base in [*mapping["muscles"], *NERVES, *_attachments(), *_vessels()]:
         expected.update(_sided(base))
     non_branch = {sid for sid, s in kb.structures.items() if s.kind != "branch"}
     assert non_branch == expected
