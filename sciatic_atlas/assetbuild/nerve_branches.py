@@ -7,7 +7,9 @@ short head of biceps from the common fibular division; gastrocnemius, soleus, ti
 posterior, FDL and FHL from the tibial nerve; fibularis longus and brevis from the superficial
 fibular; tibialis anterior, EDL and EHL from the deep fibular; gluteus medius and minimus
 from the superior gluteal nerve (also tensor fasciae latae);
-gluteus maximus from the inferior gluteal nerve; piriformis from the nerve to piriformis. Ids: ``branch_<nerve>__<muscle>_<side>``.
+gluteus maximus from the inferior gluteal nerve; piriformis from the nerve to piriformis;
+iliacus, sartorius and the quadriceps from the femoral nerve; adductor longus and brevis and
+gracilis from the obturator nerve (Moore 9e, tables of anterior and medial thigh muscles). Ids: ``branch_<nerve>__<muscle>_<side>``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ _COURSES = (
     ("superior_gluteal_nerve", "superior_gluteal_nerve", "tensor_fasciae_latae", 0.2),
     ("inferior_gluteal_nerve", "inferior_gluteal_nerve", "gluteus_maximus", 0.5),
     ("nerve_to_piriformis", "nerve_to_piriformis", "piriformis", 0.4),
+    ("femoral_nerve", "femoral_nerve", "iliacus", 0.35),
+    ("femoral_nerve", "femoral_nerve", "sartorius", 0.2),
+    ("femoral_nerve", "femoral_nerve", "rectus_femoris", 0.2),
+    ("femoral_nerve", "femoral_nerve", "vastus_lateralis", 0.2),
+    ("femoral_nerve", "femoral_nerve", "vastus_medialis", 0.25),
+    ("femoral_nerve", "femoral_nerve", "vastus_intermedius", 0.2),
+    ("obturator_nerve", "obturator_nerve", "adductor_longus", 0.3),
+    ("obturator_nerve", "obturator_nerve", "adductor_brevis", 0.3),
+    ("obturator_nerve", "obturator_nerve", "gracilis", 0.1),  # near its origin: lower, the model's gracilis bulges through the skin
 )
 # The same with the branch's starting diameter (mm) appended, from data/nerve_figures.yaml
 # ("diameters_mm", ``branch_<nerve>__<muscle>``); each branch tapers to its entry's end.

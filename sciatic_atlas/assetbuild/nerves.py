@@ -3,6 +3,7 @@
 Runs after the bones, discs and muscles stages. It finds the landmarks
 (:mod:`~sciatic_atlas.assetbuild.landmarks`), lays every nerve's control points from them
 (:mod:`~sciatic_atlas.assetbuild.nerve_plexus`, :mod:`~sciatic_atlas.assetbuild.nerve_paths`,
+:mod:`~sciatic_atlas.assetbuild.nerve_lumbar`,
 :mod:`~sciatic_atlas.assetbuild.nerve_branches`, :mod:`~sciatic_atlas.assetbuild.nerve_variants`),
 smooths each path, pushes it out of bone and sweeps it into a tube
 (:mod:`~sciatic_atlas.assetbuild.nerve_geometry`). Centrelines run proximal to distal (mm).
@@ -22,8 +23,8 @@ from dataclasses import replace
 import numpy as np
 
 from sciatic_atlas.anatomy.frame import SIDES
-from sciatic_atlas.assetbuild import (nerve_branches, nerve_paths, nerve_plexus, nerve_roots, nerve_variants,
-                                     vessel_paths)
+from sciatic_atlas.assetbuild import (nerve_branches, nerve_lumbar, nerve_paths, nerve_plexus, nerve_roots,
+                                     nerve_variants, vessel_paths)
 from sciatic_atlas.assetbuild.landmarks import bone_vertices, find_landmarks
 from sciatic_atlas.assetbuild.model_map import bone_geoms, muscle_actuators
 from sciatic_atlas.assetbuild.muscles import mirror_plane
@@ -106,6 +107,8 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
     sur = add(nerve_paths.sural(c, tib))
     add(nerve_paths.sural_communicating(c, cfn, sur))
     for spec in nerve_plexus.gluteal_branches(c):
+        add(spec)
+    for spec in nerve_lumbar.nerves(c):  # femoral and obturator (L2-L4), for contrast
         add(spec)
     for spec in nerve_branches.muscular_branches(c, paths):
         add(spec)

@@ -36,10 +36,10 @@ def test_shape_matches_the_documented_keys():
 def test_knowledge_facts_are_merged_by_id():
     model = nerve_model()
     facts = {"sciatic_nerve_r": {"kind": "nerve", "summary": "The largest nerve."},
-             "femoral_nerve_r": {"kind": "nerve", "summary": "Not built."}}
+             "saphenous_nerve_r": {"kind": "nerve", "summary": "Not built."}}
     out = describe_model(model, knowledge=facts)
     assert out["structures"]["sciatic_nerve_r"]["knowledge"]["summary"] == "The largest nerve."
-    assert out["structures"]["femoral_nerve_r"]["has_mesh"] is False
+    assert out["structures"]["saphenous_nerve_r"]["has_mesh"] is False
     assert "knowledge" not in out["structures"]["piriformis_r"]
 
 

@@ -14,12 +14,13 @@ from sciatic_atlas.anatomy.knowledge import Fact, load_knowledge, read_knowledge
 from sciatic_atlas.anatomy.paths import DATA_DIR
 
 SACRAL_PLEXUS_LEVELS = {"L4", "L5", "S1", "S2", "S3"}
+LUMBAR_PLEXUS = {"femoral_nerve": {"L2", "L3", "L4"}, "obturator_nerve": {"L2", "L3", "L4"}}  # Moore 9e
 NERVES = (
     "l4_root l5_root s1_root l4_ventral_ramus l5_ventral_ramus s1_ventral_ramus s2_ventral_ramus s3_ventral_ramus "
     "lumbosacral_trunk sciatic_nerve tibial_nerve common_fibular_nerve superficial_fibular_nerve "
     "deep_fibular_nerve medial_plantar_nerve lateral_plantar_nerve sural_nerve sural_communicating_branch "
     "superior_gluteal_nerve "
-    "inferior_gluteal_nerve nerve_to_piriformis posterior_femoral_cutaneous_nerve"
+    "inferior_gluteal_nerve nerve_to_piriformis posterior_femoral_cutaneous_nerve femoral_nerve obturator_nerve"
 ).split()
 MIDLINE = "sacrum vertebra_l1 vertebra_l2 vertebra_l3 vertebra_l4 vertebra_l5 disc_l1_l2 disc_l2_l3 disc_l3_l4 disc_l4_l5 disc_l5_s1 spinal_canal skin"
 
@@ -47,6 +48,12 @@ INNERVATION = [
     ("extensor_hallucis_longus", "deep_fibular_nerve", "common_fibular", ("L5", "S1")),
     ("fibularis_longus", "superficial_fibular_nerve", "common_fibular", ("L5", "S1", "S2")),
     ("fibularis_brevis", "superficial_fibular_nerve", "common_fibular", ("L5", "S1", "S2")),
+    ("iliacus", "femoral_nerve", "none", ("L2", "L3")),
+    ("sartorius", "femoral_nerve", "none", ("L2", "L3")),
+    ("rectus_femoris", "femoral_nerve", "none", ("L2", "L3", "L4")),
+    ("vastus_medialis", "femoral_nerve", "none", ("L2", "L3", "L4")),
+    ("adductor_longus", "obturator_nerve", "none", ("L2", "L3", "L4")),
+    ("gracilis", "obturator_nerve", "none", ("L2", "L3")),
 ]
 
 
@@ -175,7 +182,7 @@ def test_muscle_roots_lie_within_their_nerve(kb):
         if m.nerve is None:
             continue
         nerve = kb.structure(m.nerve)
-        assert set(nerve.roots) <= SACRAL_PLEXUS_LEVELS, nerve.id
+        assert set(nerve.roots) <= LUMBAR_PLEXUS.get(nerve.base_id, SACRAL_PLEXUS_LEVELS), nerve.id
         branch = kb.structure(m.branch)
         assert set(branch.roots) <= set(nerve.roots), (m.branch, branch.roots, nerve.roots)
         if m.base_id == "adductor_magnus":  # obturator-supplied adductor part brings L2-L3
@@ -218,10 +225,12 @@ def test_nerve_tree_links_both_ways(kb):
 
 
 def test_nerve_roots_come_from_their_parents(kb):
+    # Levels without a root structure (L2, L3: the femoral and obturator nerves) cannot come from a parent.
+    modelled = {r for sid in kb.of_kind("root") for r in kb.structure(sid).roots}
     for sid in kb.of_kind("nerve"):
         nerve = kb.structure(sid)
         from_parents = {r for p in nerve.parents for r in kb.structure(p).roots}
-        assert nerve.parents and set(nerve.roots) <= from_parents, (sid, nerve.roots, from_parents)
+        assert nerve.parents and set(nerve.roots) & modelled <= from_parents, (sid, nerve.roots, from_parents)
 
 
 def test_muscular_branches_follow_the_id_convention(kb):

@@ -258,3 +258,55 @@ def test_ventral_ramus_crosses_the_disc_outside_it(model, ramus, disc, s):
     depth = SignedDistance(mesh.vertices, mesh.faces)(line)
     radius = 0.5 * RAMUS_DIAMETER[ramus[:2]]
     assert depth.min() > radius - 0.5, f"{ramus}_{s} centre {depth.min():.1f} mm from {disc} (radius {radius})"
+
+
+# --- lumbar plexus: femoral and obturator nerves (Moore 9e, Lower Limb; Gray's 42e chs. 78, 80) ----
+
+
+def _at_z(line: np.ndarray, z: float) -> np.ndarray:
+    return line[int(np.argmin(np.abs(line[:, 2] - z)))]
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_femoral_nerve_lateral_to_psoas_at_the_brim_and_in_front_of_the_hip(model, s):
+    nerve = model.centreline(f"femoral_nerve_{s}")
+    brim = model.landmark(f"anterior_superior_iliac_spine_{s}")[2]  # the pelvic brim's height at the ASIS
+    psoas = _at_z(model.centreline(f"psoas_major_{s}"), brim)
+    assert lateral(model, s, _at_z(nerve, brim)) > lateral(model, s, psoas) + 5.0, "lateral of psoas at the brim"
+    hip = model.landmark(f"hip_joint_centre_{s}")
+    assert nerve[-1][2] < hip[2] + 10.0, "reaches the femoral triangle, below the inguinal ligament"
+    below = nerve[nerve[:, 2] < hip[2] + 15.0]
+    assert len(below) and np.all(below[:, 1] < hip[1] - 25.0), "anterior to the hip joint"
+    assert model.structure_info(f"femoral_nerve_{s}")["roots"] == ["L2", "L3", "L4"]
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_obturator_nerve_passes_through_the_obturator_foramen(model, s):
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
+
+    nerve = model.centreline(f"obturator_nerve_{s}")
+    hip = model.mesh(f"hip_bone_{s}")
+    bone = SignedDistance(hip.vertices, hip.faces)
+    top, bottom = model.landmark(f"hip_joint_centre_{s}")[2], model.landmark(f"ischial_tuberosity_{s}")[2]
+    # A point of the nerve in the foramen: a medio-lateral line through it (+-40 mm) misses the hip bone,
+    # while the same line a little higher (the superior pubic ramus) and lower (ischiopubic ramus) hits it.
+
+    def hits(p, dz):
+        line = p + np.outer(np.linspace(-40.0, 40.0, 81), [1.0, 0.0, 0.0]) + [0.0, 0.0, dz]
+        return bool((bone(line) < 0.0).any())
+
+    through = [p for p in nerve[(nerve[:, 2] < top) & (nerve[:, 2] > bottom)]
+               if not hits(p, 0.0) and any(hits(p, dz) for dz in range(2, 21, 2))
+               and any(hits(p, -dz) for dz in range(2, 41, 2))]
+    assert through, "the obturator nerve does not cross the obturator foramen"
+    assert nerve[0][2] > top + 150.0 and nerve[-1][2] < np.min(np.array(through)[:, 2]), "pelvis to medial thigh"
+    assert model.structure_info(f"obturator_nerve_{s}")["roots"] == ["L2", "L3", "L4"]
+
+
+def test_lumbar_plexus_nerves_are_not_in_the_sciatic_tree():
+    from sciatic_atlas.anatomy.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    tree, plexus = set(kb.expand("sciatic_tree")), set(kb.expand("lumbar_plexus"))
+    assert {"femoral_nerve_r", "obturator_nerve_l", "branch_femoral_nerve__vastus_medialis_r"} <= plexus
+    assert not tree & plexus
