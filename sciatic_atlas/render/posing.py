@@ -130,14 +130,15 @@ def draw_floor(plotter, posed, rests_on: tuple[str, ...], actors, name: str, qui
 
 def draw_colour_key(plotter, key, name: str, font_px: int, dark: bool) -> bool:
     """Draw the colour bar of ``key`` (a :class:`~sciatic_atlas.scenes.state.ColourKey`) at the right edge."""
-    import vtk
-
     if key is None:
         return False
-    table = vtk.vtkColorTransferFunction()
+    from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
+    from vtkmodules.vtkRenderingCore import vtkColorTransferFunction
+
+    table = vtkColorTransferFunction()
     for value, rgb in key.stops:
         table.AddRGBPoint(value, *rgb)
-    bar = vtk.vtkScalarBarActor()
+    bar = vtkScalarBarActor()
     bar.SetLookupTable(table)
     bar.SetTitle(key.title)
     bar.SetNumberOfLabels(5)
