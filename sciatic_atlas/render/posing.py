@@ -28,11 +28,28 @@ FLOOR_COLOUR = (0.90, 0.89, 0.86)  # a pale mat: seen from above it must not rea
 _COARSE_WEIGHTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def _own_points(mesh: pv.PolyData, points: np.ndarray, normals: np.ndarray) -> None:
-    """Give ``mesh`` new point and normal arrays without touching arrays it shares with others."""
-    mesh.SetPoints(pv.vtk_points(np.ascontiguousarray(points, dtype=np.float32), deep=False))
-    mesh.point_data[NORMALS] = np.ascontiguousarray(normals, dtype=np.float32)
+def _own_points(mesh: pv.PolyData, points: np.ndarray, normals: np.ndarray, arrays: dict) -> None:
+    """Give ``mesh`` new point and normal arrays without touching arrays it shares with others.
+
+    ``arrays`` keeps the arrays this mesh owns (after the first call): later poses write into
+    them in place, which saves making VTK arrays for every actor of every drag frame.
+    """
+    own = arrays.get(id(mesh))
+    if own is not None and own[0].shape == points.shape and mesh.GetPoints() is own[2]:
+        own[0][:] = points
+        own[1][:] = normals
+        own[2].Modified()
+        mesh.GetPointData().GetArray(NORMALS).Modified()
+        mesh.Modified()
+        return
+    point_array = np.array(points, dtype=np.float32)
+    normal_array = np.array(normals, dtype=np.float32)
+    vtk_points = pv.vtk_points(point_array, deep=False)
+    mesh.SetPoints(vtk_points)
+    mesh.point_data[NORMALS] = normal_array
     mesh.point_data.active_normals_name = NORMALS
+    # The VTK arrays share the NumPy buffers (no copy): writing these writes the mesh.
+    arrays[id(mesh)] = (point_array, np.asarray(mesh.point_data[NORMALS]), vtk_points)
 
 
 def _coarse_weights(model, item: StructureActor):
@@ -68,16 +85,16 @@ def pose_actor(model, item: StructureActor, posed, coarse_only: bool = False) ->
     if (not coarse_only or dragged) and item.full_pose_key != full_key:
         item.own_meshes()
         if posed is None:
-            _own_points(item.mesh, np.asarray(neutral.points), np.asarray(neutral.point_data[NORMALS]))
+            _own_points(item.mesh, np.asarray(neutral.points), np.asarray(neutral.point_data[NORMALS]), item.owned)
         else:
             # during a drag, without the push out of bone (done once the drag ends)
-            _own_points(item.mesh, posed.vertices(sid, clear_of_bone=not dragged), posed.normals(sid))
+            _own_points(item.mesh, posed.vertices(sid, clear_of_bone=not dragged), posed.normals(sid), item.owned)
         item.full_pose_key = full_key
     if item.coarse is not None and item.coarse_pose_key != key:
         item.own_meshes()
         base = item.coarse_neutral
         if posed is None:
-            _own_points(item.coarse, base[0], base[1])
+            _own_points(item.coarse, base[0], base[1], item.owned)
         else:
             plan, body = _coarse_weights(model, item)
             if plan is not None:
@@ -87,7 +104,7 @@ def pose_actor(model, item: StructureActor, posed, coarse_only: bool = False) ->
                 motion = posed.body_motion(body)
                 points = base[0] @ motion[:3, :3].T + motion[:3, 3]
                 normals = base[1] @ motion[:3, :3].T
-            _own_points(item.coarse, points, normals)
+            _own_points(item.coarse, points, normals, item.owned)
         item.coarse_pose_key = key
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyvista as pv
@@ -74,6 +74,7 @@ class StructureActor:
     coarse_pose_key: tuple | None = None
     coarse_neutral: tuple | None = None  # (points, normals) of the coarse copy standing
     _owns_meshes: bool = False
+    owned: dict = field(default_factory=dict)  # mesh id -> the point/normal arrays it owns (render/posing.py)
 
     @property
     def points(self) -> np.ndarray:

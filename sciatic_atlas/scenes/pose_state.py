@@ -119,7 +119,7 @@ def pose_result(model, resolved: ResolvedPose, visible: set[str], colour_by_leng
         parts[0] = parts[0][0].upper() + parts[0][1:]
         sentences.append("; ".join(parts) + ". Bed length is the model's path length, not nerve strain."
                          + (" " + NERVE_NOTE if colour_by_length else ""))
-        sentences.extend(f.text for f in named.figures[:1])
+        sentences.extend(f.text for f in named.figures)
     return PoseResult(resolved, colours, key, " ".join(sentences))
 
 
