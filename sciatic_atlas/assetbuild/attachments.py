@@ -12,11 +12,9 @@ wrap over them. World frame, millimetres (+z up, +y posterior, right side at -x)
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.assetbuild.data import build_data
 from sciatic_atlas.assetbuild import muscle_shape as shape
 from sciatic_atlas.assetbuild.landmarks import find_landmarks, lateral_sign, midline_x
 from sciatic_atlas.assetbuild.muscle_fan import resample, sacral_border
@@ -26,13 +24,9 @@ N_STATIONS = 24  # rings along a band
 TENDON_GAP = 5.0  # mm: each gemellus joins the obturator internus tendon this far above / below it
 
 
-@functools.cache
 def attachment_specs() -> dict:
     """Return the parsed ``data/attachments.yaml`` structures section."""
-    import yaml
-
-    with open(DATA_DIR / "attachments.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["structures"]
+    return build_data("attachments.yaml")["structures"]
 
 
 def attachment_points(raw, meshes: dict, side: str) -> dict[str, np.ndarray]:

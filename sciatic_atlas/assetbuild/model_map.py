@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
-import yaml
-
-from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.assetbuild.data import build_data
 
 SIDES = ("r", "l")
 
 
-@functools.cache
 def model_map() -> dict:
     """Return the parsed model map (bones and muscles sections)."""
-    with open(DATA_DIR / "model_map.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return build_data("model_map.yaml")
 
 
 def bone_geoms() -> dict[str, tuple[list[str], str]]:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 
-import yaml
-
-from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.assetbuild.data import build_data
 
 
-@functools.cache
 def figures() -> dict:
     """Return the parsed figures file (read once)."""
-    return yaml.safe_load((DATA_DIR / "nerve_figures.yaml").read_text(encoding="utf-8"))
+    return build_data("nerve_figures.yaml")
 
 
 def sciatic_figure(name: str) -> float:

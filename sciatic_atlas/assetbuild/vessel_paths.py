@@ -10,12 +10,9 @@ frame, millimetres; built on one side (the nerves stage mirrors the left).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
-import yaml
 
-from sciatic_atlas.anatomy.paths import DATA_DIR
+from sciatic_atlas.assetbuild.data import build_data
 from sciatic_atlas.assetbuild.nerve_figures import diameter
 from sciatic_atlas.assetbuild.nerve_context import POST, NerveContext, NerveSpec, round_sections
 from sciatic_atlas.assetbuild.nerve_geometry import BoneField, smooth_path
@@ -24,10 +21,9 @@ SEARCH_MM = 60.0  # how far in front of the nerve the artery's bed is looked for
 RELAX_PASSES = 3  # settle, smooth, settle: a smooth path that fits
 
 
-@functools.cache
 def figures() -> dict:
     """Return the parsed ``data/vessels.yaml`` (read once)."""
-    return yaml.safe_load((DATA_DIR / "vessels.yaml").read_text(encoding="utf-8"))
+    return build_data("vessels.yaml")
 
 
 def rule(name: str) -> float:
