@@ -228,10 +228,9 @@ class PosedModel:
 
     @functools.cached_property
     def _landmarks(self) -> dict[str, np.ndarray]:
-        names = sorted(self.model.landmarks)
+        names, points = standing_landmarks(self.model)
         if not names:
             return {}
-        points = np.array([self.model.landmark(n) for n in names])
         return dict(zip(names, self._blend("landmarks", points)))
 
     def landmark(self, name: str) -> np.ndarray:
@@ -242,8 +241,7 @@ class PosedModel:
 
     def point(self, point: np.ndarray) -> np.ndarray:
         """Return any neutral-pose point moved with the nearest landmark's weights (for marks and labels)."""
-        names = sorted(self.model.landmarks)
-        neutral = np.array([self.model.landmark(n) for n in names])
+        names, neutral = standing_landmarks(self.model)
         nearest = names[int(np.argmin(np.linalg.norm(neutral - np.asarray(point, float), axis=1)))]
         shift = self.landmark(nearest) - self.model.landmark(nearest)
         return np.asarray(point, float) + shift
@@ -293,7 +291,7 @@ class PosedModel:
 
     def bed_change(self, nerve_ids: tuple[str, ...]) -> float:
         """Return a nerve bed's lengthening from neutral, percent (a model quantity, not nerve strain)."""
-        neutral = PosedModel(self.model).bed_length(nerve_ids)
+        neutral = neutral_model(self.model).bed_length(nerve_ids)
         return 100.0 * (self.bed_length(nerve_ids) - neutral) / neutral
 
     def floor_height(self, rests_on: tuple[str, ...] = (), every: int = 1) -> float:
@@ -368,7 +366,20 @@ def posed_model(model, resolved) -> PosedModel:
 
 
 @functools.lru_cache(maxsize=4)
+def neutral_model(model) -> PosedModel:
+    """Return the model standing, as a :class:`PosedModel` (once per model)."""
+    return PosedModel(model)
+
+
+@functools.lru_cache(maxsize=4)
+def standing_landmarks(model) -> tuple[list[str], np.ndarray]:
+    """Return the landmark names (sorted, the skinning file's order) and their standing positions."""
+    names = sorted(model.landmarks)
+    return names, np.array([model.landmark(n) for n in names]).reshape(-1, 3)
+
+
+@functools.lru_cache(maxsize=4)
 def neutral_lengths(model) -> dict[str, float]:
     """Return each muscle's length at the neutral pose (mm), once per model."""
-    posed = PosedModel(model)
+    posed = neutral_model(model)
     return {sid: posed.muscle_length(sid) for sid in model.muscle_paths}

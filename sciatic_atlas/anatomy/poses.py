@@ -19,6 +19,17 @@ from sciatic_atlas.anatomy.pose import Pose, check_pose
 from sciatic_atlas.anatomy.posed import PLACEMENTS
 
 POSES_FILE = "poses.yaml"
+SIGNED_TRUNK_JOINTS = ("axial_rotation", "lat_bending")  # their sign flips with the side
+
+
+def mirror_name(name: str) -> str:
+    """Return a joint, body or structure name of the other side (``_r`` and ``_l`` swap)."""
+    return {"_r": name[:-2] + "_l", "_l": name[:-2] + "_r"}.get(name[-2:], name)
+
+
+def mirrored(joints: dict[str, float]) -> dict[str, float]:
+    """Return joint values for the other side: ``_r`` and ``_l`` swap, trunk rotation and side bending flip."""
+    return {mirror_name(n): (-v if n in SIGNED_TRUNK_JOINTS else v) for n, v in joints.items()}
 
 
 @dataclass(frozen=True)
@@ -135,8 +146,11 @@ def _joint_words(name: str) -> str:
 
 
 def resolve_pose(model, name: str = "", amount: float = 1.0, joints: dict[str, float] | None = None,
-                 placement: str | None = None) -> ResolvedPose:
+                 placement: str | None = None, mirror: bool = False) -> ResolvedPose:
     """Return the pose ``name`` at ``amount`` (joint values in ``joints`` added or overriding).
+
+    ``mirror`` gives the pose of the other side (a one-sided scene shown on the other side):
+    the named values and ``joints`` are mirrored, and so are the bodies it levels and rests on.
 
     Raises
     ------
@@ -151,13 +165,16 @@ def resolve_pose(model, name: str = "", amount: float = 1.0, joints: dict[str, f
         named = poses[name]
     values = named.joints_at(amount) if named else {}
     values.update({k: float(v) for k, v in (joints or {}).items()})
+    side = mirror_name if mirror else str
+    if mirror:
+        values = mirrored(values)
     limits, allowed = _limit_sentences(model, Pose(values))
     return ResolvedPose(
         name=name, label=named.label if named else "", amount=float(amount),
         joints=tuple(sorted(allowed.values.items())),
         placement=placement or (named.placement if named else "standing"),
-        level=named.level if named else (), floor=named.floor if named else True,
-        rests_on=named.rests_on if named else (), limits=limits)
+        level=tuple(map(side, named.level)) if named else (), floor=named.floor if named else True,
+        rests_on=tuple(map(side, named.rests_on)) if named else (), limits=limits)
 
 
 def ease(t: float) -> float:

@@ -80,16 +80,3 @@ def apply_plan(plan: BlendPlan, points: np.ndarray, motions: np.ndarray, rotate_
             moved += motion[:3, 3]
         out += plan.dense[:, column:column + 1] * moved
     return out
-
-
-def blend(points: np.ndarray, bodies: np.ndarray, weights: np.ndarray, motions: np.ndarray,
-          rotate_only: bool = False) -> np.ndarray:
-    """Return ``points`` moved by linear blend skinning (``rotate_only``: directions, turned only).
-
-    Parameters
-    ----------
-    points : (N, 3) neutral positions, mm
-    bodies, weights : (N, K) body indices and weights (rows sum to 1)
-    motions : (B, 4, 4) each body's motion, indexed as ``bodies``
-    """
-    return apply_plan(make_plan(bodies, weights), points, motions, rotate_only)

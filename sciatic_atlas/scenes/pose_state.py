@@ -11,17 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sciatic_atlas.anatomy.posed import posed_model
-from sciatic_atlas.anatomy.poses import ResolvedPose, named_poses, resolve_pose
+from sciatic_atlas.anatomy.poses import ResolvedPose, mirror_name, named_poses, resolve_pose
 from sciatic_atlas.scenes.state import ColourKey
 
 # Diverging colours (ColorBrewer RdBu, Brewer & Harrower, colorbrewer2.org): shortened blue,
-# unchanged pale, lengthened red. The scale is clipped at +/- LIMIT percent.
-LIMIT = 30.0
+# unchanged pale, lengthened red. The scale is clipped at its end stops (+/- 30 percent).
 STOPS = ((-30.0, (0.129, 0.400, 0.675)), (-10.0, (0.573, 0.773, 0.871)), (0.0, (0.93, 0.91, 0.87)),
          (10.0, (0.957, 0.647, 0.510)), (30.0, (0.698, 0.094, 0.169)))
 MUSCLE_KEY = "Length\nvs standing\n(%)"
 NEUTRAL = "neutral"
-SIGNED_TRUNK_JOINTS = ("axial_rotation", "lat_bending")  # their sign flips with the side
 
 
 def colour_at(value: float) -> tuple[float, float, float]:
@@ -45,19 +43,6 @@ def nerve_colour_at(value: float) -> tuple[float, float, float]:
     return tuple(round(x + t * (y - x), 4) for x, y in zip(ca, cb))
 
 
-def _mirror_joint(name: str) -> str:
-    return {"_r": name[:-2] + "_l", "_l": name[:-2] + "_r"}.get(name[-2:], name)
-
-
-def mirrored(joints: dict[str, float]) -> dict[str, float]:
-    """Return joint values for the other side: ``_r`` and ``_l`` swap, trunk rotation and side bending flip."""
-    return {_mirror_joint(n): (-v if n in SIGNED_TRUNK_JOINTS else v) for n, v in joints.items()}
-
-
-def _mirror_id(sid: str) -> str:
-    return _mirror_joint(sid)
-
-
 @dataclass(frozen=True)
 class PoseResult:
     """What a posed step adds to its state."""
@@ -73,19 +58,7 @@ def resolve_spec(model, spec, mirror: bool) -> ResolvedPose | None:
     if spec is None or spec.name == NEUTRAL and not spec.joints:
         return None
     name = "" if spec.name in (None, NEUTRAL) else spec.name
-    joints = dict(spec.joints or {})
-    if mirror:
-        # A one-sided scene shown on the other side: the named pose's values are mirrored too.
-        base = named_poses()[name].joints_at(spec.amount) if name else {}
-        joints = mirrored({**base, **joints})
-        resolved = resolve_pose(model, "", spec.amount, joints)
-        named = named_poses().get(name)
-        return ResolvedPose(name, named.label if named else "", spec.amount, resolved.joints,
-                            named.placement if named else "standing",
-                            tuple(_mirror_id(b) for b in named.level) if named else (),
-                            named.floor if named else True,
-                            tuple(_mirror_id(b) for b in named.rests_on) if named else (), resolved.limits)
-    return resolve_pose(model, name, spec.amount, joints)
+    return resolve_pose(model, name, spec.amount, dict(spec.joints or {}), mirror=mirror)
 
 
 def pose_result(model, resolved: ResolvedPose, visible: set[str], colour_by_length: bool,
@@ -102,14 +75,14 @@ def pose_result(model, resolved: ResolvedPose, visible: set[str], colour_by_leng
         if colours:  # a colour bar only where muscles are drawn in its colours
             key = ColourKey(MUSCLE_KEY, STOPS[0][0], STOPS[-1][0], STOPS)
     if named and named.hold_s:
-        stretched = [s if not mirror else _mirror_id(s) for s in named.stretches]
+        stretched = [mirror_name(s) if mirror else s for s in named.stretches]
         changes = [(s, posed.length_change(s)) for s in stretched if posed.length_change(s) is not None]
         if changes:
             named_list = ", ".join(f"{model_name(s)} +{c:.0f}%" for s, c in changes[:4] if c > 0)
             if named_list:
                 sentences.append(f"Lengthened: {named_list}. Hold for {named.hold_s} seconds.")
     if named and named.nerve_beds:
-        beds = [s if not mirror else _mirror_id(s) for s in named.nerve_beds]
+        beds = [mirror_name(s) if mirror else s for s in named.nerve_beds]
         parts = []
         for sid in beds:
             change = posed.bed_change((sid,))

@@ -323,12 +323,7 @@ def resolve_state(scene: Scene, step: int | str = 0, side: str | None = None,
     if side is not None and side not in SIDES:
         raise SceneError.single(scene.path or scene.id, f"unknown side '{side}'", "use left, right or both")
     index = _step_index(scene, step)
-    resolver, work, side = _start(scene, side, knowledge, model)
-    look = _base_look(work)
-    for layer in scene.steps[:index]:
-        _apply_step(resolver, work, layer, look)
-    if pose_amount is not None and work.pose is not None:
-        work.pose = work.pose.model_copy(update={"amount": min(max(float(pose_amount), 0.0), 1.0)})
+    resolver, work, side = _work_at(scene, index, side, knowledge, model, pose_amount)
     return _finish(scene, index, work, side, resolver)
 
 
@@ -341,16 +336,19 @@ def resolve_pose_at(scene: Scene, step: int | str, side: str | None = None, know
     """
     from sciatic_atlas.scenes.pose_state import resolve_spec
 
-    index = _step_index(scene, step)
-    resolver, work, _ = _start(scene, side, knowledge, model)
+    resolver, work, _ = _work_at(scene, _step_index(scene, step), side, knowledge, model, pose_amount)
+    return None if work.pose is None else resolve_spec(resolver.model, work.pose, resolver.mirror)
+
+
+def _work_at(scene: Scene, index: int, side: str | None, knowledge, model, pose_amount: float | None):
+    """Return the resolver, the work state after steps 1..``index`` and the side (the pose at ``pose_amount``)."""
+    resolver, work, side = _start(scene, side, knowledge, model)
     look = _base_look(work)
     for layer in scene.steps[:index]:
         _apply_step(resolver, work, layer, look)
-    if work.pose is None:
-        return None
-    spec = work.pose if pose_amount is None else work.pose.model_copy(
-        update={"amount": min(max(float(pose_amount), 0.0), 1.0)})
-    return resolve_spec(resolver.model, spec, resolver.mirror)
+    if pose_amount is not None and work.pose is not None:
+        work.pose = work.pose.model_copy(update={"amount": min(max(float(pose_amount), 0.0), 1.0)})
+    return resolver, work, side
 
 
 def resolve_states(scene: Scene, side: str | None = None, knowledge=None, model=None):
