@@ -90,10 +90,13 @@ class Obstacles:
         self._normals = np.vstack([n for _, n in samples])
         self._tree = cKDTree(self._points)
 
-    def nearest(self, points: np.ndarray):
-        """Return signed distance (mm), nearest surface point and its outward normal."""
+    def nearest(self, points: np.ndarray, reach: float = REACH):
+        """Return signed distance (mm), nearest surface point and its outward normal.
+
+        Points farther than ``reach`` mm from every surface get an infinite distance.
+        """
         points = np.asarray(points, dtype=float).reshape(-1, 3)
-        d, idx = self._tree.query(points, k=VOTERS, distance_upper_bound=REACH)
+        d, idx = self._tree.query(points, k=VOTERS, distance_upper_bound=reach)
         far = ~np.isfinite(d[:, 0])
         idx = np.where(np.isfinite(d), idx, idx[:, :1])  # fewer than k in reach: reuse nearest
         idx[far] = 0

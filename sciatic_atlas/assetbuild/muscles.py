@@ -19,6 +19,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from sciatic_atlas.assetbuild import attachments, mesh_ops
+from sciatic_atlas.assetbuild import muscle_implicit as implicit
 from sciatic_atlas.assetbuild import muscle_shape as shape
 from sciatic_atlas.assetbuild.model_map import SIDES, model_map, muscle_actuators
 from sciatic_atlas.assetbuild.muscle_bundle import bundle_surface, clip_below
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 LAYERS = ("deep", "middle", "superficial")
 BONE_CLEARANCE = 1.0  # mm
 MUSCLE_CLEARANCE = 0.5  # mm
+SCULPT_TRIANGLES = 1.5  # the re-skinned belly gets this many times its lofted triangles
+SCULPT_MIN = 1000
 SIDE_NAMES = {"r": "right", "l": "left"}
 SOURCE = ("Volume = PCSA x optimal fibre length, PCSA = max force / 60 N/cm^2 (Rajagopal et "
           "al. 2016, IEEE TBME 63(10):2068-79, doi:10.1109/TBME.2016.2586891); area spread "
@@ -95,6 +98,7 @@ def build(raw, part: BuildPart) -> BuildPart:
                 verts, _ = squash(verts, anchors, obstacles)
             verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
             log.debug("%s: %d vertices pushed out of bone/deeper muscles", sid, moved)
+            verts, faces = _sculpted(verts, faces, obstacles, spec)
             done.append((spec["layer"], regions, polydata(verts, faces)))
             out.meshes[sid] = _built(verts, faces, spec, muscles)
             out.centrelines[sid] = centre
@@ -111,6 +115,18 @@ def build(raw, part: BuildPart) -> BuildPart:
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out
+
+
+def _sculpted(verts: np.ndarray, faces: np.ndarray, obstacles: list, spec: dict):
+    """Re-skin a built belly as a smooth implicit surface lying on what is under it.
+
+    See :mod:`~sciatic_atlas.assetbuild.muscle_implicit`; the volume is kept, and the
+    triangle budget is the lofted count times ``SCULPT_TRIANGLES`` (at least
+    ``SCULPT_MIN``).
+    """
+    target = max(SCULPT_MIN, int(SCULPT_TRIANGLES * len(faces)))
+    return implicit.reskin(verts, faces, obstacles, target,
+                           sigma=float(spec.get("smooth", implicit.SIGMA)), voxel=spec.get("voxel"))
 
 
 def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, done: list,
@@ -298,9 +314,13 @@ def _shape(spec: dict, muscles, bone: Obstacles, below: list[Obstacles], raw_bod
     s = shape.stations(tendon, length)
     centre = shape.smooth_curve(m.path, s)
     area = shape.area_profile(s, tendon, length, volume, force, peak)
-    aspect = np.full(len(s), float(spec.get("aspect", 1.3)))
+    # One aspect, or [at the origin, at the insertion]: a fan-shaped belly (piriformis) is
+    # wide and flat where it arises and rounds off toward its tendon.
+    aspect = np.interp(s, [0.0, 1.0], np.broadcast_to(np.asarray(spec.get("aspect", 1.3), float), 2))
     if "tendon_band" in spec:  # a flat distal tendon (calcaneal tendon): width x thickness mm
         area, aspect = _tendon_band(s, tendon[1], area, aspect, *spec["tendon_band"])
+    if "origin_band" in spec:  # a flat proximal tendon (semimembranosus's membranous one)
+        area, aspect = _tendon_band(1.0 - s, tendon[0], area, aspect, *spec["origin_band"])
     tang = shape.tangents(centre)
     if "thickness_axis" in spec:
         axis = np.asarray(spec["thickness_axis"], dtype=float)  # given for the right side
@@ -353,17 +373,17 @@ def _join(centre: np.ndarray, onto: Obstacles, z_join: float, half_thick: np.nda
 
 def _tendon_band(s: np.ndarray, distal: float, area: np.ndarray, aspect: np.ndarray,
                  width: float, thick: float, width_end: float):
-    """Widen the distal tendon into a flat band ``width`` x ``thick`` mm, ``width_end`` at its end.
+    """Flatten the distal tendon into a band ``width`` x ``thick`` mm, ``width_end`` at its end.
 
-    Over the distal tendon fraction the band's width grows linearly to ``width_end``;
-    the belly blends into it (the larger area wins), so only the tendon changes.
+    Over the distal tendon fraction the band's width goes linearly to ``width_end``.
+    The section keeps the larger of the band's and the profile's area (the belly blends
+    into the band) and is made at least the band's width: a flat tendon, not a cord.
     """
     t = np.clip((s - (1.0 - distal)) / max(distal, 1e-6), 0.0, 1.0)
     w = np.where(s >= 1.0 - distal, width + (width_end - width) * t, 0.0)
-    band = np.pi / 4.0 * w * thick
-    use = band > area
-    area = np.where(use, band, area)
-    aspect = np.where(use, np.maximum(w, 1e-6) / thick, aspect)
+    area = np.maximum(area, np.pi / 4.0 * w * thick)
+    flat = np.pi * w**2 / (4.0 * area)  # the aspect of an ellipse of that area and width w
+    aspect = np.where(w > 0, np.maximum(aspect, flat), aspect)
     return area, aspect
 
 

@@ -70,7 +70,9 @@ def _stations(c: NerveContext, field: BoneField, nerve: np.ndarray) -> tuple[lis
     for z, dx, bearing in zip(_levels(c), st["artery_medial_of_nerve_mm"], st["vein_bearing_deg"]):
         n = _nerve_at(nerve, z)
         y = None
-        for shrink in np.linspace(1.0, 0.0, 5):  # no bone behind that far medially: come back towards the nerve
+        # No bone behind that far medially: come back towards the nerve, and past it
+        # laterally, where the femur is, if the nerve lies medial to the shaft.
+        for shrink in np.linspace(1.0, -1.0, 9):
             x = n[0] + c.MED[0] * dx * shrink
             y = deep_y(field, x, z, r_a + clear, n[1] + SEARCH_MM / 2)
             if y is not None:

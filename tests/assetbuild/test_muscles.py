@@ -404,3 +404,70 @@ def test_gastrocnemius_tendons_join_the_soleus_band(built):
             assert gap < 3.0, f"{head} z {z:.0f}: {gap:.1f} mm behind the soleus band"
             x = tendon[:, 0].mean()
             assert band[:, 0].min() - 2.0 <= x <= band[:, 0].max() + 2.0, f"{head} z {z:.0f}"
+
+
+def _band(xy: np.ndarray) -> tuple[float, float]:
+    """Return (width, thickness) mm of a 2-D section loop along its own principal axes."""
+    centred = xy - xy.mean(axis=0)
+    axes = np.linalg.svd(centred, full_matrices=False)[2]
+    return float(np.ptp(centred @ axes[0])), float(np.ptp(centred @ axes[1]))
+
+
+def _sections_at(part, sid: str, fractions) -> list:
+    """Return the (width, thickness) of the section at each arc fraction of the centreline."""
+    centre = part.centrelines[sid]
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(centre, axis=0), axis=1))])
+    out = []
+    for f in fractions:
+        i = int(np.clip(np.searchsorted(arc, f * arc[-1]), 1, len(centre) - 2))
+        loops = list(_sections(part.meshes[sid], centre[i - 1 : i + 2]))
+        out.append(_band(loops[0]) if loops else (0.0, 0.0))
+    return out
+
+
+def test_piriformis_is_a_flat_triangle_narrowing_to_its_tendon(built):
+    # Wide and flat at the sacrum, narrowing through the foramen (model_map.yaml `aspect`).
+    _, _, part = built
+    (w0, t0), (w1, _t1) = _sections_at(part, "piriformis_r", (0.12, 0.7))
+    assert w0 > 2.2 * t0, f"origin section {w0:.0f} x {t0:.0f} mm: not flat"
+    assert w0 > 1.6 * w1, f"widths {w0:.0f} mm at the sacrum, {w1:.0f} mm laterally"
+
+
+def test_semimembranosus_arises_by_a_flat_membranous_tendon(built):
+    _, _, part = built
+    w, t = _sections_at(part, "semimembranosus_r", (0.12,))[0]
+    assert w > 2.5 * t and w > 10.0, f"upper tendon section {w:.0f} x {t:.1f} mm"
+
+
+def test_gastrocnemius_aponeuroses_meet_below_the_bellies(built):
+    from scipy.spatial import cKDTree
+
+    from sciatic_atlas.assetbuild.muscle_clearance import polydata
+
+    _, _, part = built
+
+    def section(sid, z):
+        m = part.meshes[sid]
+        return np.asarray(polydata(m.vertices, m.faces).slice(normal="z", origin=(0, 0, z)).points)
+
+    for z in (260.0, 220.0):  # below the bellies, above the heel: one tendon sheet
+        med, lat = section("gastrocnemius_medial_head_r", z), section("gastrocnemius_lateral_head_r", z)
+        gap = cKDTree(med).query(lat)[0].min()
+        assert gap < 3.0, f"z {z:.0f}: the heads' tendons are {gap:.1f} mm apart"
+        assert np.ptp(med[:, 0]) > 2.0 * np.ptp(med[:, 1]), f"z {z:.0f}: medial tendon not flat"
+
+
+def test_layers_do_not_interpenetrate(built):
+    # A muscle built over a deeper one of its region lies on it, not in it (issue 12).
+    from sciatic_atlas.assetbuild.model_map import model_map
+    from sciatic_atlas.assetbuild.muscle_clearance import Obstacles, polydata
+
+    _, _, part = built
+    specs, layers = model_map()["muscles"], ("deep", "middle", "superficial")
+    for outer, inner in (("gluteus_maximus", "gluteus_medius"), ("gluteus_medius", "gluteus_minimus"),
+                         ("gastrocnemius_medial_head", "soleus"), ("gastrocnemius_lateral_head", "soleus"),
+                         ("soleus", "tibialis_posterior"), ("biceps_femoris_long_head", "adductor_magnus")):
+        assert layers.index(specs[outer]["layer"]) > layers.index(specs[inner]["layer"])
+        m = part.meshes[f"{inner}_r"]
+        d = Obstacles([polydata(m.vertices, m.faces)]).signed_distance(part.meshes[f"{outer}_r"].vertices)
+        assert (d < -1.5).mean() < 0.01, f"{outer} inside {inner}: {(d < -1.5).mean():.1%} of vertices"
