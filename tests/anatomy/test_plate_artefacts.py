@@ -144,3 +144,30 @@ def test_patella_sits_on_the_femur_under_the_quadriceps_tendon(model, s):
     for sid, most in ((f"femur_{s}", 4.0), (f"rectus_femoris_{s}", 2.0)):
         gap = cKDTree(model.mesh(sid).vertices).query(patella)[0].min()
         assert gap < most, f"the patella is {gap:.1f} mm from {sid}"
+
+
+NERVE_KINDS = ("nerve", "root", "branch", "variant")
+# A bend of radius R turns 2 asin(5 / R) between successive 10 mm chords: 45 degrees is a
+# radius of 13 mm, about the tightest a leg nerve makes (the common fibular nerve winding
+# round the fibular neck). See sciatic_atlas/assetbuild/nerve_fairing.py.
+MAX_TURN_PER_10MM = 45.0
+
+
+def test_no_nerve_kinks_anywhere(model):
+    """No nerve, root, branch or variant centreline folds: under 45 degrees between 10 mm chords.
+
+    Measured over the whole length, branches' take-offs included. (The tibial nerve turned
+    54 degrees at z 357 mm, in the calf below the soleal arch; the ventral rami up to 78,
+    the muscular branches up to 72 where they left their trunk.)
+    """
+    kinked = {}
+    for sid in model.structure_ids:
+        if model.structure(sid).kind not in NERVE_KINDS or not model.has_centreline(sid):
+            continue
+        line = model.centreline(sid)
+        if np.linalg.norm(np.diff(line, axis=0), axis=1).sum() > 21.0:  # two chords to compare
+            angle, z = sharpest_corner(line, skip=0.0)
+            if angle >= MAX_TURN_PER_10MM:
+                kinked[sid] = (round(angle), round(z))
+    assert not kinked, f"centrelines turning too sharply (degrees, at z mm): {kinked}"
+
