@@ -171,3 +171,22 @@ def test_no_nerve_kinks_anywhere(model):
                 kinked[sid] = (round(angle), round(z))
     assert not kinked, f"centrelines turning too sharply (degrees, at z mm): {kinked}"
 
+
+def test_muscle_centrelines_stay_out_of_bone(model):
+    """A muscle's centreline (labels, picking, the tendon colour) lies in the muscle, not in bone.
+
+    No point more than 1 mm inside any bone. (Extensor digitorum longus's centreline ran up
+    to 9.9 mm inside the tibia, extensor hallucis longus 9.0, fibularis longus 8.7 inside the
+    fibula, though their meshes were clear of the bones.)
+    """
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
+    from tests.anatomy.built_model import bone_ids
+
+    bones = [SignedDistance(model.mesh(b).vertices, model.mesh(b).faces) for b in bone_ids(model)]
+    deep = {}
+    for sid in model.structure_ids:
+        if model.structure(sid).kind == "muscle" and model.has_centreline(sid):
+            depth = -min(float(f(model.centreline(sid)).min()) for f in bones)
+            if depth > 1.0:
+                deep[sid] = round(depth, 1)
+    assert not deep, f"muscle centrelines inside bone (mm): {deep}"
