@@ -115,6 +115,7 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
         add(spec)
     for spec in nerve_branches.muscular_branches(c, paths):
         add(spec)
+    add(nerve_lumbar.adductor_magnus_branch(c, paths[f"obturator_nerve_{c.s}"]))  # its second nerve
     return specs
 
 

@@ -190,3 +190,31 @@ def test_muscle_centrelines_stay_out_of_bone(model):
             if depth > 1.0:
                 deep[sid] = round(depth, 1)
     assert not deep, f"muscle centrelines inside bone (mm): {deep}"
+
+
+def test_variant_pieces_are_continuous_with_the_nerves_shown_with_them(model):
+    """Each Beaton-Anson piece starts on the plexus and ends in another piece or a nerve.
+
+    A variant option swaps the sciatic nerve for its pieces (a trunk, and for types B and C
+    a tibial and a common fibular division); every end of a piece lies within 2 mm of the
+    centreline of another piece of the option, a plexus root, or a nerve drawn with it (the
+    tibial and common fibular nerves continue from the trunk's end). (The common fibular
+    division of type B began 5.0 mm from any root, the type D nerve 2.7 mm, the trunks
+    2.6 mm from their divisions: stubs ending in the pelvis.)
+    """
+    options = model.record["variants"]["sciatic_path"]["options"]
+    loose = {}
+    for option in options.values():
+        for replaced, pieces in option.get("replaces", {}).items():
+            side = replaced[-2:]
+            shown = [sid for sid in model.structure_ids
+                     if sid.endswith(side) and sid != replaced and model.has_centreline(sid)
+                     and model.structure(sid).kind in ("nerve", "root")]
+            for piece in pieces:
+                others = [model.centreline(sid) for sid in (*shown, *pieces) if sid != piece]
+                line = model.centreline(piece)
+                for end in (line[0], line[-1]):
+                    gap = min(float(np.linalg.norm(o - end, axis=1).min()) for o in others)
+                    if gap > 2.0:
+                        loose[piece] = max(loose.get(piece, 0.0), round(gap, 1))
+    assert not loose, f"variant pieces ending apart from every other nerve (mm): {loose}"
