@@ -3,11 +3,13 @@
 A muscle's centreline is laid while its belly is shaped; the belly is then pushed out of
 bone (and out of deeper muscles), and the centreline is not moved with it. The extensors
 of the leg lie against the tibia and fibula, so their centrelines were left up to 9.9 mm
-inside the tibia (extensor digitorum longus), though the meshes were clear of it. The
+inside the tibia (extensor digitorum longus), though the meshes were clear of it. (Moving
+the ends too moved obturator internus's origin 29.5 mm off the pelvis: they are kept.) The
 centreline places labels, picking and the tendon colour, so it must lie in the muscle.
 
 :func:`recentre` works from the final mesh and the bones only, whatever shaped them: every
-centreline point deeper than ``CLEARANCE`` in bone moves to the centroid of the mesh's own
+centreline point deeper than ``CLEARANCE`` in bone (its two ends, the attachments, just step
+out of the bone, 1 mm) moves to the centroid of the mesh's own
 cross-section there (the vertices in a slab across the centreline) that lies outside bone;
 where that centroid is in bone too, or outside the muscle, it moves to the deepest point of
 the muscle on the line out of the nearest bone surface along its normal.
@@ -39,6 +41,13 @@ def recentre(centre: np.ndarray, verts: np.ndarray, faces: np.ndarray, bone) -> 
     centre = np.array(centre, float)
     verts = np.asarray(verts, float)
     deep = np.flatnonzero(bone.signed_distance(centre) < -CLEARANCE)
+    if not len(deep):
+        return centre
+    # The two ends are the attachments: they only step out of the bone they are fixed to.
+    ends = deep[(deep == 0) | (deep == len(centre) - 1)]
+    if len(ends):
+        centre[ends] = bone.push_out(centre[ends], 1.0)[0]
+    deep = np.setdiff1d(deep, ends)
     if not len(deep):
         return centre
     free = verts[bone.signed_distance(verts) > 0.0]

@@ -199,7 +199,7 @@ def test_variant_pieces_are_continuous_with_the_nerves_shown_with_them(model):
     a tibial and a common fibular division); every end of a piece lies within 2 mm of the
     centreline of another piece of the option, a plexus root, or a nerve drawn with it (the
     tibial and common fibular nerves continue from the trunk's end). (The common fibular
-    division of type B began 5.0 mm from any root, the type D nerve 2.7 mm, the trunks
+    division of type B began 4.7 mm from any root, the type D nerve 2.7 mm, the trunks
     2.6 mm from their divisions: stubs ending in the pelvis.)
     """
     options = model.record["variants"]["sciatic_path"]["options"]
