@@ -30,6 +30,23 @@ DIVISION_NERVE = {"tibial": "tibial_nerve", "common_fibular": "common_fibular_ne
 
 
 @dataclass(frozen=True)
+class Supply:
+    """One nerve supplying (part of) a muscle: adductor magnus has two.
+
+    ``nerve`` and ``branch`` are sided ids (None for a nerve the atlas does not model);
+    ``part`` names the part of the muscle it supplies ("" for the whole muscle); ``roots``
+    are the segments this nerve brings it; ``text`` is the sourced innervation fact's text.
+    """
+
+    nerve: str | None
+    division: str
+    roots: tuple[str, ...]
+    part: str = ""
+    branch: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Structure:
     """One displayable structure of the atlas (sided where bilateral).
 
@@ -68,7 +85,11 @@ class Structure:
     parents : tuple of str
         Nerves and branches: sided ids of the nerves they come from.
     branch : str or None
-        Muscles: sided id of the muscular branch that enters the muscle.
+        Muscles: sided id of the muscular branch that enters the muscle (the first
+        supply's when it has several).
+    supply : tuple of Supply
+        Muscles: every nerve that supplies it, in data order (``nerve``, ``division`` and
+        ``branch`` above are the first one's; ``roots`` are all of theirs).
     clinical : tuple of Fact
         Clinical notes (also in ``facts``).
     """
@@ -93,6 +114,7 @@ class Structure:
     branches: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
     branch: str | None = None
+    supply: tuple[Supply, ...] = ()
     skin_territory: str | None = None
     clinical: tuple[Fact, ...] = field(default=())
 
@@ -136,6 +158,37 @@ def _roots(entry: _Entry, levels: Any, where: str) -> tuple[str, ...]:
         if not isinstance(level, str) or not ROOT_LEVEL.match(level):
             entry.fail(f"{where}: root '{level}' is not a spinal segment (T12, L1-L5, S1-S5)")
     return tuple(levels)
+
+
+def _root_order(level: str) -> tuple[int, int]:
+    return "TLS".index(level[0]), int(level[1:])
+
+
+def _supplies(entry: _Entry, reader: FactReader, key: str) -> list[dict]:
+    """Return the muscle's supplies: ``innervation`` is one mapping, or a list (one per part)."""
+    written = entry.record["innervation"]
+    many = isinstance(written, list)
+    records = written if many else [written]
+    form = "{nerve: <nerve base id or null>, division, roots, source, locator}"
+    if not records or not all(isinstance(r, dict) and "nerve" in r for r in records):
+        entry.fail(f"innervation must be {form}, or a list of them with 'part' for a muscle of several nerves")
+    out = []
+    for n, record in enumerate(records):
+        where = f"innervation[{n}]" if many else "innervation"
+        inn = dict(record)
+        nerve, division, part = inn.pop("nerve"), inn.pop("division", "none"), inn.pop("part", "")
+        if many and not part:
+            entry.fail(f"{where}: a muscle with several nerves names the part each supplies ('part: ...')")
+        if division not in DIVISIONS:
+            entry.fail(f"{where}: division '{division}' is not one of {', '.join(DIVISIONS)}")
+        roots = _roots(entry, inn.pop("roots", None), where)
+        inn.setdefault("text", "")
+        out.append({"nerve": nerve, "division": division, "part": part, "roots": roots,
+                    "fact": reader.fact(inn, "innervation", key)})
+    nerves = [s["nerve"] for s in out if s["nerve"]]
+    if len(set(nerves)) < len(nerves):
+        entry.fail("innervation: a nerve is named twice; one entry per nerve")
+    return out
 
 
 def _top(path: Path, key: str, sources: dict[str, Source]) -> tuple[dict, FactReader]:
@@ -198,20 +251,10 @@ def read_muscles(path: Path, sources: dict[str, Source]) -> list[dict]:
             fact = reader.fact(record[topic], topic, key)
             fields[topic] = fact.text
             fields["facts"].append(fact)
-        inn = record["innervation"]
-        if not isinstance(inn, dict) or "nerve" not in inn:
-            entry.fail("innervation must be {nerve: <nerve base id or null>, division, roots, source, locator}")
-        inn = dict(inn)
-        nerve, division = inn.pop("nerve"), inn.pop("division", "none")
-        roots = _roots(entry, inn.pop("roots", None), "innervation")
-        branch_roots = _roots(entry, inn.pop("branch_roots"), "innervation.branch_roots") if "branch_roots" in inn else roots
-        if not set(branch_roots) <= set(roots):
-            entry.fail("innervation: branch_roots must be some of the muscle's roots")
-        if division not in DIVISIONS:
-            entry.fail(f"innervation: division '{division}' is not one of {', '.join(DIVISIONS)}")
-        inn.setdefault("text", "")
-        fields.update(nerve=nerve, division=division, roots=roots, branch_roots=branch_roots,
-                      innervation_fact=reader.fact(inn, "innervation", key))
+        supplies = _supplies(entry, reader, key)
+        roots = tuple(sorted({r for s in supplies for r in s["roots"]}, key=_root_order))
+        first = supplies[0]
+        fields.update(nerve=first["nerve"], division=first["division"], roots=roots, supplies_in=supplies)
         out.append(fields)
     return out
 

@@ -1,8 +1,8 @@
 """Nerve supply and side expansion: turn unsided entries into sided :class:`Structure` s.
 
-This module owns the rules that link the data files together: a muscle's
-``innervation.nerve`` must name a nerve of ``nerves.yaml``; each such supply creates a
-muscular-branch structure ``branch_<nerve>__<muscle>``; nerves learn which muscles they
+This module owns the rules that link the data files together: each of a muscle's
+``innervation`` entries (one, or one per part, as adductor magnus's two) must name a nerve of
+``nerves.yaml``; each such supply creates a muscular-branch structure ``branch_<nerve>__<muscle>``; nerves learn which muscles they
 supply and which branches leave them; bilateral entries become ``_l`` and ``_r``.
 """
 
@@ -12,26 +12,26 @@ from pathlib import Path
 
 from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.facts import Fact
-from sciatic_atlas.anatomy.structures import DIVISION_NERVE, SIDES, Structure, format_roots
+from sciatic_atlas.anatomy.structures import DIVISION_NERVE, SIDES, Structure, Supply, format_roots
 
 
-def branch_base_id(muscle: dict) -> str:
-    """Return the base id of the muscular branch entering ``muscle``.
+def branch_base_id(muscle: dict, supply: dict) -> str:
+    """Return the base id of the muscular branch of ``supply`` entering ``muscle``.
 
     Muscles supplied by the sciatic nerve in the thigh name the nerve their division
     continues as (``branch_tibial_nerve__semitendinosus``), the team's id convention.
     """
-    nerve = muscle["nerve"]
+    nerve = supply["nerve"]
     if nerve == "sciatic_nerve":
-        nerve = DIVISION_NERVE[muscle["division"]]
+        nerve = DIVISION_NERVE[supply["division"]]
     return f"branch_{nerve}__{muscle['base_id']}"
 
 
-def _check_muscle(muscle: dict, nerves: dict[str, dict], path: Path) -> None:
+def _check_supply(muscle: dict, supply: dict, nerves: dict[str, dict], path: Path) -> None:
     where = f"{path.name}: entry '{muscle['base_id']}', innervation"
-    nerve = muscle["nerve"]
+    nerve = supply["nerve"]
     if nerve is None:
-        if not muscle["innervation_fact"].text:
+        if not supply["fact"].text:
             raise AtlasDataError(f"{where}: nerve is null, so add 'text: <nerve name (roots)>' saying which nerve")
         return
     if nerve not in nerves:
@@ -39,23 +39,34 @@ def _check_muscle(muscle: dict, nerves: dict[str, dict], path: Path) -> None:
             f"{where}: unknown nerve '{nerve}'; use a base id of nerves.yaml "
             f"({', '.join(sorted(nerves))}) or null for a nerve the atlas does not model"
         )
-    if nerve == "sciatic_nerve" and muscle["division"] not in DIVISION_NERVE:
+    if nerve == "sciatic_nerve" and supply["division"] not in DIVISION_NERVE:
         raise AtlasDataError(f"{where}: a muscle supplied by the sciatic nerve needs division tibial or common_fibular")
     own = nerves[nerve]["division"]
-    if own is not None and own != muscle["division"]:
-        raise AtlasDataError(f"{where}: division '{muscle['division']}' contradicts {nerve}'s division '{own}'; fix one")
+    if own is not None and own != supply["division"]:
+        raise AtlasDataError(f"{where}: division '{supply['division']}' contradicts {nerve}'s division '{own}'; fix one")
 
 
-def _branch_entry(muscle: dict, nerves: dict[str, dict], fact: Fact) -> dict:
-    nerve = nerves[muscle["nerve"]]
+def _supply_text(supply: dict, nerves: dict[str, dict]) -> str:
+    """Return the supply's written text, or one made from its nerve, division and roots."""
+    if supply["fact"].text:
+        return supply["fact"].text
+    text = nerves[supply["nerve"]]["name"]
+    if supply["nerve"] == "sciatic_nerve":
+        text += f", {supply['division'].replace('_', ' ')} division"
+    return f"{text} ({format_roots(supply['roots'])})"
+
+
+def _branch_entry(muscle: dict, supply: dict, nerves: dict[str, dict], fact: Fact) -> dict:
+    nerve = nerves[supply["nerve"]]
     name = muscle["name"][0].lower() + muscle["name"][1:]
     summary = f"Muscular branch of the {nerve['name'][0].lower() + nerve['name'][1:]} to {name}"
-    if muscle["nerve"] == "sciatic_nerve":
-        summary += f" ({muscle['division'].replace('_', ' ')} division)"
-    roots = muscle.get("branch_roots", muscle["roots"])  # a muscle with a second nerve: only this nerve's share
-    summary += f", segments {format_roots(roots)}."
+    if supply["nerve"] == "sciatic_nerve":
+        summary += f" ({supply['division'].replace('_', ' ')} division)"
+    if supply["part"]:
+        summary += f", to its {supply['part']}"
+    summary += f", segments {format_roots(supply['roots'])}."
     return {
-        "base_id": branch_base_id(muscle),
+        "base_id": branch_base_id(muscle, supply),
         "name": f"{nerve['name']} branch to {name}",
         "kind": "branch",
         "bilateral": True,
@@ -64,11 +75,35 @@ def _branch_entry(muscle: dict, nerves: dict[str, dict], fact: Fact) -> dict:
         "summary": summary,
         "facts": [Fact("summary", summary, fact.source, fact.locator)],
         "clinical": (),
-        "nerve": muscle["nerve"],
-        "division": muscle["division"],
-        "roots": roots,
+        "nerve": supply["nerve"],
+        "division": supply["division"],
+        "roots": supply["roots"],
         "supplies": [muscle["base_id"]],
+        "parents": [supply["nerve"]],
     }
+
+
+def _link_muscle(muscle: dict, by_nerve: dict[str, dict], path: Path) -> list[dict]:
+    """Resolve one muscle's supplies (facts, text, branches); return its new branch entries."""
+    branches, supply = [], []
+    for s in muscle.pop("supplies_in"):
+        _check_supply(muscle, s, by_nerve, path)
+        text = _supply_text(s, by_nerve)
+        fact = Fact("innervation", text, s["fact"].source, s["fact"].locator)
+        muscle["facts"].append(fact)
+        branch = None
+        if s["nerve"] is not None:
+            entry = _branch_entry(muscle, s, by_nerve, fact)
+            branches.append(entry)
+            branch = entry["base_id"]
+            by_nerve[s["nerve"]]["supplies"].append(muscle["base_id"])
+            by_nerve[s["nerve"]]["branch_ids"].append(branch)
+        supply.append({"nerve": s["nerve"], "division": s["division"], "roots": s["roots"],
+                       "part": s["part"], "branch": branch, "text": text})
+    muscle["supply"] = supply
+    muscle["innervation"] = "; ".join(s["text"] for s in supply)
+    muscle["branch"] = supply[0]["branch"]
+    return branches
 
 
 def link(plain: list[dict], muscles: list[dict], nerves: list[dict], paths: dict[str, Path]) -> list[dict]:
@@ -93,26 +128,7 @@ def link(plain: list[dict], muscles: list[dict], nerves: list[dict], paths: dict
         nerve["branch_ids"].extend(nerve["child_nerves"])
     branches = []
     for muscle in muscles:
-        _check_muscle(muscle, by_nerve, paths["muscles"])
-        text = muscle["innervation_fact"].text
-        if not text:
-            nerve_name = by_nerve[muscle["nerve"]]["name"]
-            if muscle["nerve"] == "sciatic_nerve":
-                nerve_name += f", {muscle['division'].replace('_', ' ')} division"
-            text = f"{nerve_name} ({format_roots(muscle['roots'])})"
-        written = muscle.pop("innervation_fact")
-        fact = Fact("innervation", text, written.source, written.locator)
-        muscle["innervation"] = text
-        muscle["facts"].append(fact)
-        muscle["branch"] = None
-        if muscle["nerve"] is None:
-            continue
-        branch = _branch_entry(muscle, by_nerve, fact)
-        branch["parents"] = [muscle["nerve"]]
-        branches.append(branch)
-        muscle["branch"] = branch["base_id"]
-        by_nerve[muscle["nerve"]]["supplies"].append(muscle["base_id"])
-        by_nerve[muscle["nerve"]]["branch_ids"].append(branch["base_id"])
+        branches.extend(_link_muscle(muscle, by_nerve, paths["muscles"]))
     parents: dict[str, list[str]] = {}
     for nerve in nerves:
         for child in nerve["child_nerves"]:
@@ -133,6 +149,12 @@ def link(plain: list[dict], muscles: list[dict], nerves: list[dict], paths: dict
 _SIDED_LISTS = ("supplies", "branches", "parents")
 
 
+def _sided_supply(supply: dict, suffix: str) -> Supply:
+    sided = {key: (supply[key] + suffix if supply[key] else None) for key in ("nerve", "branch")}
+    return Supply(division=supply["division"], roots=tuple(supply["roots"]), part=supply["part"],
+                  text=supply["text"], **sided)
+
+
 def expand_sides(entries: list[dict]) -> dict[str, Structure]:
     """Return ``{sided id: Structure}``: bilateral entries twice, midline ones once."""
     structures: dict[str, Structure] = {}
@@ -143,6 +165,7 @@ def expand_sides(entries: list[dict]) -> dict[str, Structure]:
         fields["roots"] = tuple(entry.get("roots", ()))
         if not entry["bilateral"]:
             fields.update(id=entry["base_id"], side="midline")
+            fields["supply"] = tuple(_sided_supply(s, "") for s in entry.get("supply", ()))
             for key in _SIDED_LISTS:
                 fields[key] = tuple(entry.get(key, ()))
             structures[entry["base_id"]] = Structure(**fields)
@@ -154,5 +177,6 @@ def expand_sides(entries: list[dict]) -> dict[str, Structure]:
             for key in ("nerve", "branch"):
                 if entry.get(key):
                     sided[key] = entry[key] + suffix
+            sided["supply"] = tuple(_sided_supply(s, suffix) for s in entry.get("supply", ()))
             structures[sided["id"]] = Structure(**sided)
     return structures

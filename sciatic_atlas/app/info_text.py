@@ -84,19 +84,30 @@ def _field_html(record, attribute: str, heading: str, facts: dict[str, list], ci
     return f"<p><b>{heading}:</b> {body}</p>" if body else ""
 
 
-def _innervation_html(record, catalog, facts: dict[str, list], cites: _Citations) -> str:
-    nerve = getattr(record, "nerve", None)
-    if not nerve:
-        return ""
+def _supply_words(nerve: str, division, roots, catalog) -> list[str]:
     parts = [html.escape(catalog.label(nerve) if nerve in catalog else catalog.label(nerve).rstrip())]
-    division = getattr(record, "division", None)
     if division and division != "none":
         words = str(division).replace("_", " ")  # an id ("common_fibular") read as words
         parts.append(f"{html.escape(words)} division")
-    roots = getattr(record, "roots", None)
     if roots:
         parts.append("roots " + html.escape(format_roots(roots)))
-    cite = "".join(cites.cite(f) for f in facts.get("innervation", [])[:1])
+    return parts
+
+
+def _innervation_html(record, catalog, facts: dict[str, list], cites: _Citations) -> str:
+    supply = [s for s in getattr(record, "supply", ()) if s.nerve]
+    cited = facts.get("innervation", [])
+    if len(supply) > 1:  # a muscle of two nerves (adductor magnus): one line per part, each cited
+        items = []
+        for s, fact in zip(supply, cited):
+            words = "; ".join(_supply_words(s.nerve, s.division, s.roots, catalog))
+            items.append(f"<li>{html.escape(s.part.capitalize())}: {words}{cites.cite(fact)}</li>")
+        return f"<p><b>Nerve supply:</b></p><ul>{''.join(items)}</ul>"
+    nerve = getattr(record, "nerve", None)
+    if not nerve:
+        return ""
+    parts = _supply_words(nerve, getattr(record, "division", None), getattr(record, "roots", None), catalog)
+    cite = "".join(cites.cite(f) for f in cited[:1])
     return f"<p><b>Nerve supply:</b> {'; '.join(parts)}{cite}</p>"
 
 

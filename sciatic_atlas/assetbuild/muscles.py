@@ -22,6 +22,7 @@ from sciatic_atlas.assetbuild import attachments, mesh_ops
 from sciatic_atlas.assetbuild import muscle_implicit as implicit
 from sciatic_atlas.assetbuild import muscle_shape as shape
 from sciatic_atlas.assetbuild.model_map import SIDES, model_map, muscle_actuators
+from sciatic_atlas.assetbuild.muscle_centreline import recentre_all
 from sciatic_atlas.assetbuild.muscle_bundle import bundle_surface, clip_below
 from sciatic_atlas.assetbuild.muscle_clearance import Obstacles, clear_of, held, lift, polydata, squash
 from sciatic_atlas.assetbuild.muscle_fan import fan_lines, fan_mesh
@@ -112,6 +113,7 @@ def build(raw, part: BuildPart) -> BuildPart:
                 _add_landmarks(out, base, "l", lid,
                                [_extended(raw.muscles[a], spec, raw) for a in acts[lid]])
                 volumes[lid] = volumes[sid]
+    recentre_all(out.centrelines, out.meshes, bone)  # centrelines out of bone, from the final meshes
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out

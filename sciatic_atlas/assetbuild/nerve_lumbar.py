@@ -134,6 +134,32 @@ def obturator(c: NerveContext) -> NerveSpec:
                      pin=(True, False))
 
 
+def adductor_magnus_branch(c: NerveContext, obturator_path: np.ndarray) -> NerveSpec:
+    """Return the obturator nerve's branch to adductor magnus's adductor part.
+
+    Adductor magnus has two nerves (Moore 9e, table of medial thigh muscles): its hamstring
+    part the tibial division of the sciatic nerve, its adductor part the posterior branch of
+    the obturator nerve (L2-L4). That branch leaves the nerve at the obturator canal, passes
+    through obturator externus and runs down behind adductor brevis, in front of adductor
+    magnus, into the adductor part (Moore 9e, Lower Limb: obturator nerve; Gray's 42e ch. 80).
+    Drawn from the nerve's point nearest the canal's outlet, between the two adductors half
+    way down, to adductor magnus's centreline ``MAGNUS_DROP`` below the canal.
+    """
+    canal = obturator_canal(c)
+    outlet = canal + DOWN * 10.0
+    i = int(np.argmin(np.linalg.norm(obturator_path - outlet, axis=1)))
+    start = obturator_path[min(i, len(obturator_path) - 2)]
+    target = c.at_z(c.muscle_line("adductor_magnus"), canal[2] - MAGNUS_DROP)
+    z_mid = (start[2] + target[2]) / 2
+    between = (c.muscle_centre("adductor_brevis", z_mid) + c.muscle_centre("adductor_magnus", z_mid)) / 2
+    return NerveSpec(f"branch_obturator_nerve__adductor_magnus_{c.s}", [start, between, target],
+                     round_sections(*diameter("branch_obturator_nerve__adductor_magnus")), "branch",
+                     parent=f"obturator_nerve_{c.s}", extra={"supplies": f"adductor_magnus_{c.s}"})
+
+
+MAGNUS_DROP = 70.0  # mm below the obturator canal: the upper adductor part, where the branch enters
+
+
 def nerves(c: NerveContext) -> list[NerveSpec]:
     """Return the femoral and obturator nerves of this side."""
     return [femoral(c), obturator(c)]

@@ -4,8 +4,10 @@ Beaton LE, Anson BJ. The relation of the sciatic nerve and of its subdivisions t
 piriformis muscle. Anat Rec 1937;70:1-5. Type A: undivided below piriformis (normal);
 B: common fibular division through the muscle, tibial below; C: one division above, the
 other below; D: the undivided nerve through the muscle. The variant paths reuse the normal
-path's landmarks (notch, piriformis line, tuberosity-trochanter point); the two divisions run
-side by side below the muscle and unite in the upper thigh, each tapering inside the trunk; the renderer swaps them in when a scene selects an
+path's landmarks (notch, piriformis line, tuberosity-trochanter point); every piece starts
+where the plexus roots meet, as the normal nerve does; the two divisions run side by side
+below the muscle and unite in the upper thigh, each tapering inside the trunk, which goes on
+to the division into the tibial and common fibular nerves; the renderer swaps them in when a scene selects an
 option (``BuildPart.variants["sciatic_path"]``).
 """
 
@@ -20,6 +22,7 @@ from sciatic_atlas.assetbuild.nerve_paths import SCIATIC_THICKNESS, SCIATIC_WIDT
 from sciatic_atlas.assetbuild.nerve_plexus import piriformis_radius
 
 DIVISION_WIDTH, DIVISION_THICKNESS = 10.0, 5.5
+UNITE = 1.5  # mm either side of the united trunk's first point where the divisions pass
 
 
 def variant_id(base: str, s: str, option: str) -> str:
@@ -49,15 +52,18 @@ def variant_specs(c: NerveContext) -> dict[str, list[NerveSpec]]:
     # Tibial division: the normal route below piriformis, on the medial side of the band.
     # The divisions run side by side below piriformis and unite over the first thigh levels:
     # each ends inside the trunk, which starts between them (no abrupt join).
-    tib = [g["formation"] + c.MED * 4, g["exit"] + c.MED * 4, g["spine"] + c.MED * 3, rejoin + c.MED * 5,
-           thigh[0] + c.MED * 2.5, thigh[1]]
+    # Every piece starts where the plexus roots meet (the sciatic nerve's own start), so no
+    # piece begins as a stub in the pelvis; the divisions pass within ``UNITE`` mm of the
+    # trunk's start, which lies between them.
+    tib = [g["formation"], g["exit"] + c.MED * 4, g["spine"] + c.MED * 3, rejoin + c.MED * 5,
+           thigh[0] + c.MED * UNITE, thigh[1]]
     trunk = thigh[:]
-    merge = [rejoin + c.LAT * 5, thigh[0] + c.LAT * 2.5, thigh[1]]
+    merge = [rejoin + c.LAT * 5, thigh[0] + c.LAT * UNITE, thigh[1]]
     out: dict[str, list[NerveSpec]] = {}
     below_lateral = g["spine"] + c.LAT * 6 + POST * 4
-    cf_through = [g["formation"] + UP * 10 + c.LAT * 2, through + ANT * 0.3 * r,
+    cf_through = [g["formation"], g["formation"] + UP * 10 + c.LAT * 2, through + ANT * 0.3 * r,
                   through + POST * 0.5 * r, below_lateral, *merge]
-    cf_above = [g["formation"] + UP * 14, through + UP * (r + 6) + ANT * 2,
+    cf_above = [g["formation"], g["formation"] + UP * 14, through + UP * (r + 6) + ANT * 2,
                 through + UP * (r + 6) + POST * (r + 4) + c.LAT * 6, below_lateral + POST * 4, *merge]
     for option, cf in (("b", cf_through), ("c", cf_above)):
         out[option] = [
@@ -69,7 +75,7 @@ def variant_specs(c: NerveContext) -> dict[str, list[NerveSpec]]:
                       extra={"variant": f"beaton_anson_{option}",
                              "passes": "through piriformis" if option == "b" else "above piriformis"}),
         ]
-    whole = [g["formation"] + UP * 8, through + ANT * 0.2 * r, through + POST * 0.4 * r + DOWN * 2,
+    whole = [g["formation"], g["formation"] + UP * 8, through + ANT * 0.2 * r, through + POST * 0.4 * r + DOWN * 2,
              g["spine"], rejoin, *thigh]
     w = SCIATIC_WIDTH_AT_PIRIFORMIS
     out["d"] = [NerveSpec(variant_id("sciatic_nerve", s, "d"), whole,

@@ -29,6 +29,7 @@ from sciatic_atlas.assetbuild.landmarks import bone_vertices, find_landmarks
 from sciatic_atlas.assetbuild.model_map import bone_geoms, muscle_actuators
 from sciatic_atlas.assetbuild.muscles import mirror_plane
 from sciatic_atlas.assetbuild.nerve_context import NerveContext, NerveSpec
+from sciatic_atlas.assetbuild.nerve_fairing import fair
 from sciatic_atlas.assetbuild.nerve_geometry import BoneField, smooth_path, tube_mesh
 from sciatic_atlas.assetbuild.nerve_planes import TissueProbe, steer
 from sciatic_atlas.assetbuild.parts import BuildPart, BuiltMesh, Landmark
@@ -60,10 +61,12 @@ def build_path(spec: NerveSpec, field: BoneField, probe: TissueProbe | None = No
         s = np.linspace(0.0, 1.0, len(path))
         thick = np.interp(s, [sec.at for sec in spec.sections], [sec.thickness for sec in spec.sections])
         path = steer(path, spec.control, spec.planes, probe, thick / 2, pin=spec.pin)
+    head = max(1, spec.fixed * 2)
+    path = fair(path, head=head)
     if not spec.pushed:
         return path
     half = min(min(sec.width, sec.thickness) for sec in spec.sections) / 2
-    return field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2)
+    return fair(field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2), head=head)
 
 
 def _spine_landmarks(c: NerveContext, part: BuildPart) -> dict[str, Landmark]:
@@ -112,6 +115,7 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
         add(spec)
     for spec in nerve_branches.muscular_branches(c, paths):
         add(spec)
+    add(nerve_lumbar.adductor_magnus_branch(c, paths[f"obturator_nerve_{c.s}"]))  # its second nerve
     return specs
 
 

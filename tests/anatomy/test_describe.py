@@ -89,3 +89,14 @@ def test_cli_describe_with_an_unknown_pose_is_one_clean_line(capsys):
     assert main(["describe", "--json", "--pose", "lotus"]) == 2
     err = capsys.readouterr().err
     assert "no pose 'lotus'" in err and "glute-stretch" in err and "Traceback" not in err
+
+
+def test_describe_lists_every_nerve_of_a_muscle():
+    """Adductor magnus: the tibial division (hamstring part) and the obturator nerve (adductor part)."""
+    from sciatic_atlas.anatomy.describe import knowledge_records
+
+    record = knowledge_records()["adductor_magnus_r"]
+    supply = json.loads(json.dumps(record))["supply"]
+    assert [(s["nerve"], s["roots"]) for s in supply] == [("sciatic_nerve_r", ["L4"]),
+                                                           ("obturator_nerve_r", ["L2", "L3", "L4"])]
+    assert all(s["part"] and s["branch"] for s in supply)

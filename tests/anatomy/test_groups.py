@@ -59,8 +59,11 @@ def test_derived_supplied_by_groups_match_the_muscles(kb):
     assert {"supplied_by_tibial_nerve", "supplied_by_superior_gluteal_nerve", "supplied_by_nerve_to_piriformis"} <= derived
     for gid in derived:
         nerve = gid[len("supplied_by_"):]
-        expected = [m for m in kb.of_kind("muscle") if kb.structure(m).nerve in (f"{nerve}_l", f"{nerve}_r")]
+        # every nerve of a muscle counts: adductor magnus is in the obturator's group too
+        expected = [m for m in kb.of_kind("muscle")
+                    if {s.nerve for s in kb.structure(m).supply} & {f"{nerve}_l", f"{nerve}_r"}]
         assert sorted(kb.groups[gid].members) == sorted(expected)
+    assert "adductor_magnus" in _bases(kb, kb.expand("supplied_by_obturator_nerve"))
     assert _bases(kb, kb.expand("supplied_by_superior_gluteal_nerve")) == {
         "gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae"}
 

@@ -242,8 +242,10 @@ def test_muscular_branches_follow_the_id_convention(kb):
         b = kb.structure(sid)
         nerve_base, muscle_side = b.base_id[len("branch_"):].split("__")
         (muscle,) = b.supplies
-        assert muscle == f"{muscle_side}_{sid[-1]}" and kb.structure(muscle).branch == sid
-        assert b.nerve == kb.structure(muscle).nerve and sid in kb.structure(b.nerve).branches
+        # A muscle of two nerves (adductor magnus) has a branch of each: one of its supplies.
+        (supply,) = [s for s in kb.structure(muscle).supply if s.branch == sid]
+        assert muscle == f"{muscle_side}_{sid[-1]}" and b.roots == supply.roots
+        assert b.nerve == supply.nerve and sid in kb.structure(b.nerve).branches
         assert nerve_base in (b.nerve[:-2], {"tibial": "tibial_nerve", "common_fibular": "common_fibular_nerve"}.get(b.division))
     assert not [m for m in kb.of_kind("muscle") if kb.structure(m).nerve and not kb.structure(m).branch]
 
@@ -374,3 +376,28 @@ def test_the_sciatic_width_taught_is_the_width_the_model_is_built_to(kb):
     size = kb.facts("sciatic_nerve_r", "size")
     assert size and size[0].source == built["source"]
     assert not any(re.search(r"about 2 cm wide", t) for t in texts)
+
+
+def test_adductor_magnus_lists_both_its_nerves_with_their_parts_and_roots(kb):
+    """Two supplies, each with its part, roots and branch; both nerves know they supply it (Moore 9e)."""
+    for side in ("l", "r"):
+        m = kb.structure(f"adductor_magnus_{side}")
+        by_nerve = {s.nerve: s for s in m.supply}
+        assert set(by_nerve) == {f"sciatic_nerve_{side}", f"obturator_nerve_{side}"}
+        tibial, obturator = by_nerve[f"sciatic_nerve_{side}"], by_nerve[f"obturator_nerve_{side}"]
+        assert tibial.division == "tibial" and tibial.roots == ("L4",) and "hamstring" in tibial.part
+        assert obturator.division == "none" and obturator.roots == ("L2", "L3", "L4") and "adductor" in obturator.part
+        assert set(m.roots) == set(tibial.roots) | set(obturator.roots)
+        branch = kb.structure(obturator.branch)
+        assert branch.id == f"branch_obturator_nerve__adductor_magnus_{side}" and branch.roots == ("L2", "L3", "L4")
+        assert branch.parents == (f"obturator_nerve_{side}",) and branch.supplies == (m.id,)
+        for s in m.supply:
+            assert m.id in kb.structure(s.nerve).supplies and s.branch in kb.structure(s.nerve).branches
+        innervation = [f for f in m.facts if f.topic == "innervation"]
+        assert len(innervation) == 2 and all(f.source == "moore9" for f in innervation)
+
+
+def test_a_muscle_of_one_nerve_has_one_supply(kb):
+    m = kb.structure("soleus_r")
+    assert len(m.supply) == 1 and m.supply[0].nerve == m.nerve and m.supply[0].branch == m.branch
+    assert m.supply[0].roots == m.roots

@@ -310,3 +310,24 @@ def test_lumbar_plexus_nerves_are_not_in_the_sciatic_tree():
     tree, plexus = set(kb.expand("sciatic_tree")), set(kb.expand("lumbar_plexus"))
     assert {"femoral_nerve_r", "obturator_nerve_l", "branch_femoral_nerve__vastus_medialis_r"} <= plexus
     assert not tree & plexus
+
+
+@pytest.mark.parametrize("s", ("r", "l"))
+def test_obturator_branch_reaches_the_adductor_part_of_adductor_magnus(model, s):
+    """Adductor magnus's second nerve: a branch of the obturator nerve into the muscle (Moore 9e).
+
+    It leaves the obturator nerve (its first point on the nerve's centreline) below the
+    obturator canal and ends inside adductor magnus, in its upper (adductor) part.
+    """
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
+
+    sid = f"branch_obturator_nerve__adductor_magnus_{s}"
+    assert model.has_mesh(sid), "no obturator branch to adductor magnus was built"
+    info = model.structure_info(sid)
+    assert info["supplies"] == f"adductor_magnus_{s}" and info["parent"] == f"obturator_nerve_{s}"
+    line = model.centreline(sid)
+    assert np.linalg.norm(model.centreline(f"obturator_nerve_{s}") - line[0], axis=1).min() < 1.0
+    muscle = model.mesh(f"adductor_magnus_{s}")
+    assert SignedDistance(muscle.vertices, muscle.faces)(line[-1:])[0] < 0.0, "the branch ends outside the muscle"
+    magnus = model.centreline(f"adductor_magnus_{s}")
+    assert line[-1, 2] > (magnus[:, 2].min() + magnus[:, 2].max()) / 2, "enters the upper half of the muscle"

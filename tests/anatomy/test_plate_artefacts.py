@@ -144,3 +144,77 @@ def test_patella_sits_on_the_femur_under_the_quadriceps_tendon(model, s):
     for sid, most in ((f"femur_{s}", 4.0), (f"rectus_femoris_{s}", 2.0)):
         gap = cKDTree(model.mesh(sid).vertices).query(patella)[0].min()
         assert gap < most, f"the patella is {gap:.1f} mm from {sid}"
+
+
+NERVE_KINDS = ("nerve", "root", "branch", "variant")
+# A bend of radius R turns 2 asin(5 / R) between successive 10 mm chords: 45 degrees is a
+# radius of 13 mm, about the tightest a leg nerve makes (the common fibular nerve winding
+# round the fibular neck). See sciatic_atlas/assetbuild/nerve_fairing.py.
+MAX_TURN_PER_10MM = 45.0
+
+
+def test_no_nerve_kinks_anywhere(model):
+    """No nerve, root, branch or variant centreline folds: under 45 degrees between 10 mm chords.
+
+    Measured over the whole length, branches' take-offs included. (The tibial nerve turned
+    54 degrees at z 357 mm, in the calf below the soleal arch; the ventral rami up to 78,
+    the muscular branches up to 72 where they left their trunk.)
+    """
+    kinked = {}
+    for sid in model.structure_ids:
+        if model.structure(sid).kind not in NERVE_KINDS or not model.has_centreline(sid):
+            continue
+        line = model.centreline(sid)
+        if np.linalg.norm(np.diff(line, axis=0), axis=1).sum() > 21.0:  # two chords to compare
+            angle, z = sharpest_corner(line, skip=0.0)
+            if angle >= MAX_TURN_PER_10MM:
+                kinked[sid] = (round(angle), round(z))
+    assert not kinked, f"centrelines turning too sharply (degrees, at z mm): {kinked}"
+
+
+def test_muscle_centrelines_stay_out_of_bone(model):
+    """A muscle's centreline (labels, picking, the tendon colour) lies in the muscle, not in bone.
+
+    No point more than 1 mm inside any bone. (Extensor digitorum longus's centreline ran up
+    to 9.9 mm inside the tibia, extensor hallucis longus 9.0, fibularis longus 8.7 inside the
+    fibula, though their meshes were clear of the bones.)
+    """
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
+    from tests.anatomy.built_model import bone_ids
+
+    bones = [SignedDistance(model.mesh(b).vertices, model.mesh(b).faces) for b in bone_ids(model)]
+    deep = {}
+    for sid in model.structure_ids:
+        if model.structure(sid).kind == "muscle" and model.has_centreline(sid):
+            depth = -min(float(f(model.centreline(sid)).min()) for f in bones)
+            if depth > 1.0:
+                deep[sid] = round(depth, 1)
+    assert not deep, f"muscle centrelines inside bone (mm): {deep}"
+
+
+def test_variant_pieces_are_continuous_with_the_nerves_shown_with_them(model):
+    """Each Beaton-Anson piece starts on the plexus and ends in another piece or a nerve.
+
+    A variant option swaps the sciatic nerve for its pieces (a trunk, and for types B and C
+    a tibial and a common fibular division); every end of a piece lies within 2 mm of the
+    centreline of another piece of the option, a plexus root, or a nerve drawn with it (the
+    tibial and common fibular nerves continue from the trunk's end). (The common fibular
+    division of type B began 4.7 mm from any root, the type D nerve 2.7 mm, the trunks
+    2.6 mm from their divisions: stubs ending in the pelvis.)
+    """
+    options = model.record["variants"]["sciatic_path"]["options"]
+    loose = {}
+    for option in options.values():
+        for replaced, pieces in option.get("replaces", {}).items():
+            side = replaced[-2:]
+            shown = [sid for sid in model.structure_ids
+                     if sid.endswith(side) and sid != replaced and model.has_centreline(sid)
+                     and model.structure(sid).kind in ("nerve", "root")]
+            for piece in pieces:
+                others = [model.centreline(sid) for sid in (*shown, *pieces) if sid != piece]
+                line = model.centreline(piece)
+                for end in (line[0], line[-1]):
+                    gap = min(float(np.linalg.norm(o - end, axis=1).min()) for o in others)
+                    if gap > 2.0:
+                        loose[piece] = max(loose.get(piece, 0.0), round(gap, 1))
+    assert not loose, f"variant pieces ending apart from every other nerve (mm): {loose}"

@@ -89,3 +89,39 @@ def test_vessels_never_touch_the_tibial_nerve(model, s):
         line = model.centreline(f"{base}_{s}")
         gap = np.linalg.norm(line[:, None, :] - nerve[None], axis=2).min() - r_n - _radius(model, f"{base}_{s}")
         assert gap > 0.0, f"{base}_{s} runs into the nerve ({gap:.1f} mm)"
+
+
+def _three_at(model, s: str, z: float):
+    """Return the tibial (or above it sciatic) nerve, artery and vein centres at height ``z``."""
+    nerve = np.vstack([model.centreline(f"sciatic_nerve_{s}"), model.centreline(f"tibial_nerve_{s}")])
+    return [_at_height(line, z) for line in (nerve, *(model.centreline(f"{b}_{s}") for b in VESSELS))]
+
+
+@pytest.mark.parametrize("s", SIDES)
+def test_tibial_nerve_lies_lateral_and_superficial_to_the_vessels_above_the_joint(model, s):
+    """At the apex of the fossa: the nerve lateral to the artery, and nerve, vein, artery from behind.
+
+    Moore 9e (Lower Limb: popliteal fossa) and Gray's 42e (Knee: popliteal fossa): the tibial
+    nerve is the most superficial and crosses the vessels from lateral to medial.
+    """
+    nerve, artery, vein = _three_at(model, s, model.landmark(f"popliteal_fossa_apex_{s}")[2])
+    assert lateral(model, s, nerve) > lateral(model, s, artery), "above the joint the nerve lies lateral"
+    assert nerve[1] > vein[1] > artery[1], "in the fossa: nerve, vein, artery from behind forward"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 3 (open): the built nerve lies in the tibiofibular "
+                                       "corner at the arch, no room lateral of and deep to it (data/vessels.yaml)")
+@pytest.mark.parametrize("s", SIDES)
+def test_tibial_nerve_lies_medial_to_the_artery_under_the_soleal_arch(model, s):
+    """Under the arch the nerve lies posteromedial to the artery, the vein medial to the artery.
+
+    It passes deep to the tendinous arch of soleus with the vessels, having crossed them
+    from lateral to medial (Moore 9e, Lower Limb: popliteal fossa; Gray's 42e, Leg: the nerve
+    lies at first medial to the posterior tibial artery). Measured where the vessels end.
+    (Built: the artery 12 mm medial of the nerve, the vein 18 mm.)
+    """
+    ends = [model.centreline(f"{b}_{s}")[-1, 2] for b in VESSELS]
+    nerve, artery, vein = _three_at(model, s, max(ends) + 2.0)
+    assert lateral(model, s, nerve) + 3.0 < lateral(model, s, artery), "the nerve is not medial of the artery"
+    assert lateral(model, s, vein) < lateral(model, s, artery), "the vein is medial to the artery"
+    assert nerve[1] > max(vein[1], artery[1]), "the nerve lies behind (superficial to) both vessels"
