@@ -170,7 +170,7 @@ def crossing(path: np.ndarray, inside: SignedDistance) -> float | None:
 
 
 def _piece(path: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Return the part of ``path`` between arc lengths ``a`` and ``b`` (mm), resampled every 1 mm."""
+    """Return the part of ``path`` between arc lengths ``a`` and ``b`` (mm), resampled every 0.5 mm."""
     dense = resample(path, 0.5)
     arc = np.arange(len(dense)) * np.linalg.norm(np.diff(dense, axis=0), axis=1).mean()
     keep = dense[(arc >= a) & (arc <= b)]
