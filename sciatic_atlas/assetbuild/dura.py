@@ -35,7 +35,7 @@ from sciatic_atlas.assetbuild.parts import BuildPart, BuiltMesh
 log = logging.getLogger(__name__)
 
 SAC_SCALE = 0.78  # sac section / canal section: the rest is the epidural space (modelling choice)
-TAPER_FROM = SACRAL_STEPS[0]  # mm below the S1 plate (the canal's S1 section): the sac starts to narrow
+TAPER_FROM = SACRAL_STEPS[0]  # mm down the canal from the L5/S1 disc's height (about S1): the sac starts to narrow
 END_SCALE = 0.12  # size of the last ring, relative to the full sac, before its closed end
 SLEEVE_BACK, SLEEVE_OUT = 3.0, 9.0  # mm of a root sleeve inside and outside the sac's wall
 SLEEVE_OVER = (1.4, 0.7)  # mm a sleeve's diameter exceeds its root's: at the sac, at its end
@@ -93,15 +93,15 @@ def canal_rings(vertices: np.ndarray) -> np.ndarray:
     return v.reshape(-1, N_AROUND, 3)
 
 
-def shape_sac(canal_vertices: np.ndarray, s1_plate_z: float) -> Sac:
-    """Shrink the canal's rings (doubled along it) about their centres; taper below the S1 section."""
+def shape_sac(canal_vertices: np.ndarray, l5_s1_z: float) -> Sac:
+    """Shrink the canal's rings (doubled along it) about their centres; taper below the L5/S1 disc (height ``l5_s1_z``)."""
     rings = canal_rings(canal_vertices)
     mid = (rings[:-1] + rings[1:]) / 2
     rings = np.vstack([np.stack([a, b]) for a, b in zip(rings[:-1], mid)] + [rings[-1:]])
     centres = rings.mean(axis=1)
     # the canal's sacral sections step along its axis; below the S1 section the sac narrows to its end
     depth = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(centres, axis=0), axis=1))]
-    start = np.interp(s1_plate_z, centres[::-1, 2], depth[::-1]) + TAPER_FROM
+    start = np.interp(l5_s1_z, centres[::-1, 2], depth[::-1]) + TAPER_FROM
     k = np.clip((depth - start) / max(depth[-1] - start, 1e-6), 0.0, 1.0)
     scale = SAC_SCALE * (1.0 - (1.0 - END_SCALE) * k ** 1.5)
     rings = centres[:, None, :] + scale[:, None, None] * (rings - centres[:, None, :])
