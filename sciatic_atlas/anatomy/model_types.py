@@ -20,7 +20,7 @@ JOINT_KINDS = {0: "free", 1: "ball", 2: "slide", 3: "hinge"}
 class StructureInfo:
     """What the build recorded about one structure, besides its mesh.
 
-    ``kind`` is bone, muscle, nerve, branch, root, disc, variant, space or "" (skin).
+    ``kind`` is bone, muscle, nerve, branch, root, disc, variant, space, dura, cauda or "" (skin).
     ``body`` is the one model body a rigid structure moves with ("" when it spans
     several); ``bodies`` are those a muscle spans. Nerve entries carry ``parent`` (the
     nerve it comes off) and, for a muscular branch, ``supplies``; a variant mesh names

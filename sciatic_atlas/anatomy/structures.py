@@ -19,7 +19,7 @@ from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.facts import Fact, FactReader, Source, read_yaml
 
 SIDES = (("_l", "left"), ("_r", "right"))
-KINDS = ("bone", "disc", "canal", "skin", "ligament", "vessel", "muscle", "root", "nerve", "branch")
+KINDS = ("bone", "disc", "canal", "dura", "cauda", "skin", "ligament", "vessel", "muscle", "root", "nerve", "branch")
 LAYERS = ("skeleton", "deep", "middle", "superficial", "skin")
 REGIONS = ("lower_back", "pelvis", "gluteal", "thigh", "knee", "leg", "foot", "lower_body")
 DIVISIONS = ("tibial", "common_fibular", "none")
@@ -233,7 +233,7 @@ def read_plain(path: Path, sources: dict[str, Source]) -> list[dict]:
     out = []
     for key, record in records.items():
         entry = _Entry(path, key, record, _COMMON, {"name", "kind", "bilateral", "layer", "region", "summary"})
-        kind = entry.choice("kind", ("bone", "disc", "canal", "skin", "ligament", "vessel"))
+        kind = entry.choice("kind", ("bone", "disc", "canal", "dura", "cauda", "skin", "ligament", "vessel"))
         out.append(_base(entry, reader, kind))
     return out
 

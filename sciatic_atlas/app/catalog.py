@@ -29,7 +29,7 @@ PEEL_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("superficial muscles", ("muscle:superficial",)),
     ("middle muscles", ("muscle:middle",)),
     ("deep muscles", ("muscle:deep", "ligament")),  # the sacral ligaments lie at the deep muscles
-    ("nerves", ("root", "nerve", "branch", "canal", "vessel")),  # the popliteal vessels lie with the nerve
+    ("nerves", ("root", "nerve", "branch", "canal", "dura", "cauda", "vessel")),  # the popliteal vessels lie with the nerve
 )
 
 

@@ -28,7 +28,11 @@ ROOT_DIAMETER = {level: diameter(f"{level}_root")[0] for level in ("l4", "l5", "
 # (root, disc it passes behind (upper, lower), where it exits)
 ROOTS = (("l4", ("l3", "l4"), ("l4", "l5")), ("l5", ("l4", "l5"), ("l5", "s1")), ("s1", ("l5", "s1"), None))
 SAC_LEVEL = 18.0  # mm above its disc where a root leaves the dural sac
-SAC_OFFSET = 4.0  # mm lateral of the canal's centre where it leaves
+# Where a root leaves the dural sac (assetbuild/dura.py builds the sac round it): mm lateral of
+# the canal's centre, and behind its mid-depth, so it starts inside the sac and clear of the
+# root that left one level above and now runs down the lateral recess beside it.
+SAC_OFFSET = 2.5
+SAC_BACK = 1.5
 WALL_GAP = 1.0  # mm kept between a root's surface and the canal wall
 
 
@@ -89,7 +93,7 @@ def roots(c: NerveContext) -> list[NerveSpec]:
         r = ROOT_DIAMETER[level] / 2
         disc = c.disc(upper, lower)
         cx, _hw, front, back = canal.section(disc[2] + SAC_LEVEL)
-        sac = np.array([cx + c.LAT[0] * SAC_OFFSET, (front + back) / 2, disc[2] + SAC_LEVEL])
+        sac = np.array([cx + c.LAT[0] * SAC_OFFSET, (front + back) / 2 + SAC_BACK, disc[2] + SAC_LEVEL])
         disc_id = f"disc_{upper}_{lower}"
         ctrl = [sac, *(behind_disc(c, disc_id, canal.recess(c, disc[2] + dz, r, k), r) for dz, k in ((8.0, 0.7), (0.0, 1.0)))]
         if exit_ is not None:  # under the pedicle below the disc, out through the foramen

@@ -22,7 +22,7 @@ NERVES = (
     "superior_gluteal_nerve "
     "inferior_gluteal_nerve nerve_to_piriformis posterior_femoral_cutaneous_nerve femoral_nerve obturator_nerve"
 ).split()
-MIDLINE = "sacrum vertebra_l1 vertebra_l2 vertebra_l3 vertebra_l4 vertebra_l5 disc_l1_l2 disc_l2_l3 disc_l3_l4 disc_l4_l5 disc_l5_s1 spinal_canal skin"
+MIDLINE = "sacrum vertebra_l1 vertebra_l2 vertebra_l3 vertebra_l4 vertebra_l5 disc_l1_l2 disc_l2_l3 disc_l3_l4 disc_l4_l5 disc_l5_s1 spinal_canal skin dural_sac conus_medullaris cauda_equina"
 
 # (muscle, nerve base id, division, roots): what the atlas must teach (Moore 9th ed. Lower Limb
 # muscle tables; Gray's 42nd ed. for the gluteal nerves and biceps long head).
