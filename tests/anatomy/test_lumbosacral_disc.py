@@ -13,19 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.anatomy.built_model import nerve_model
+from tests.anatomy.built_model import midline_x, nerve_model, signed_distance
 
 
 @pytest.fixture(scope="module")
 def model():
     return nerve_model()
-
-
-def _gap(model, sid: str, points: np.ndarray) -> np.ndarray:
-    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
-
-    mesh = model.mesh(sid)
-    return SignedDistance(mesh.vertices, mesh.faces)(np.atleast_2d(points))
 
 
 @pytest.mark.parametrize("off", [0.0, 6.0, -6.0])
@@ -35,7 +28,7 @@ def test_l5_s1_disc_fills_the_space_in_front(model, off):
     At the midline and 6 mm either side: the point halfway between that edge and the sacrum's
     surface straight below it lies inside the disc (or within 1 mm of it).
     """
-    x0 = (model.landmark("hip_joint_centre_l")[0] + model.landmark("hip_joint_centre_r")[0]) / 2
+    x0 = midline_x(model)
     v = np.asarray(model.mesh("vertebra_l5").vertices, float)
     body = v[(np.abs(v[:, 0] - (x0 + off)) < 2.0) & (v[:, 1] < v[:, 1].min() + 34.0)]
     plate = body[body[:, 2] < body[:, 2].min() + 4.0]
@@ -44,7 +37,7 @@ def test_l5_s1_disc_fills_the_space_in_front(model, off):
     under = s[(np.abs(s[:, 0] - lip[0]) < 2.0) & (np.abs(s[:, 1] - lip[1]) < 3.0) & (s[:, 2] < lip[2])]
     below = under[np.argmax(under[:, 2])]
     assert lip[2] - below[2] < 30.0, "no sacrum under the front of L5"
-    gap = _gap(model, "disc_l5_s1", 0.5 * (lip + below))[0]
+    gap = signed_distance(model, "disc_l5_s1", 0.5 * (lip + below))[0]
     assert gap <= 1.0, f"a gap: {gap:.1f} mm from the L5/S1 disc halfway between L5 ({lip[2]:.0f}) and the sacrum"
 
 
@@ -55,7 +48,7 @@ def test_ventral_ramus_lies_on_the_disc_posterolaterally(model, ramus, disc, s):
     from sciatic_atlas.assetbuild.nerve_plexus import RAMUS_DIAMETER
 
     line = model.centreline(f"{ramus}_{s}")
-    gap = _gap(model, disc, line) - 0.5 * RAMUS_DIAMETER[ramus[:2]]
+    gap = signed_distance(model, disc, line) - 0.5 * RAMUS_DIAMETER[ramus[:2]]
     i = int(np.argmin(gap))
     assert -0.5 < gap[i] <= 3.0, f"{ramus}_{s}'s surface is {gap[i]:.1f} mm from {disc}"
     centre = model.landmark(disc)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.anatomy.built_model import nerve_model
+from tests.anatomy.built_model import midline_x, nerve_model, signed_distance
 
 SIDES = ("r", "l")
 RING = 20  # vertices round each ring of a nerve tube (assetbuild.nerves: n_around)
@@ -24,13 +24,6 @@ RAMI = ("lumbosacral_trunk", "s1_ventral_ramus", "s2_ventral_ramus", "s3_ventral
 @pytest.fixture(scope="module")
 def model():
     return nerve_model()
-
-
-def _sd(model, sid: str, points: np.ndarray) -> np.ndarray:
-    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
-
-    mesh = model.mesh(sid)
-    return SignedDistance(mesh.vertices, mesh.faces)(np.atleast_2d(points))
 
 
 def _foramen(model, level: int, s: str) -> tuple[np.ndarray, np.ndarray]:
@@ -52,8 +45,8 @@ def test_anterior_sacral_foramina_are_open(model, level, s):
     mouth, canal = _foramen(model, level, s)
     assert np.linalg.norm(mouth - canal) >= 3.5, "the foramen is no deeper than a dimple"
     line = canal + np.linspace(0.0, 1.0, 6)[:, None] * (mouth - canal)
-    assert _sd(model, "sacrum", line).min() > 0.5, f"S{level} foramen ({s}) is filled with bone"
-    x0 = (model.landmark("hip_joint_centre_l")[0] + model.landmark("hip_joint_centre_r")[0]) / 2
+    assert signed_distance(model, "sacrum", line).min() > 0.5, f"S{level} foramen ({s}) is filled with bone"
+    x0 = midline_x(model)
     assert 10.0 < abs(mouth[0] - x0) < 35.0, "lateral of the fused bodies, medial of the ala"
 
 
@@ -129,5 +122,5 @@ def test_rami_converge_on_the_plexus(model, s):
 def test_rami_end_inside_the_plexus_sheet(model, ramus, s):
     """A ramus' end (its cap) is buried in the sheet: no capped stub shows in the plexus."""
     line = model.centreline(f"{ramus}_{s}")
-    depth = _sd(model, f"sciatic_nerve_{s}", line[-1])[0]
+    depth = signed_distance(model, f"sciatic_nerve_{s}", line[-1])[0]
     assert depth < -1.0, f"{ramus}_{s} ends {depth:.1f} mm from the sheet's surface (inside: < -1)"
