@@ -32,6 +32,7 @@ RAMUS_DIAMETER = {level: diameter(f"{level}_ventral_ramus")[0] for level in ("l4
 PLEXUS_WIDTH = nerve_size("sciatic_nerve", "plexus_width")
 PLEXUS_THICKNESS = nerve_size("sciatic_nerve", "plexus_thickness")
 RAMI_IN = 12.0  # mm: how far into the sheet the rami run before they end (hidden in it)
+TRUNK_OVERLAP = 6.0  # mm: L4 and L5 run on along the trunk's line this far past where it starts
 PLEXUS_BASE_THICKNESS = nerve_size("sciatic_nerve", "plexus_base_thickness")  # under the rami entering it
 
 
@@ -105,9 +106,12 @@ def roots(c: NerveContext) -> list[NerveSpec]:
     s = c.s
     out = []
     f45, f5s = c.foramen("l4", "l5"), c.foramen("l5", "s1")
+    # L4 and L5 meet at the junction and run on down the trunk's line to end inside it, so
+    # they merge into it (no capped ends where the trunk begins).
+    into = [j, j + unit(over_si(c) - j) * TRUNK_OVERLAP]
     l4 = _clear_of_disc(c, [f45, f45 + c.LAT * 8 + ANT * 14 + DOWN * 12,
-                            (f45 + j) / 2 + c.LAT * 4 + ANT * 10, j], "disc_l4_l5", RAMUS_DIAMETER["l4"])
-    l5 = _clear_of_disc(c, [f5s, f5s + c.LAT * 6 + ANT * 16 + DOWN * 6, j], "disc_l5_s1", RAMUS_DIAMETER["l5"])
+                            (f45 + j) / 2 + c.LAT * 4 + ANT * 10, *into], "disc_l4_l5", RAMUS_DIAMETER["l4"])
+    l5 = _clear_of_disc(c, [f5s, f5s + c.LAT * 6 + ANT * 16 + DOWN * 6, *into], "disc_l5_s1", RAMUS_DIAMETER["l5"])
     out.append(NerveSpec(f"l4_ventral_ramus_{s}", l4, round_sections(*diameter("l4_ventral_ramus")), "root",
                          fixed=1, extra={"root": "L4"}))
     out.append(NerveSpec(f"l5_ventral_ramus_{s}", l5, round_sections(*diameter("l5_ventral_ramus")), "root",

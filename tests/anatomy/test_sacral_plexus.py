@@ -117,10 +117,12 @@ def test_rami_converge_on_the_plexus(model, s):
         assert gaps[-1] <= 0.5 * gaps[0] or gaps[-1] < 8.0, f"{name} stay apart: {np.round(gaps, 1)}"
 
 
-@pytest.mark.parametrize("ramus", RAMI)
+@pytest.mark.parametrize(("ramus", "into"), [*((r, "sciatic_nerve") for r in RAMI),
+                                             ("l4_ventral_ramus", "lumbosacral_trunk"),
+                                             ("l5_ventral_ramus", "lumbosacral_trunk")])
 @pytest.mark.parametrize("s", SIDES)
-def test_rami_end_inside_the_plexus_sheet(model, ramus, s):
-    """A ramus' end (its cap) is buried in the sheet: no capped stub shows in the plexus."""
+def test_rami_end_inside_what_they_join(model, ramus, into, s):
+    """A ramus' end (its cap) is buried in the sheet or trunk it joins: no capped stub shows."""
     line = model.centreline(f"{ramus}_{s}")
-    depth = signed_distance(model, f"sciatic_nerve_{s}", line[-1])[0]
-    assert depth < -1.0, f"{ramus}_{s} ends {depth:.1f} mm from the sheet's surface (inside: < -1)"
+    depth = signed_distance(model, f"{into}_{s}", line[-1])[0]
+    assert depth < -1.0, f"{ramus}_{s} ends {depth:.1f} mm from the surface of {into}_{s} (inside: < -1)"
