@@ -26,14 +26,15 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.json"
 
 
-STAGES = ("bones", "discs", "muscles", "nerves", "dura", "skin", "skinning")  # skinning last: it weights every soft mesh
+STAGES = ("bones", "discs", "muscles", "bone_foramina", "nerves", "dura", "skin", "skinning")  # skinning last: it weights every soft mesh
 
 
 def run_stages(raw, stages: tuple[str, ...] = STAGES) -> tuple[BuildPart, dict[str, BuildPart]]:
     """Run build stages in dependency order.
 
     Each stage module in :mod:`sciatic_atlas.assetbuild` has ``build(raw, part)`` (the bones
-    stage ``build(raw)``) and sees everything the stages before it produced.
+    stage ``build(raw)``) and sees everything the stages before it produced. A stage listing
+    ids in ``REPLACES`` hands back its own version of those earlier meshes.
 
     Returns
     -------
@@ -50,6 +51,8 @@ def run_stages(raw, stages: tuple[str, ...] = STAGES) -> tuple[BuildPart, dict[s
         part = stage.build(raw) if name == "bones" else stage.build(raw, merged)
         log.info("stage %s: %d meshes", name, len(part.meshes))
         by_stage[name] = part
+        for sid in getattr(stage, "REPLACES", ()):  # a stage that reworks an earlier stage's mesh
+            merged.meshes.pop(sid, None)
         merged.merge(part)
     return merged, by_stage
 

@@ -25,6 +25,7 @@ import logging
 
 import numpy as np
 
+from sciatic_atlas.anatomy.frame import ANTERIOR
 from sciatic_atlas.assetbuild import mesh_ops
 from sciatic_atlas.assetbuild.bone_rays import RayCaster
 from sciatic_atlas.assetbuild.parts import BuildPart, BuiltMesh, Landmark
@@ -49,6 +50,12 @@ OUTLINE_BAND = 8.0  # mm: body vertices this close to the end plate shape the di
 OUTLINE_HARMONICS = 5
 N_RINGS = 6
 N_WALL = 5
+# The lumbosacral disc is wedge-shaped, taller in front than behind (the lumbosacral angle;
+# Bogduk 2012, Clinical and Radiological Anatomy of the Lumbar Spine, 5th ed.): in the front
+# sector (unit directions with an anterior component over WEDGE_SECTOR) it reaches this much
+# further down to the sacrum.
+WEDGE_SECTOR = 0.5
+WEDGE_REACH = 20.0  # mm
 
 
 def end_plates(upper: np.ndarray, lower: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,10 +149,15 @@ def _near_plate(vertices: np.ndarray, centre: np.ndarray, axis: np.ndarray, side
     return vertices[near]
 
 
-def build_disc(upper: mesh_ops.Mesh, lower: mesh_ops.Mesh, axis: np.ndarray) -> tuple[mesh_ops.Mesh, np.ndarray]:
+def build_disc(upper: mesh_ops.Mesh, lower: mesh_ops.Mesh, axis: np.ndarray,
+               wedge: bool = False) -> tuple[mesh_ops.Mesh, np.ndarray]:
     """Build one disc between two bones; return ``((vertices, faces), centre)`` in mm.
 
     ``axis`` is the disc's axis (lower body towards upper body), see :func:`disc_axis`.
+    ``wedge``: the lumbosacral disc, taller in front than behind; in its front sector
+    (:data:`WEDGE_SECTOR`) it spans the upper plate's outline and reaches
+    :data:`WEDGE_REACH` mm further down to the sacrum, whose upper surface falls away in
+    front of the S1 end plate (without it a gap was left between L5 and the sacrum in front).
     """
     axis = np.asarray(axis, float) / np.linalg.norm(axis)
     iu, il = end_plates(upper[0], lower[0], axis)
@@ -153,11 +165,13 @@ def build_disc(upper: mesh_ops.Mesh, lower: mesh_ops.Mesh, axis: np.ndarray) -> 
     centre = 0.5 * (cu + cl)
     centre[0] = cu[0]  # the neutral model is bilaterally symmetric: keep the disc on the midline
     e1, e2 = _frame(axis)
-    radius = np.minimum(_outline(_near_plate(upper[0], centre, axis, 1.0), centre, e1, e2),
-                        _outline(_near_plate(lower[0], centre, axis, -1.0), centre, e1, e2))
-    ray_u, ray_l = RayCaster(*upper), RayCaster(*lower)
     theta = (np.arange(N_ANGLES) + 0.5) / N_ANGLES * 2 * np.pi - np.pi
     dirs = np.cos(theta)[:, None] * e1 + np.sin(theta)[:, None] * e2
+    front = wedge & (dirs @ ANTERIOR > WEDGE_SECTOR)
+    r_upper = _outline(_near_plate(upper[0], centre, axis, 1.0), centre, e1, e2)
+    radius = np.where(front, r_upper, np.minimum(r_upper, _outline(_near_plate(lower[0], centre, axis, -1.0),
+                                                                      centre, e1, e2)))
+    ray_u, ray_l = RayCaster(*upper), RayCaster(*lower)
     fracs = np.arange(1, N_RINGS + 1) / N_RINGS
 
     reach = 0.5 * float(np.linalg.norm(cu - cl)) + MAX_PLATE_DEPTH
@@ -168,7 +182,8 @@ def build_disc(upper: mesh_ops.Mesh, lower: mesh_ops.Mesh, axis: np.ndarray) -> 
         for i, s in enumerate(np.concatenate([[0.0], fracs])):
             for j in range(N_ANGLES):
                 p = centre + s * radius[j] * dirs[j]
-                d = ray.first_hit(p - sign * 2.0 * axis, sign * axis, reach + 2.0)
+                far = reach + (WEDGE_REACH if front[j] and sign < 0 else 0.0)
+                d = ray.first_hit(p - sign * 2.0 * axis, sign * axis, far + 2.0)
                 if d is not None:
                     h[i, j] = sign * (d - 2.0)
         if np.isnan(h[0]).all():
@@ -208,7 +223,7 @@ def build(raw, part: BuildPart) -> BuildPart:
         upper, lower = part.meshes[upper_id], part.meshes[lower_id]
         um, lm = (upper.vertices, upper.faces), (lower.vertices, lower.faces)
         axis = disc_axis(um, lm, guess=column_direction(um[0], lm[0]))
-        (v, f), centre = build_disc(um, lm, axis)
+        (v, f), centre = build_disc(um, lm, axis, wedge=lower_id == "sacrum")
         out.meshes[disc_id] = BuiltMesh(v, f, body, extra={"kind": "disc"})
         out.landmarks[disc_id] = Landmark(
             centre, "midline", disc_id,

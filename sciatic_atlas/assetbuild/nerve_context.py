@@ -179,13 +179,19 @@ class NerveContext:
         back = body[:, 1].max()
         return np.array([self.x0 + self.LAT[0] * 0.95 * half_w, back - 2.0, c[2] + 3.0])
 
-    def sacral_foramen(self, level: int) -> np.ndarray:
-        """Return the anterior sacral foramen S``level`` (1-3) on this side (mm).
+    def sacral_foramen(self, level: int, mouth: bool = False) -> np.ndarray:
+        """Return the anterior sacral foramen S``level`` (1-4) on this side (mm).
 
-        Levels divide the sacrum's height from the S1 end plate to the apex (S1 at 22%,
+        The bones stage's landmarks where it carved the foramina
+        (:mod:`~sciatic_atlas.assetbuild.bone_foramina`): a point in the foramen's canal, where
+        the ventral ramus starts, or with ``mouth`` its opening on the pelvic surface. Else
+        (a sacrum without foramina) levels divide the sacrum's height from the S1 end plate to the apex (S1 at 22%,
         S2 at 42%, S3 at 60%: five fused segments, the lower two small); the foramen lies
         at 45% of the sacrum's half width at that level, on its anterior (pelvic) surface.
         """
+        name = f"{'anterior_sacral_foramen' if mouth else 'sacral_foramen_canal'}_s{level}_{self.s}"
+        if name in self.part.landmarks:
+            return np.asarray(self.part.landmarks[name].position, float)
         v = self.bone("sacrum")
         top, bottom = v[:, 2].max(), v[:, 2].min()
         z = top - {1: 0.22, 2: 0.42, 3: 0.60}[level] * (top - bottom)

@@ -96,7 +96,7 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
 
     for spec in [*nerve_roots.roots(c), *nerve_plexus.roots(c)]:
         add(spec)
-    division = add(nerve_paths.sciatic(c))[-1]
+    division = add(nerve_plexus.with_sheet(c, nerve_paths.sciatic(c)))[-1]
     tib = add(nerve_paths.tibial(c, division))
     # The popliteal vessels are laid deep to the tibial nerve, so they follow it (issue 12).
     for spec, path in vessel_paths.popliteal(c, field, np.vstack([paths[f"sciatic_nerve_{c.s}"], tib])):

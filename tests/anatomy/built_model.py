@@ -39,3 +39,16 @@ def lateral(model: AnatomyModel, side: str, point) -> float:
     """Return how far (mm) ``point`` lies lateral of the median plane on ``side``."""
     x0 = (model.landmark("hip_joint_centre_l")[0] + model.landmark("hip_joint_centre_r")[0]) / 2
     return float((np.asarray(point)[..., 0] - x0) * (1 if side == "l" else -1))
+
+
+def signed_distance(model: AnatomyModel, sid: str, points) -> np.ndarray:
+    """Return the signed distance (mm, negative inside) of each point from structure ``sid``'s mesh."""
+    from sciatic_atlas.assetbuild.mesh_ops import SignedDistance
+
+    mesh = model.mesh(sid)
+    return SignedDistance(mesh.vertices, mesh.faces)(np.atleast_2d(np.asarray(points, float)))
+
+
+def midline_x(model: AnatomyModel) -> float:
+    """Return the x (mm) of the median plane: halfway between the hip joint centres."""
+    return float((model.landmark("hip_joint_centre_l")[0] + model.landmark("hip_joint_centre_r")[0]) / 2)
