@@ -78,6 +78,15 @@ class IdFrame:
         counts = front + both
         return {sid: int(counts[k]) for k, sid in enumerate(self.ids) if k}
 
+    def seen_through(self) -> dict[str, dict[str, int]]:
+        """Return ``sid -> {cover: pixels}``: where ``sid`` shows only through a translucent ``cover``."""
+        through = (self.front != self.solid) & (self.solid > 0) & (self.front > 0)
+        pairs, counts = np.unique(np.stack([self.solid[through], self.front[through]]), axis=1, return_counts=True)
+        out: dict[str, dict[str, int]] = {}
+        for (behind, cover), n in zip(pairs.T, counts):
+            out.setdefault(self.ids[behind], {})[self.ids[cover]] = int(n)
+        return out
+
     def owner(self, x: int, y: int) -> str | None:
         """Return the structure drawn in front at pixel (x, y) (top-left origin), or None."""
         w, h = self.size
