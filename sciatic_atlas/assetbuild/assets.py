@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.json"
 
 
-STAGES = ("bones", "discs", "muscles", "nerves", "skin", "skinning")
+STAGES = ("bones", "discs", "muscles", "nerves", "skin", "skinning", "occlusion")  # occlusion last: it shades whatever meshes the others made
 
 
 def run_stages(raw, stages: tuple[str, ...] = STAGES) -> tuple[BuildPart, dict[str, BuildPart]]:
