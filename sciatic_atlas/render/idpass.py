@@ -7,7 +7,7 @@ anti-aliasing, no blending), and read back. Two passes are made:
 * ``front``: every visible structure drawn opaque -- which structure is nearest the eye
   at each pixel;
 * ``solid``: only the structures that hide what is behind them (drawn at opacity
-  :data:`SOLID_OPACITY` or more: bone, nerve, deep muscle, a painted skin) -- which
+  :data:`SOLID_OPACITY` or more: by default every structure, not one a step fades) -- which
   structure shows at each pixel through the translucent veils over it.
 
 A structure is *visible* at a pixel when it is the front one there, or the front solid
