@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.json"
 
 
-STAGES = ("bones", "discs", "muscles", "bone_foramina", "nerves", "dura", "skin", "skinning")  # skinning last: it weights every soft mesh
+STAGES = ("bones", "discs", "muscles", "bone_foramina", "nerves", "dura", "skin", "skinning", "occlusion")  # skinning weights every soft mesh; occlusion last: it shades whatever meshes the others made
 
 
 def run_stages(raw, stages: tuple[str, ...] = STAGES) -> tuple[BuildPart, dict[str, BuildPart]]:

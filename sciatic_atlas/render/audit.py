@@ -2,13 +2,16 @@
 
 Every highlighted, labelled or compressed structure must cover a visible share of the
 frame, nothing is drawn that the step does not ask for, every overlay must show in its own colour, and every label's anchor pixel must lie on its own
-structure. :func:`audit_state` returns the problems as sentences (empty: the frame is
+structure. A structure seen only through a translucent one counts as seen only where the step
+asked for that translucency (a fade or a style's opacity): layers are opaque by default and
+peeled, not ghosted (issue 12). :func:`audit_state` returns the problems as sentences (empty: the frame is
 right); the library audit in ``tests/render/test_audit.py`` runs it on every step.
 """
 
 from __future__ import annotations
 
 from sciatic_atlas.render import frame_report
+from sciatic_atlas.render.idpass import MARK_ID
 from sciatic_atlas.scenes.views import view_spec
 
 MIN_SHARE = 0.0003  # of the frame's pixels: about 58 pixels at 400x480, 620 at 1920x1080
@@ -39,10 +42,20 @@ def problems(state, report: dict) -> list[str]:
     """Return what ``report`` shows that ``state`` does not ask for, or lacks of what it asks for."""
     out = []
     structures = report["structures"]
+
+    stands_for = {r: sid for sid, entry in structures.items() for r in entry.get("drawn_as", ())}
+
+    def asked_translucent(cover: str) -> bool:
+        style = state.styles.get(stands_for.get(cover, cover))
+        return cover.startswith(MARK_ID) or (style is not None and style.opacity is not None)
     total = report["size"][0] * report["size"][1]
 
     def check(sid: str, why: str) -> None:
-        n = structures.get(sid, {}).get("visible_pixels", 0)
+        entry = structures.get(sid, {})
+        # Seen through a structure left translucent by default is not seen: layers are opaque
+        # unless the step itself asks for a see-through one (issue 12: no ghosted "pink fog").
+        n = entry.get("visible_pixels", 0) - sum(
+            k for cover, k in entry.get("seen_through", {}).items() if not asked_translucent(cover))
         if n < MIN_SHARE * total:
             out.append(f"{why} {sid} covers {n} pixels ({n / total:.4%} of the frame)")
 

@@ -87,6 +87,9 @@ def build(plotter, state, model, actors: dict, placed: list) -> dict:
     width, height = frame.size
     structures = {sid: {"visible_pixels": n, "share": round(n / (width * height), 6)}
                   for sid, n in sorted(counts.items()) if not sid.startswith((OVERLAY_ID, MARK_ID))}
+    for sid, covers in frame.seen_through().items():  # visible only through these translucent ones
+        if sid in structures:
+            structures[sid]["seen_through"] = dict(sorted(covers.items()))
     overlays = {sid[len(OVERLAY_ID):]: {"visible_pixels": n, "share": round(n / (width * height), 6)}
                 for sid, n in counts.items() if sid.startswith(OVERLAY_ID)}
     warnings = [p.reason for p in placed if p.reason]

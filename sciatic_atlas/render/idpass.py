@@ -7,7 +7,7 @@ anti-aliasing, no blending), and read back. Two passes are made:
 * ``front``: every visible structure drawn opaque -- which structure is nearest the eye
   at each pixel;
 * ``solid``: only the structures that hide what is behind them (drawn at opacity
-  :data:`SOLID_OPACITY` or more: bone, nerve, deep muscle, a painted skin) -- which
+  :data:`SOLID_OPACITY` or more: by default every structure, not one a step fades) -- which
   structure shows at each pixel through the translucent veils over it.
 
 A structure is *visible* at a pixel when it is the front one there, or the front solid
@@ -77,6 +77,15 @@ class IdFrame:
         both = np.bincount(self.solid.ravel()[self.front.ravel() != self.solid.ravel()], minlength=n)
         counts = front + both
         return {sid: int(counts[k]) for k, sid in enumerate(self.ids) if k}
+
+    def seen_through(self) -> dict[str, dict[str, int]]:
+        """Return ``sid -> {cover: pixels}``: where ``sid`` shows only through a translucent ``cover``."""
+        through = (self.front != self.solid) & (self.solid > 0) & (self.front > 0)
+        pairs, counts = np.unique(np.stack([self.solid[through], self.front[through]]), axis=1, return_counts=True)
+        out: dict[str, dict[str, int]] = {}
+        for (behind, cover), n in zip(pairs.T, counts):
+            out.setdefault(self.ids[behind], {})[self.ids[cover]] = int(n)
+        return out
 
     def owner(self, x: int, y: int) -> str | None:
         """Return the structure drawn in front at pixel (x, y) (top-left origin), or None."""

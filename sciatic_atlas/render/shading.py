@@ -76,6 +76,31 @@ def belly_weights(vertices: np.ndarray, centreline: np.ndarray | None) -> np.nda
 
 def blend(weights: np.ndarray, belly, tendon=None) -> np.ndarray:
     """Return uint8 RGB per vertex mixing the tendon colour (weight 0) and ``belly`` (1)."""
-    tendon = np.asarray(appearance()["tendon"]["colour"] if tendon is None else tendon, float)
-    rgb = tendon + weights[:, None] * (np.asarray(belly, float) - tendon)
+    return vertex_rgb(belly, len(weights), weights=weights, tendon=tendon)
+
+
+def vertex_rgb(colour, n: int, weights: np.ndarray | None = None, openness: np.ndarray | None = None,
+               tendon=None) -> np.ndarray:
+    """Return uint8 RGB for ``n`` vertices: ``colour``, pale at tendons, darker where occluded.
+
+    Parameters
+    ----------
+    colour : sequence of 3 floats
+        The structure's colour (0..1).
+    n : int
+        The vertex count.
+    weights : ndarray, optional
+        Belly weights (0 tendon .. 1 belly, :func:`belly_weights`); none: all belly.
+    openness : ndarray, optional
+        Baked ambient occlusion (0 enclosed .. 1 open, ``render/occlusion.py``); each vertex
+        is darkened to ``1 - strength * (1 - openness)`` of its colour (appearance.yaml
+        ``occlusion.strength``).
+    """
+    rgb = np.broadcast_to(np.asarray(colour, float), (n, 3))
+    if weights is not None:
+        tendon = np.asarray(appearance()["tendon"]["colour"] if tendon is None else tendon, float)
+        rgb = tendon + np.asarray(weights, float)[:, None] * (rgb - tendon)
+    if openness is not None:
+        strength = float(appearance().get("occlusion", {}).get("strength", 0.0))
+        rgb = rgb * (1.0 - strength * (1.0 - np.asarray(openness, float)))[:, None]
     return np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)

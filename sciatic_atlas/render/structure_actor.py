@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyvista as pv
 
+from sciatic_atlas.render import occlusion
 from sciatic_atlas.render.appearance import Look, kind_of
-from sciatic_atlas.render.shading import belly_weights, blend
+from sciatic_atlas.render.shading import belly_weights, vertex_rgb
 
 log = logging.getLogger(__name__)
 
 BELLY = "belly"  # point array: 0 at tendon .. 1 in the belly (muscles with a centreline)
-RGB_ARRAY = "rgb"  # per-actor point colours of a muscle with tendons
+OPENNESS = "openness"  # point array: baked ambient occlusion, 0 enclosed .. 1 open (render/occlusion.py)
+RGB_ARRAY = "rgb"  # per-actor point colours (a muscle's tendons, the occlusion's shade)
 NORMALS = "Normals"  # smooth point normals (the name VTK's normals filter gives them)
 
 # model -> {structure id -> PolyData with normals}; entries die with their model.
@@ -52,6 +54,9 @@ def surface(model, structure_id: str) -> pv.PolyData:
             weights = belly_weights(np.asarray(poly.points), None if path is None else np.asarray(path, float))
             if weights is not None:
                 poly.point_data[BELLY] = weights.astype(np.float32)
+        shade = occlusion.openness(model, structure_id, poly.n_points)
+        if shade is not None:
+            poly.point_data[OPENNESS] = shade
         cache[structure_id] = poly
     return cache[structure_id]
 
@@ -144,7 +149,7 @@ class StructureActor:
         if self.look is None or self.look.colour != look.colour:
             for mesh in (self.mesh, self.coarse):
                 if mesh is not None and RGB_ARRAY in mesh.point_data:
-                    mesh.point_data[RGB_ARRAY][:] = blend(mesh.point_data[BELLY], look.colour)
+                    mesh.point_data[RGB_ARRAY][:] = _vertex_rgb(mesh, look.colour)
                     mesh.Modified()
         prop.opacity = look.opacity
         # Every mesh is closed with outward faces (tests/anatomy/test_mesh_closure.py), so an
@@ -166,15 +171,21 @@ class StructureActor:
         plotter.remove_actor(self.actor, render=False, reset_camera=False)
 
 
+def _vertex_rgb(mesh: pv.PolyData, colour) -> np.ndarray:
+    data = mesh.point_data
+    return vertex_rgb(colour, mesh.n_points, weights=data[BELLY] if BELLY in data else None,
+                      openness=data[OPENNESS] if OPENNESS in data else None)
+
+
 def _coloured_mapper(mesh: pv.PolyData, look: Look) -> tuple[pv.PolyData, pv.DataSetMapper]:
-    """Return the mesh to draw and its mapper: a muscle's gets its own belly/tendon colours."""
-    if BELLY not in mesh.point_data:
+    """Return the mesh to draw and its mapper: per-vertex colours where tendons or occlusion shade it."""
+    if BELLY not in mesh.point_data and OPENNESS not in mesh.point_data:
         mapper = pv.DataSetMapper(mesh)
         mapper.scalar_visibility = False
         return mesh, mapper
     # Own copy of the point colours (the cached surface is shared by plotters).
     mesh = mesh.copy(deep=False)
-    mesh.point_data[RGB_ARRAY] = blend(mesh.point_data[BELLY], look.colour)
+    mesh.point_data[RGB_ARRAY] = _vertex_rgb(mesh, look.colour)
     mapper = pv.DataSetMapper(mesh)
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(RGB_ARRAY)

@@ -66,3 +66,15 @@ def test_fresh_build_reproduces_the_skinning_weights(fresh):
     assert old.keys() == new.keys()
     for name in old:
         assert np.array_equal(old[name], new[name]), name
+
+
+def test_fresh_build_reproduces_the_baked_occlusion(fresh):
+    """The baked ambient occlusion (the last stage, issue 12) fits and matches the bundled meshes."""
+    from sciatic_atlas.anatomy.data_files import read_npz
+
+    old = read_npz(assets_dir() / "occlusion.npz", (), every=True)
+    new = read_npz(fresh / "occlusion.npz", (), every=True)
+    assert old.keys() == new.keys() == {p.stem for p in (assets_dir() / "meshes").glob("*.npz")}
+    for name in old:
+        assert len(old[name]) == len(read_mesh(assets_dir() / "meshes" / f"{name}.npz").vertices), name
+        assert np.array_equal(old[name], new[name]), name

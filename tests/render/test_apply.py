@@ -130,8 +130,8 @@ def test_default_state_shows_one_side_and_hides_skin(toy_model):
     both = default_state(toy_model, "posterior", "both")
     assert both.styles["femur_l"].visible
     assert "sciatic_nerve_r__ba_b" not in both.styles  # variant meshes only via a variant
-    # the superficial muscle is drawn translucent so the nerve reads through it
-    assert both.styles["gluteus_maximus_r"].opacity < 0.5
+    # issue 12: the superficial muscle is opaque; a scene peels it to show the nerve under it
+    assert both.styles["gluteus_maximus_r"].opacity == 1.0
 
 
 def test_default_state_rejects_unknown_view_and_side(toy_model):

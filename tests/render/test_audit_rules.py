@@ -50,3 +50,14 @@ def test_two_overlays_of_one_colour_are_a_problem():
     report = _report(overlays={"referral_gluteus_minimus_posterior": {"visible_pixels": 9000},
                                "referral_biceps_femoris": {"visible_pixels": 9000}})
     assert any("share one colour" in p for p in problems(state, report))
+
+
+def test_seen_only_through_a_layer_translucent_by_default_is_hidden():
+    # issue 12: the nerve "seen" through a muscle the step did not make see-through is not seen
+    structures = {"gluteus_maximus_r": {"visible_pixels": 5000},
+                  "sciatic_nerve_r": {"visible_pixels": 900, "seen_through": {"gluteus_maximus_r": 880}}}
+    report = _report(highlighted=["sciatic_nerve_r"], structures=structures)
+    default = SceneState(styles={**STATE.styles, "gluteus_maximus_r": StructureStyle()})
+    assert any("highlighted sciatic_nerve_r covers 20 pixels" in p for p in problems(default, report))
+    asked = SceneState(styles={**STATE.styles, "gluteus_maximus_r": StructureStyle(opacity=0.4)})
+    assert problems(asked, report) == []

@@ -43,7 +43,7 @@ def test_kind_from_the_id_when_the_model_does_not_say(sid, kind):
     assert kind_of(sid, None) == kind
 
 
-def test_bones_ivory_nerves_yellow_superficial_muscle_translucent():
+def test_bones_ivory_nerves_yellow_every_muscle_layer_opaque():
     class Model:
         @staticmethod
         def structure(sid):
@@ -54,8 +54,20 @@ def test_bones_ivory_nerves_yellow_superficial_muscle_translucent():
     assert min(bone.colour) > 0.7  # ivory: light, warm
     assert nerve.colour[0] > 0.9 and nerve.colour[1] > 0.7 and nerve.colour[2] < 0.3  # yellow
     superficial, deep = default_look(Model, "gluteus_maximus_r"), default_look(Model, "piriformis_r")
-    assert superficial.opacity < 0.5 < deep.opacity
+    # issue 12: opaque, layered: a scene peels what covers the nerve instead of ghosting it
+    assert superficial.opacity == deep.opacity == default_look(None, "skin").opacity == 1.0
     assert sum(deep.colour) < sum(superficial.colour)  # the deep layer is darker
+
+
+def test_matte_bone_glossy_nerve_and_vessels_pearly_tendon():
+    bone, nerve = default_look(None, "femur_r"), default_look(None, "sciatic_nerve_r")
+    vessel, muscle = default_look(None, "popliteal_artery_r"), default_look(None, "piriformis_r")
+    # a highlight on bone is a faint, broad one; on a nerve or a vessel a strong, tight one
+    assert bone.specular * 4 <= min(nerve.specular, vessel.specular)
+    assert bone.specular_power * 4 <= min(nerve.specular_power, vessel.specular_power)
+    assert bone.specular < muscle.specular < nerve.specular
+    tendon = appearance()["tendon"]["colour"]
+    assert min(tendon) > 0.88 and sum(tendon) > sum(bone.colour)  # pearly: lighter than bone
 
 
 def test_style_overrides_and_defaults():

@@ -25,3 +25,14 @@ def test_a_half_size_id_pass_finds_the_same_structures_in_the_same_places(plotte
     ys, xs = np.nonzero(full.mask("femur_r"))
     x, y = int(np.median(xs)), int(np.median(ys))
     assert np.linalg.norm(full.world(x, y) - half.world(x, y)) < 5.0
+
+
+def test_seen_through_counts_the_pixels_each_translucent_cover_lets_through():
+    import numpy as np
+
+    from sciatic_atlas.render.idpass import IdFrame
+
+    front = np.array([[1, 1, 2], [0, 3, 3]])  # 1: a veil over 2 on two pixels; 3 over 2 on one
+    solid = np.array([[2, 2, 2], [0, 2, 3]])
+    frame = IdFrame(ids=["", "veil", "nerve", "muscle"], front=front, solid=solid)
+    assert frame.seen_through() == {"nerve": {"veil": 2, "muscle": 1}}

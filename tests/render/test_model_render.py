@@ -51,17 +51,27 @@ def test_nerve_is_yellow_where_it_projects(plotter, model):
     assert np.mean([_yellow(p) for p in pixels]) > 0.8
 
 
-def test_default_plate_is_not_blank_and_nerve_reads_through_muscles(plotter, model):
+def test_default_plate_is_opaque_and_peeling_the_muscles_shows_the_nerve(plotter, model):
     from sciatic_atlas.render.marks import text_bands
 
+    # Issue 12: the layers are opaque, not a translucent "pink fog"; the nerve in the thigh
+    # lies under the hamstrings, and taking the muscles over it away shows it.
     state = default_state(model, "thigh", "right")
-    AtlasView(plotter, model).apply_state(state)
+    view = AtlasView(plotter, model)
+    view.apply_state(state)
     img = plotter.screenshot(return_img=True)
     background = img[0, -1].astype(int)
     assert (np.abs(img.astype(int) - background).sum(axis=2) > 40).mean() > 0.2
     # The title and narration sit on boxes that hide what is under them, by design.
-    pixels = _nerve_pixels(plotter, model, img, text_bands(plotter, state.title, state.text))
-    assert np.mean([_yellow(p) for p in pixels]) > 0.5, "the nerve is hidden by the muscles over it"
+    bands = text_bands(plotter, state.title, state.text)
+    assert np.mean([_yellow(p) for p in _nerve_pixels(plotter, model, img, bands)]) < 0.5, \
+        "the nerve shows through the muscles over it"
+    peeled = {sid: replace(s, visible=False) if model.structure(sid).layer in ("superficial", "middle") else s
+              for sid, s in state.styles.items()}
+    view.apply_state(replace(state, styles=peeled))
+    img = plotter.screenshot(return_img=True)
+    assert np.mean([_yellow(p) for p in _nerve_pixels(plotter, model, img, bands)]) > 0.5, \
+        "the nerve is hidden with the superficial and middle muscles peeled"
 
 
 def test_every_view_frames_its_region_on_the_side_shown(plotter, model):
