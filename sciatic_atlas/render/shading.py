@@ -4,8 +4,9 @@ Printed atlases draw tendons and aponeuroses silvery white and the fleshy belly 
 (e.g. Netter, Atlas of Human Anatomy, 7th ed., plates 490-500). The built muscles have
 no tendon flag, so the tendon is taken to be where the muscle is thin: each vertex is
 assigned to its nearest centreline sample, each sample gets the cross-section radius of
-its vertices, and a weight 0 (tendon) .. 1 (belly) follows that radius relative to a
-typical belly radius of the muscle (70th percentile along its length). Weights are
+its vertices (the geometric mean of their largest and smallest distance, so a flat
+aponeurosis counts as thin), and a weight 0 (tendon) .. 1 (belly) follows that radius
+relative to a typical belly radius of the muscle (85th percentile along its length). Weights are
 computed once per mesh and cached with its surface.
 """
 
@@ -60,15 +61,26 @@ def belly_weights(vertices: np.ndarray, centreline: np.ndarray | None) -> np.nda
         return None
     spec = appearance()["tendon"]
     samples = resample(np.asarray(centreline, float), step=float(spec["sample_mm"]))
-    dist, idx = nearest_sample(vertices, samples)
-    radius = np.zeros(len(samples))
-    np.maximum.at(radius, idx, dist)
+    _, idx = nearest_sample(vertices, samples)
+    # A section's size is the geometric mean of its widest and narrowest radius (the
+    # radius of a circle of the same area, for an ellipse): a flat aponeurosis, wide but a
+    # few millimetres thick, counts as thin, as it is drawn in atlases.
+    # Distances are measured across the path (in the section's plane), not to the sample.
+    tang = np.gradient(samples, axis=0) if len(samples) > 1 else np.array([[0.0, 0.0, 1.0]])
+    tang /= np.maximum(np.linalg.norm(tang, axis=1, keepdims=True), 1e-9)
+    off = np.asarray(vertices, float) - samples[idx]
+    across = np.linalg.norm(off - np.sum(off * tang[idx], axis=1, keepdims=True) * tang[idx], axis=1)
+    widest = np.zeros(len(samples))
+    np.maximum.at(widest, idx, across)
+    narrowest = np.full(len(samples), np.inf)
+    np.minimum.at(narrowest, idx, across)
+    radius = np.sqrt(widest * np.where(np.isfinite(narrowest), narrowest, widest))
     # Smooth the radius profile along the path so one stray vertex does not make a band.
     kernel = np.ones(5) / 5
     radius = np.convolve(np.pad(radius, 2, mode="edge"), kernel, mode="valid")
-    # Relative to a typical belly radius (70th percentile of the profile), not the largest
+    # Relative to a typical belly radius (85th percentile of the profile), not the largest
     # one: a single bulge must not turn the rest of a broad muscle into "tendon".
-    rel = radius[idx] / max(float(np.percentile(radius, 70)), 1e-6)
+    rel = radius[idx] / max(float(np.percentile(radius, 85)), 1e-6)
     lo, hi = spec["thin"], spec["thick"]
     t = np.clip((rel - lo) / (hi - lo), 0.0, 1.0)
     return t * t * (3 - 2 * t)  # smoothstep

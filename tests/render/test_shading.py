@@ -34,3 +34,18 @@ def test_blend_mixes_tendon_and_belly_colours():
     rgb = blend(np.array([0.0, 1.0]), red)
     assert np.allclose(rgb[0] / 255, appearance()["tendon"]["colour"], atol=0.01)
     assert np.allclose(rgb[1] / 255, red, atol=0.01)
+
+
+def test_a_flat_aponeurosis_is_drawn_as_tendon():
+    # A belly (radius 20 mm) that ends in a flat band 24 mm wide and 3 mm thick, like the
+    # gastrocnemius aponeurosis: the band is pale although it is as wide as a small belly.
+    z = np.linspace(0, 300, 121)
+    angles = np.linspace(0, 2 * np.pi, 32, endpoint=False)
+    belly = z < 150
+    a = np.where(belly, 2 + 18 * np.sin(np.pi * z / 150), 12.0)
+    b = np.where(belly, 2 + 18 * np.sin(np.pi * z / 150), 1.5)
+    pts = np.array([[ai * np.cos(t), bi * np.sin(t), zz] for zz, ai, bi in zip(z, a, b) for t in angles])
+    path = np.column_stack([np.zeros(16), np.zeros(16), np.linspace(0, 300, 16)])
+    w = belly_weights(pts, path)
+    assert w[np.abs(pts[:, 2] - 75) < 5].min() > 0.95
+    assert w[(pts[:, 2] > 190) & (pts[:, 2] < 280)].max() < 0.2
