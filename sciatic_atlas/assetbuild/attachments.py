@@ -149,7 +149,7 @@ def band(spec: dict, points: dict[str, np.ndarray], side: str, below: list[Obsta
         # `room` (mm): the space left beneath it for what runs there, none at its two ends
         # (they stay on their attachments)
         gap = clearance + float(spec.get("room", 0.0)) * np.sin(np.pi * s) ** 0.5
-        centre = lift(centre, normal, 0.5 * thick + gap, list(below))
+        centre = lift(centre, normal, 0.5 * thick + gap, list(below), iterations=10)
         tang = shape.tangents(centre)
         normal = shape.thickness_dirs(tang, normal, smooth=1.5)
         seg = np.linalg.norm(np.diff(centre, axis=0), axis=1)

@@ -20,8 +20,9 @@ from sciatic_atlas.assetbuild.landmarks import lateral_sign, midline_x, path_at_
 # lie in separate compartments under the retinaculum).
 TUNNEL_ROOF = 14.0
 # Fraction of the way from the soleus line to the medial gastrocnemius line where the plantaris
-# tendon runs (between the two muscles, nearer soleus).
-PLANTARIS_BETWEEN = 0.45
+# tendon runs: the model's lines are the bellies' middles and the thick soleus reaches most of
+# the way to gastrocnemius, so the interface between them lies near the gastrocnemius line.
+PLANTARIS_BETWEEN = 0.8
 
 
 def leg_points(raw, meshes: dict, side: str, lm: dict) -> dict[str, np.ndarray]:
@@ -34,13 +35,13 @@ def leg_points(raw, meshes: dict, side: str, lm: dict) -> dict[str, np.ndarray]:
       (the lateral condyle's outer face, where the popliteus tendon arises in its groove);
       ``popliteus_lateral_tibia``: the most posterior tibia vertex of the lateral half 12-22 mm
       below the joint centre (the tendon crosses the back of the lateral tibial condyle);
-      ``popliteus_tibia``: the most posterior vertex of the tibia's medial 30 % 20-30 mm below
+      ``popliteus_tibia``: the most posterior vertex of the tibia's medial 30 % 17-27 mm below
       it (the triangular area above the soleal line; the model's soleal arch, where the
       tibial nerve leaves popliteus for tibialis posterior, lies ~37 mm below the joint centre, and the nerve dives to it from ~30 mm).
     - ``lateral_supracondylar_line``: the most lateral of the femur's most posterior vertices
       52-62 mm above the joint centre (above the lateral gastrocnemius head);
-      ``plantaris_belly``: 35 mm below the joint centre, between the lateral gastrocnemius and
-      soleus model lines; ``plantaris_calf`` / ``plantaris_low``: at 40 % and 80 % of the way
+      ``plantaris_belly``: 35 mm below the joint centre, between the soleus and lateral
+      gastrocnemius model lines (:data:`PLANTARIS_BETWEEN`); ``plantaris_calf`` / ``plantaris_low``: at 40 % and 80 % of the way
       from the joint centre to the medial malleolus, between the soleus and medial gastrocnemius
       lines (:data:`PLANTARIS_BETWEEN`), the low one 12 mm medial (beside the calcaneal tendon);
       ``calcaneus_medial``: the most medial calcaneus vertex within 20 mm of the soleus
@@ -81,7 +82,7 @@ def leg_points(raw, meshes: dict, side: str, lm: dict) -> dict[str, np.ndarray]:
     mid = np.median(lat(top))
     outer = top[lat(top) > mid]
     out["popliteus_lateral_tibia"] = outer[np.argmax(outer[:, 1])]
-    low = band_z(tibia, kz - 30, kz - 20)
+    low = band_z(tibia, kz - 27, kz - 17)
     inner = low[lat(low) < np.quantile(lat(low), 0.3)]
     out["popliteus_tibia"] = inner[np.argmax(inner[:, 1])]
 
@@ -89,7 +90,8 @@ def leg_points(raw, meshes: dict, side: str, lm: dict) -> dict[str, np.ndarray]:
     back = shaft[shaft[:, 1] > shaft[:, 1].max() - 6]
     out["lateral_supracondylar_line"] = back[np.argmax(lat(back))]
     zb = kz - 35
-    out["plantaris_belly"] = (path_at_z(muscle["gaslat"], zb) + path_at_z(muscle["soleus"], zb)) / 2
+    sol = path_at_z(muscle["soleus"], zb)
+    out["plantaris_belly"] = sol + PLANTARIS_BETWEEN * (path_at_z(muscle["gaslat"], zb) - sol)
     for name, f, shift in (("plantaris_calf", 0.4, 0.0), ("plantaris_low", 0.8, 12.0)):
         z = kz + f * (mm[2] - kz)
         sol, gas = path_at_z(muscle["soleus"], z), path_at_z(muscle["gasmed"], z)
