@@ -1,7 +1,9 @@
-"""Structures built between bony attachment points: the short hip rotators and sacral ligaments.
+"""Structures built between bony attachment points: hip rotators, sacral ligaments, leg parts.
 
 The musculoskeletal model has no actuators for obturator internus, the gemelli and quadratus
-femoris, nor the sacrotuberous and sacrospinous ligaments (``data/attachments.yaml``). Each is
+femoris, nor the sacrotuberous and sacrospinous ligaments, nor popliteus, plantaris, the flexor
+retinaculum of the ankle and abductor hallucis (``data/attachments.yaml``; the leg's points in
+:mod:`~sciatic_atlas.assetbuild.leg_attachments`). Each is
 laid here as a flat band through attachment points found on the built bone meshes by the rules
 in :func:`attachment_points`, its width given per point and its thickness scaled so the band
 holds the muscle's published volume (or the ligament's thickness). The muscles stage
@@ -11,6 +13,8 @@ wrap over them. World frame, millimetres (+z up, +y posterior, right side at -x)
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -110,7 +114,7 @@ def _landmarks(raw, meshes: dict) -> dict:
     return {k: v.position for k, v in find_landmarks(raw, BuildPart(meshes=meshes)).items()}
 
 
-def band(spec: dict, points: dict[str, np.ndarray], side: str, below: list[Obstacles] = (),
+def band(spec: dict, points: dict[str, np.ndarray], side: str, below: Sequence[Obstacles] = (),
          clearance: float = 1.0):
     """Return (rings (K, m, 3), centreline (K, 3), volume mm^3) of one attached structure.
 

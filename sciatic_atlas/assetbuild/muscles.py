@@ -119,7 +119,8 @@ def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, d
 
     The band (:func:`~sciatic_atlas.assetbuild.attachments.band`) is squashed against the
     deep structures of its region built before it (piriformis, the rotators above it) and
-    pushed out of bone; with a mirror plane the left side is its mirror image.
+    pushed out of bone; a band with ``lift`` is first laid off them and the bone. With a
+    mirror plane the left side is its mirror image.
     """
     before = [surf for layer, regs, surf in done if regs & set(spec["region"])]
     rings, centre, volume = attachments.band(spec, points, side,
