@@ -1,7 +1,9 @@
-"""Structures built between bony attachment points: the short hip rotators and sacral ligaments.
+"""Structures built between bony attachment points: hip rotators, sacral ligaments, leg parts.
 
 The musculoskeletal model has no actuators for obturator internus, the gemelli and quadratus
-femoris, nor the sacrotuberous and sacrospinous ligaments (``data/attachments.yaml``). Each is
+femoris, nor the sacrotuberous and sacrospinous ligaments, nor popliteus, plantaris, the flexor
+retinaculum of the ankle and abductor hallucis (``data/attachments.yaml``; the leg's points in
+:mod:`~sciatic_atlas.assetbuild.leg_attachments`). Each is
 laid here as a flat band through attachment points found on the built bone meshes by the rules
 in :func:`attachment_points`, its width given per point and its thickness scaled so the band
 holds the muscle's published volume (or the ligament's thickness). The muscles stage
@@ -12,12 +14,16 @@ wrap over them. World frame, millimetres (+z up, +y posterior, right side at -x)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from sciatic_atlas.assetbuild.data import build_data
 from sciatic_atlas.assetbuild import muscle_shape as shape
 from sciatic_atlas.assetbuild.landmarks import find_landmarks, lateral_sign, midline_x
-from sciatic_atlas.assetbuild.muscle_fan import resample, sacral_border
+from sciatic_atlas.assetbuild.leg_attachments import leg_points
+from sciatic_atlas.assetbuild.muscle_clearance import Obstacles, lift
+from sciatic_atlas.assetbuild.muscle_fan import sacral_border
 
 POST, UP = np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])
 N_STATIONS = 24  # rings along a band
@@ -54,6 +60,7 @@ def attachment_points(raw, meshes: dict, side: str) -> dict[str, np.ndarray]:
     - ``sacral_border_upper`` / ``_lower``: the dorsolateral border of the sacrum
       (:func:`~sciatic_atlas.assetbuild.muscle_fan.sacral_border`), 2nd and 4th of six levels;
       ``sacral_margin_lower``: the most lateral sacrum vertex of its lowest 15 mm.
+    - The knee, calf and foot points: :func:`~sciatic_atlas.assetbuild.leg_attachments.leg_points`.
     """
     lm = _landmarks(raw, meshes)
     sign = lateral_sign(side)
@@ -97,6 +104,7 @@ def attachment_points(raw, meshes: dict, side: str) -> dict[str, np.ndarray]:
     out["sacral_border_upper"], out["sacral_border_lower"] = border[1], border[3]
     tip = sacrum[sacrum[:, 2] < sacrum[:, 2].min() + 15]
     out["sacral_margin_lower"] = tip[np.argmax(lat(tip))]
+    out.update(leg_points(raw, meshes, side, lm))
     return {k: np.asarray(v, float) for k, v in out.items()}
 
 
@@ -106,14 +114,19 @@ def _landmarks(raw, meshes: dict) -> dict:
     return {k: v.position for k, v in find_landmarks(raw, BuildPart(meshes=meshes)).items()}
 
 
-def band(spec: dict, points: dict[str, np.ndarray], side: str):
+def band(spec: dict, points: dict[str, np.ndarray], side: str, below: Sequence[Obstacles] = (),
+         clearance: float = 1.0):
     """Return (rings (K, m, 3), centreline (K, 3), volume mm^3) of one attached structure.
 
     The centreline is a smooth curve through the spec's ``path`` points; the cross-section is
     an ellipse ``width`` wide (interpolated between the points), its thickness along ``axis``
     made perpendicular to the curve. A muscle's thickness is scaled so the band holds
-    ``volume_ml``, thinning to a third at its two ends (tendinous attachments); a ligament
-    has a uniform ``thickness``.
+    ``volume_ml``, thinning to a third at its two ends (tendinous attachments) or following
+    ``profile`` (relative thickness at each path point: a short belly on a long tendon); a
+    ligament has a uniform ``thickness``. With ``lift: true`` the centreline is moved along the
+    thickness direction until the band clears ``below`` (the bone and the structures built
+    before it) by ``clearance`` mm plus the spec's ``room`` (a tendon laid between two
+    muscles; a retinaculum roofing the tendons, with room under it for a nerve).
     """
     ctrl = np.array([points[name] for name in spec["path"]], float)
     s = np.linspace(0.0, 1.0, N_STATIONS)
@@ -128,12 +141,22 @@ def band(spec: dict, points: dict[str, np.ndarray], side: str):
     seg = np.linalg.norm(np.diff(centre, axis=0), axis=1)
     if "volume_ml" in spec:
         rel = 0.35 + 0.65 * np.sin(np.pi * s) ** 0.5
+        if "profile" in spec:
+            rel = np.interp(s, at, np.asarray(spec["profile"], float))
         unit = np.pi / 4 * width * rel  # area per mm of thickness
         volume = float(spec["volume_ml"]) * 1000.0
         t_scale = volume / float(np.sum(0.5 * (unit[1:] + unit[:-1]) * seg))
         thick = np.minimum(rel * t_scale, 0.9 * width)
     else:
         thick = np.full(len(s), float(spec["thickness"]))
+    if spec.get("lift") and below:
+        # `room` (mm): the space left beneath it for what runs there, none at its two ends
+        # (they stay on their attachments)
+        gap = clearance + float(spec.get("room", 0.0)) * np.sin(np.pi * s) ** 0.5
+        centre = lift(centre, normal, 0.5 * thick + gap, list(below), iterations=10)
+        tang = shape.tangents(centre)
+        normal = shape.thickness_dirs(tang, normal, smooth=1.5)
+        seg = np.linalg.norm(np.diff(centre, axis=0), axis=1)
     area = np.pi / 4 * width * thick
     volume = float(np.sum(0.5 * (area[1:] + area[:-1]) * seg))
     width_dir = np.cross(tang, normal)

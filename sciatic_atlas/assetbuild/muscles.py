@@ -137,12 +137,14 @@ def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, d
 
     The band (:func:`~sciatic_atlas.assetbuild.attachments.band`) is squashed against the
     deep structures of its region built before it (piriformis, the rotators above it) and
-    pushed out of bone; with a mirror plane the left side is its mirror image.
+    pushed out of bone; a band with ``lift`` is first laid off them and the bone. With a
+    mirror plane the left side is its mirror image.
     """
-    rings, centre, volume = attachments.band(spec, points, side)
+    before = [surf for layer, regs, surf in done if regs & set(spec["region"])]
+    rings, centre, volume = attachments.band(spec, points, side,
+                                             [bone] + ([Obstacles(before)] if before else []), BONE_CLEARANCE)
     verts, faces = _loft(rings)
     anchors = _anchors(np.repeat(centre, rings.shape[1], axis=0), verts)
-    before = [surf for layer, regs, surf in done if regs & set(spec["region"])]
     obstacles = [(bone, BONE_CLEARANCE)] + ([(Obstacles(before), MUSCLE_CLEARANCE)] if before else [])
     verts, _ = squash(verts, anchors, obstacles)
     verts, _ = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
@@ -154,8 +156,12 @@ def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, d
 
 
 def _built_attached(verts: np.ndarray, faces: np.ndarray, spec: dict, side: str) -> BuiltMesh:
-    # The model's bodies these structures span (its actuators' paths name "pelvis").
-    bodies = ["pelvis", "sacrum"] if spec["kind"] == "ligament" else [f"femur_{side}", "pelvis"]
+    # The model's bodies these structures span (its actuators' paths name "pelvis"); the leg's
+    # name theirs in the spec (``bodies``, side added).
+    if "bodies" in spec:
+        bodies = sorted(f"{b}_{side}" for b in spec["bodies"])
+    else:
+        bodies = ["pelvis", "sacrum"] if spec["kind"] == "ligament" else [f"femur_{side}", "pelvis"]
     return BuiltMesh(
         vertices=verts.astype(np.float64), faces=np.ascontiguousarray(faces, dtype=np.int64), body="",
         extra={"kind": spec["kind"], "layer": spec["layer"], "region": sorted(spec["region"]),

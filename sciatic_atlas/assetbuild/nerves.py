@@ -25,6 +25,7 @@ import numpy as np
 from sciatic_atlas.anatomy.frame import SIDES
 from sciatic_atlas.assetbuild import (nerve_branches, nerve_lumbar, nerve_paths, nerve_plexus, nerve_roots,
                                      nerve_variants, vessel_paths)
+from sciatic_atlas.assetbuild.fossa_floor import FossaFloor
 from sciatic_atlas.assetbuild.landmarks import bone_vertices, find_landmarks
 from sciatic_atlas.assetbuild.model_map import bone_geoms, muscle_actuators
 from sciatic_atlas.assetbuild.muscles import mirror_plane
@@ -85,7 +86,7 @@ def _spine_landmarks(c: NerveContext, part: BuildPart) -> dict[str, Landmark]:
 
 
 def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
-                paths: dict[str, np.ndarray]) -> list[NerveSpec]:
+                paths: dict[str, np.ndarray], floor: FossaFloor | None = None) -> list[NerveSpec]:
     """Build this side's paths in dependency order; return the specs (paths filled in ``paths``)."""
     specs: list[NerveSpec] = []
 
@@ -99,7 +100,7 @@ def _side_specs(c: NerveContext, field: BoneField, probe: TissueProbe,
     division = add(nerve_plexus.with_sheet(c, nerve_paths.sciatic(c)))[-1]
     tib = add(nerve_paths.tibial(c, division))
     # The popliteal vessels are laid deep to the tibial nerve, so they follow it (issue 12).
-    for spec, path in vessel_paths.popliteal(c, field, np.vstack([paths[f"sciatic_nerve_{c.s}"], tib])):
+    for spec, path in vessel_paths.popliteal(c, floor or field, np.vstack([paths[f"sciatic_nerve_{c.s}"], tib])):
         paths[spec.sid] = path
         specs.append(spec)
     for spec in nerve_paths.plantar(c, tib[-1]):
@@ -149,7 +150,10 @@ def build(raw, part: BuildPart) -> BuildPart:
         view.landmarks.update(spine)
         paths: dict[str, np.ndarray] = {}
         probe = c.probe
-        specs = _side_specs(c, field, probe, paths)
+        # The popliteal vessels lie on popliteus in the floor of the fossa (issue 12).
+        soft = [(part.meshes[sid].vertices, part.meshes[sid].faces) for sid in (f"popliteus_{s}",)
+                if sid in part.meshes]
+        specs = _side_specs(c, field, probe, paths, FossaFloor(field, soft))
         variant_specs[s] = nerve_variants.variant_specs(c)
         for option in variant_specs[s].values():
             for spec in option:

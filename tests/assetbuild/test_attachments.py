@@ -1,7 +1,8 @@
-"""Short hip rotators and sacral ligaments built from bony attachment points (issue 12).
+"""Structures built from bony attachment points (issue 12): hip rotators, ligaments, leg parts.
 
 Obturator internus, the gemelli, quadratus femoris and the sacrotuberous / sacrospinous
-ligaments have no model actuators; they are laid between points found on the bone meshes
+ligaments (and popliteus, plantaris, the flexor retinaculum and abductor hallucis, whose
+relations are tested in test_leg_attachments.py) have no model actuators; they are laid between points found on the bone meshes
 (data/attachments.yaml). The sciatic nerve must lie on the rotators' backs behind the hip:
 before they existed it ran ~15 mm off the ischium with nothing under it.
 """
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.build
 
 ROTATORS = ("obturator_internus", "superior_gemellus", "inferior_gemellus", "quadratus_femoris")
 LIGAMENTS = ("sacrotuberous_ligament", "sacrospinous_ligament")
+LEG_PARTS = ("popliteus", "plantaris", "flexor_retinaculum", "abductor_hallucis")
+BONES = ("hip_bone_r", "femur_r", "sacrum", "tibia_r", "fibula_r", "talus_r", "foot_bones_r", "toe_bones_r")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,7 @@ def _sd(mesh):
     return mesh_ops.SignedDistance(mesh.vertices, mesh.faces)
 
 
-@pytest.mark.parametrize("base", ROTATORS + LIGAMENTS)
+@pytest.mark.parametrize("base", ROTATORS + LIGAMENTS + LEG_PARTS)
 def test_closed_and_mirrored(part, base):
     from sciatic_atlas.assetbuild.muscles import _mirrored
 
@@ -40,9 +43,9 @@ def test_closed_and_mirrored(part, base):
     assert np.abs(_mirrored(l.vertices, mid_x) - r.vertices).max() < 1e-6
 
 
-@pytest.mark.parametrize("base", ROTATORS + LIGAMENTS)
+@pytest.mark.parametrize("base", ROTATORS + LIGAMENTS + LEG_PARTS)
 def test_few_vertices_inside_bone(part, base):
-    bones = [_sd(part.meshes[b]) for b in ("hip_bone_r", "femur_r", "sacrum")]
+    bones = [_sd(part.meshes[b]) for b in BONES]
     v = part.meshes[f"{base}_r"].vertices
     deep = np.min([sd(v) for sd in bones], axis=0) < -2.0
     assert deep.mean() < 0.02, f"{base}: {deep.mean():.1%} of vertices > 2 mm inside bone"
@@ -55,6 +58,10 @@ def test_few_vertices_inside_bone(part, base):
     ("inferior_gemellus", ("hip_bone_r", "femur_r")),
     ("sacrotuberous_ligament", ("sacrum", "hip_bone_r")),
     ("sacrospinous_ligament", ("sacrum", "hip_bone_r")),
+    ("popliteus", ("femur_r", "tibia_r")),
+    ("plantaris", ("femur_r", "foot_bones_r")),
+    ("flexor_retinaculum", ("tibia_r", "foot_bones_r")),
+    ("abductor_hallucis", ("foot_bones_r", "toe_bones_r")),
 ])
 def test_spans_between_its_attachments(part, base, ends):
     centre = part.centrelines[f"{base}_r"]
