@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 LAYERS = ("deep", "middle", "superficial")
 BONE_CLEARANCE = 1.0  # mm
 MUSCLE_CLEARANCE = 0.5  # mm
-SCULPT_TRIANGLES = 1.5  # the re-skinned belly gets this many times its lofted triangles
+SCULPT_TRIANGLES = 1.0  # the re-skinned belly keeps its lofted triangle count (the budget)
 SCULPT_MIN = 1000
 SIDE_NAMES = {"r": "right", "l": "left"}
 SOURCE = ("Volume = PCSA x optimal fibre length, PCSA = max force / 60 N/cm^2 (Rajagopal et "
