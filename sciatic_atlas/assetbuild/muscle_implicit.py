@@ -36,6 +36,7 @@ VOXEL_MIN = 0.9  # mm, finest grid spacing
 MAX_VOXELS = 2_400_000  # the grid spacing grows until the box has at most this many voxels
 SIGMA = 1.8  # mm, Gaussian width that smooths the lofted shape
 CORE_SHRINK = 0.3  # mm, how much of the lofted shape always stays (thin tendons)
+TENDON_MIN = 1.2  # mm, the thinnest tendon radius kept around the belly's path
 CORE_BLUR = 0.6  # voxels, the lighter blur of that kept core (it only rounds off voxel steps)
 SOFT = 1.0  # mm, width of the smooth maximum that flattens a belly on bone and deeper muscle
 REACH = 6.0  # mm, obstacles are only looked up for voxels this close to the surface
@@ -100,6 +101,31 @@ def blurred_distance(occ: np.ndarray, h: float, sigma: float) -> np.ndarray:
     blurred = gaussian_filter(occ.astype(np.float32), sigma / h, mode="constant")
     eps = 1e-6
     return (sigma * ndtri(np.clip(1.0 - blurred, eps, 1.0 - eps))).astype(np.float32)
+
+
+def _tube(centreline: np.ndarray, lo: np.ndarray, h: float, dims: np.ndarray,
+          radius: float) -> np.ndarray:
+    """Return the signed distance (mm) to a tube of ``radius`` around a polyline, on the grid.
+
+    Only voxels within a few voxels of the line get their distance; the rest read as far.
+    """
+    from scipy.spatial import cKDTree
+
+    line = np.asarray(centreline, float)
+    seg = np.linalg.norm(np.diff(line, axis=0), axis=1)
+    arc = np.r_[0.0, np.cumsum(seg)]
+    t = np.linspace(0.0, arc[-1], max(int(arc[-1] / (0.25 * h)), 2))
+    dense = np.column_stack([np.interp(t, arc, line[:, k]) for k in range(3)])
+    out = np.full(tuple(dims), 1e3, dtype=np.float32)
+    reach = radius + 3.0 * h
+    i0 = np.clip(np.floor((dense.min(axis=0) - reach - lo) / h).astype(int), 0, dims - 1)
+    i1 = np.clip(np.ceil((dense.max(axis=0) + reach - lo) / h).astype(int) + 1, 1, dims)
+    axes = [lo[k] + h * np.arange(i0[k], i1[k]) for k in range(3)]
+    pts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+    d, _ = cKDTree(dense).query(pts, distance_upper_bound=reach)
+    block = np.where(np.isfinite(d), d - radius, 1e3).astype(np.float32)
+    out[i0[0]:i1[0], i0[1]:i1[1], i0[2]:i1[2]] = block.reshape(tuple(i1 - i0))
+    return out
 
 
 def _smooth_max(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
@@ -190,7 +216,7 @@ def _volume_level(field: np.ndarray, core: np.ndarray, keep_out, h: float,
 
 def reskin(vertices: np.ndarray, faces: np.ndarray, carve: list[tuple[Obstacles, float]],
            target_triangles: int, volume: float | None = None, sigma: float = SIGMA,
-           voxel: float | None = None):
+           voxel: float | None = None, centreline: np.ndarray | None = None):
     """Return (vertices, faces) of the smooth implicit surface of a closed muscle mesh.
 
     Parameters
@@ -211,6 +237,10 @@ def reskin(vertices: np.ndarray, faces: np.ndarray, carve: list[tuple[Obstacles,
         Grid spacing (mm); by default the finest that keeps the grid at ``MAX_VOXELS``.
         A thin flat tendon needs about four voxels across its thickness, or its edges
         come out ragged.
+    centreline : (K, 3) array, optional
+        The belly's path: a tube of at least ``TENDON_MIN`` mm (or most of a voxel) around
+        it is always kept, so a long thin tendon stays whole even where it is thinner than
+        the voxels can hold.
     """
     vertices = np.asarray(vertices, dtype=float)
     if volume is None:
@@ -220,6 +250,8 @@ def reskin(vertices: np.ndarray, faces: np.ndarray, carve: list[tuple[Obstacles,
     occ = occupancy(vertices, faces, lo, h, dims)
     field = blurred_distance(occ, h, sigma)
     core = blurred_distance(occ, h, CORE_BLUR * h) + CORE_SHRINK
+    if centreline is not None:
+        core = np.minimum(core, _tube(centreline, lo, h, dims, max(TENDON_MIN, 0.8 * h)))
     keep_out = _keep_out(np.minimum(field, core), lo, h, carve)
     level = _volume_level(field, core, keep_out, h, volume)
     implicit = _carved(field - level, core, keep_out)

@@ -99,7 +99,10 @@ def build(raw, part: BuildPart) -> BuildPart:
                 verts, _ = squash(verts, anchors, obstacles)
             verts, moved = clear_of(verts, faces, [(bone, BONE_CLEARANCE)])
             log.debug("%s: %d vertices pushed out of bone/deeper muscles", sid, moved)
-            verts, faces = _sculpted(verts, faces, obstacles, spec)
+            # Only a spindle's path runs inside it to its tendon; a fan's, a slab's or a
+            # bundle's middle line can leave the thin parts of the sheet.
+            spindle = not any(spec.get(k) for k in ("fan", "wrap", "sheet", "bundle"))
+            verts, faces = _sculpted(verts, faces, obstacles, spec, centre if spindle else None)
             done.append((spec["layer"], regions, polydata(verts, faces)))
             out.meshes[sid] = _built(verts, faces, spec, muscles)
             out.centrelines[sid] = centre
@@ -119,16 +122,20 @@ def build(raw, part: BuildPart) -> BuildPart:
     return out
 
 
-def _sculpted(verts: np.ndarray, faces: np.ndarray, obstacles: list, spec: dict):
+def _sculpted(verts: np.ndarray, faces: np.ndarray, obstacles: list, spec: dict,
+              centre: np.ndarray | None):
     """Re-skin a built belly as a smooth implicit surface lying on what is under it.
 
     See :mod:`~sciatic_atlas.assetbuild.muscle_implicit`; the volume is kept, and the
     triangle budget is the lofted count times ``SCULPT_TRIANGLES`` (at least
     ``SCULPT_MIN``).
     """
+    if not spec.get("sculpt", True):
+        return verts, faces
     target = max(SCULPT_MIN, int(SCULPT_TRIANGLES * len(faces)))
     return implicit.reskin(verts, faces, obstacles, target,
-                           sigma=float(spec.get("smooth", implicit.SIGMA)), voxel=spec.get("voxel"))
+                           sigma=float(spec.get("smooth", implicit.SIGMA)), voxel=spec.get("voxel"),
+                           centreline=centre)
 
 
 def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, done: list,

@@ -62,7 +62,10 @@ def build_path(spec: NerveSpec, field: BoneField, probe: TissueProbe | None = No
         s = np.linspace(0.0, 1.0, len(path))
         thick = np.interp(s, [sec.at for sec in spec.sections], [sec.thickness for sec in spec.sections])
         path = steer(path, spec.control, spec.planes, probe, thick / 2, pin=spec.pin)
-    head = max(1, spec.fixed * 2)
+    # Only the root's first point, in its canal, stays put for the fairing: a ramus leaving
+    # a sacral foramen must round its exit (it turned 79 degrees there when the fixed
+    # stretch was held).
+    head = max(1, spec.fixed)
     path = fair(path, head=head)
     if not spec.pushed:
         return path

@@ -87,3 +87,14 @@ def test_reskin_keeps_a_thin_tendon():
     tendon = out_v[(out_v[:, 2] > 190.0) & (out_v[:, 2] < 240.0)]
     r = np.hypot(tendon[:, 0], tendon[:, 1])
     assert len(tendon) > 10 and 0.6 < np.median(r) < 2.5, np.median(r)
+
+
+def test_the_path_keeps_a_tendon_thinner_than_the_voxels():
+    z = np.linspace(0.0, 260.0, 53)
+    radius = np.where(z < 150.0, 2.0 + 18.0 * np.sin(np.pi * z / 150.0), 0.6)  # a 1.2 mm cord
+    v, f = _lofted(radius, z)
+    lost_v, _ = reskin(v, f, carve=[], target_triangles=4000)
+    assert lost_v[:, 2].max() < 200.0  # without its path the blur dissolves the cord
+    path = np.column_stack([np.zeros(14), np.zeros(14), np.linspace(0.0, 260.0, 14)])
+    kept_v, kept_f = reskin(v, f, carve=[], target_triangles=4000, centreline=path)
+    assert kept_v[:, 2].max() > 255.0 and mesh_ops.is_closed_manifold(kept_f)

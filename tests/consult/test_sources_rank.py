@@ -43,13 +43,14 @@ def test_dorsum_and_great_toe_rank_l5_and_the_superficial_fibular_first(skin_mod
     # the two comes first is a matter of a few vertices: 0.884 and 0.888 on the skin built
     # around the issue-12 muscles; 0.92 (L5) and 0.90 once zones are no longer paler where
     # their specs meet at a segment boundary (L5 runs on over the ankle onto the great toe),
-    # so the test asks for the pair, not an order.
+    # so the test asks for the pair, not an order. With the sculpted muscles of stop 19 the
+    # skin moved by a fraction of a millimetre and the pair scored 0.92 and 0.89.
     top = {e.overlay_id: e for e in ranked[:2]}
     assert set(top) == {"dermatome_l5", "skin_superficial_fibular"}
     l5 = top["dermatome_l5"]
     assert l5.reason.startswith("Numbness on the great toe, top of the foot")
     assert "matches L5" in l5.reason
-    assert top["skin_superficial_fibular"].score == pytest.approx(l5.score, abs=0.03)
+    assert top["skin_superficial_fibular"].score == pytest.approx(l5.score, abs=0.04)
     scores = {e.overlay_id: e.score for e in ranked}
     for unrelated in ("dermatome_s1", "dermatome_s2", "referral_piriformis", "referral_gluteus_minimus_posterior",
                       "skin_tibial", "skin_sural"):
