@@ -130,7 +130,7 @@ def _sculpted(verts: np.ndarray, faces: np.ndarray, obstacles: list, spec: dict,
     triangle budget is the lofted count times ``SCULPT_TRIANGLES`` (at least
     ``SCULPT_MIN``).
     """
-    if not spec.get("sculpt", True):
+    if not spec.get("sculpt", False):
         return verts, faces
     target = max(SCULPT_MIN, int(SCULPT_TRIANGLES * len(faces)))
     return implicit.reskin(verts, faces, obstacles, target,
