@@ -14,7 +14,9 @@ clearance pushed vertices onto bone. Here the lofted surface only defines a shap
    belly's published or modelled volume): what carving removes swells out elsewhere;
 5. the lofted shape shrunk by ``CORE_SHRINK`` is united with the result, so thin
    tendons that the smoothing would dissolve survive;
-6. the surface is contoured (flying edges), decimated to its triangle budget,
+6. optionally (``drape``), narrow slots in the belly (between a fan's bundles, or over
+   a bony ridge) are closed: the belly drapes over them as one continuous muscle;
+7. the surface is contoured (flying edges), decimated to its triangle budget,
    lightly smoothed, and any vertex left inside what it was carved against is pushed
    back out to its clearance.
 
@@ -24,13 +26,17 @@ muscles comes from :class:`~sciatic_atlas.assetbuild.muscle_clearance.Obstacles`
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pyvista as pv
-from scipy.ndimage import gaussian_filter
+from scipy.ndimage import binary_closing, gaussian_filter
 from scipy.special import ndtri
 
 from sciatic_atlas.assetbuild import mesh_ops
 from sciatic_atlas.assetbuild.muscle_clearance import Obstacles
+
+log = logging.getLogger(__name__)
 
 VOXEL_MIN = 0.9  # mm, finest grid spacing
 MAX_VOXELS = 2_400_000  # the grid spacing grows until the box has at most this many voxels
@@ -190,6 +196,51 @@ def _carved(field: np.ndarray, core: np.ndarray, keep_out) -> np.ndarray:
     return out
 
 
+def _ball(radius: int) -> np.ndarray:
+    r = np.arange(-radius, radius + 1)
+    return (r[:, None, None] ** 2 + r[None, :, None] ** 2 + r[None, None, :] ** 2) <= radius**2
+
+
+def draped(implicit: np.ndarray, lo: np.ndarray, h: float, bone: Obstacles, clearance: float,
+           radius: float) -> tuple[np.ndarray, float]:
+    """Return the field with narrow slots filled, and the volume added (mm^3).
+
+    A fan's bundles can part and leave a slit in the belly's outer face, and where a
+    ridge of bone reaches into a belly from beneath, carving leaves a slot whose floor is
+    the ridge. A morphological closing (a ball of ``radius`` mm) of the belly united with
+    the bone and its clearance shell fills each slot narrower than about twice the
+    radius; the bone itself stays out. Wider hollows are left as they are, and so is any
+    gap to another muscle (only bone counts here).
+    """
+    inside = implicit < 0.0
+    near = np.flatnonzero(implicit.ravel() < REACH)
+    pts = lo + h * np.column_stack(np.unravel_index(near, implicit.shape)).astype(float)
+    solid = np.zeros(implicit.size, dtype=bool)
+    solid[near] = _obstacle_distance(bone, pts) < clearance
+    solid = solid.reshape(implicit.shape)
+    closed = binary_closing(inside | solid, structure=_ball(max(1, int(round(radius / h)))))
+    fill = closed & ~inside & ~solid
+    if not fill.any():
+        return implicit, 0.0
+    patch = blurred_distance(fill | inside, h, CORE_BLUR * h)
+    near_fill = gaussian_filter(fill.astype(np.float32), 1.0) > 0.01
+    out = implicit.copy()
+    out[near_fill] = np.minimum(implicit[near_fill], patch[near_fill])
+    return out, float(fill.sum()) * h**3
+
+
+def _draped_field(field: np.ndarray, implicit: np.ndarray, level: float, lo: np.ndarray, h: float,
+                  carve: list[tuple[Obstacles, float]], radius: float) -> np.ndarray:
+    """Return ``field`` with the slots that :func:`draped` fills in ``implicit`` filled too.
+
+    The fill goes into the smoothed field (at the level it was found at), so the volume
+    can be levelled again: the belly keeps its volume, thinning a little elsewhere.
+    """
+    filled, added = draped(implicit, lo, h, carve[0][0], carve[0][1], radius)
+    log.info("draped: %.0f mm^3 of slots filled before levelling", added)
+    return np.minimum(field, np.where(filled < implicit, filled + level, np.inf)).astype(field.dtype)
+
+
 def _volume_level(field: np.ndarray, core: np.ndarray, keep_out, h: float,
                   volume: float) -> float:
     """Return the level at which the carved ``field - level`` encloses ``volume`` (mm^3).
@@ -216,7 +267,8 @@ def _volume_level(field: np.ndarray, core: np.ndarray, keep_out, h: float,
 
 def reskin(vertices: np.ndarray, faces: np.ndarray, carve: list[tuple[Obstacles, float]],
            target_triangles: int, volume: float | None = None, sigma: float = SIGMA,
-           voxel: float | None = None, centreline: np.ndarray | None = None):
+           voxel: float | None = None, centreline: np.ndarray | None = None,
+           drape: float = 0.0):
     """Return (vertices, faces) of the smooth implicit surface of a closed muscle mesh.
 
     Parameters
@@ -241,6 +293,9 @@ def reskin(vertices: np.ndarray, faces: np.ndarray, carve: list[tuple[Obstacles,
         The belly's path: a tube of at least ``TENDON_MIN`` mm (or most of a voxel) around
         it is always kept, so a long thin tendon stays whole even where it is thinner than
         the voxels can hold.
+    drape : float
+        Radius (mm) of the closing that fills narrow slots in the belly (:func:`draped`);
+        0 leaves the carved surface as it is. ``carve[0]`` must be the bone.
     """
     vertices = np.asarray(vertices, dtype=float)
     if volume is None:
@@ -255,6 +310,10 @@ def reskin(vertices: np.ndarray, faces: np.ndarray, carve: list[tuple[Obstacles,
     keep_out = _keep_out(np.minimum(field, core), lo, h, carve)
     level = _volume_level(field, core, keep_out, h, volume)
     implicit = _carved(field - level, core, keep_out)
+    if drape > 0.0 and carve and not carve[0][0].empty:
+        field = _draped_field(field, implicit, level, lo, h, carve, drape)
+        level = _volume_level(field, core, keep_out, h, volume)
+        implicit = _carved(field - level, core, keep_out)
     grid = pv.ImageData(dimensions=dims, spacing=(h, h, h), origin=lo)
     grid.point_data["f"] = implicit.ravel(order="F")
     surf = grid.contour([0.0], scalars="f", method="flying_edges")

@@ -135,7 +135,7 @@ def _sculpted(verts: np.ndarray, faces: np.ndarray, obstacles: list, spec: dict,
     target = max(SCULPT_MIN, int(SCULPT_TRIANGLES * len(faces)))
     return implicit.reskin(verts, faces, obstacles, target,
                            sigma=float(spec.get("smooth", implicit.SIGMA)), voxel=spec.get("voxel"),
-                           centreline=centre)
+                           centreline=centre, drape=float(spec.get("drape", 0.0)))
 
 
 def _attached(spec: dict, base: str, side: str, points: dict, bone: Obstacles, done: list,

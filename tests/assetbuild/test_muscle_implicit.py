@@ -14,7 +14,7 @@ import pyvista as pv
 
 from sciatic_atlas.assetbuild import mesh_ops
 from sciatic_atlas.assetbuild.muscle_clearance import Obstacles
-from sciatic_atlas.assetbuild.muscle_implicit import occupancy, reskin
+from sciatic_atlas.assetbuild.muscle_implicit import draped, occupancy, reskin
 
 
 def _arrays(surface: pv.PolyData):
@@ -98,3 +98,32 @@ def test_the_path_keeps_a_tendon_thinner_than_the_voxels():
     path = np.column_stack([np.zeros(14), np.zeros(14), np.linspace(0.0, 260.0, 14)])
     kept_v, kept_f = reskin(v, f, carve=[], target_triangles=4000, centreline=path)
     assert kept_v[:, 2].max() > 255.0 and mesh_ops.is_closed_manifold(kept_f)
+
+
+@pytest.mark.parametrize("width, filled", [(3.0, True), (12.0, False)])
+def test_drape_closes_a_narrow_slot_over_a_bony_ridge_only(width, filled):
+    """A slot cut into a belly's outer face over a ridge of bone is closed; a wide hollow is not.
+
+    The belly is a slab 10 mm thick (x 0-10, its outer face at x = 0); a slot ``width`` mm
+    wide runs from the outer face 6 mm in, and a thin fin of bone reaches up to the
+    slot's floor from beneath.
+    """
+    h = 0.5
+    lo = np.array([-8.0, -30.0, -30.0])
+    x, y, z = (lo[:, None, None, None] + h * np.indices((57, 121, 121))).astype(np.float32)
+    slab = np.maximum.reduce([np.abs(x - 5.0) - 5.0, np.abs(y) - 20.0, np.abs(z) - 20.0])
+    slot = np.maximum.reduce([x - 6.0, np.abs(z) - width / 2, np.abs(y) - 12.0])
+    implicit = np.maximum(slab, -slot)
+    fin = pv.Box(bounds=(7.0, 10.0, -11.0, 11.0, -1.0, 1.0)).triangulate().subdivide(4)
+    bone = Obstacles([fin])
+    out, added = draped(implicit, lo, h, bone, clearance=1.0, radius=3.0)
+
+    def at(px, pz):
+        return out[tuple(np.round((np.array([px, 0.0, pz]) - lo) / h).astype(int))]
+
+    assert implicit[tuple(np.round((np.array([3.0, 0.0, 0.0]) - lo) / h).astype(int))] > 0.0
+    # filled to within a millimetre of the outer face (a shallow dimple is left at the mouth)
+    assert (at(3.0, 0.0) < 0.0) == filled and (at(1.5, 0.0) < 0.0) == filled
+    assert added > 0.0 if filled else added < 0.5 * width * 6.0 * 24.0  # under half the slot
+    assert at(10.5, 0.0) > 0.0  # the fin itself stays bone
+    assert at(5.0, 10.0) < 0.0 and at(-2.0, 10.0) > 0.0  # the rest of the slab is unchanged
