@@ -70,8 +70,10 @@ DIVISION_ABOVE_KNEE = sciatic_figure("division_above_knee_mm")
 # sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half):
 # data/nerve_figures.yaml ("diameters_mm").
 SCIATIC_THICKNESS = nerve_size("sciatic_nerve", "band_thickness")
-# Fractions of the tuberosity-to-division drop where the thigh course is probed.
-THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 11), 2))
+# Fractions of the tuberosity-to-division drop where the thigh course is probed: every 12 mm
+# or so, so that the spline between levels stays where the probes found room (with 25 mm
+# between them it cut the cleft beside vastus medialis, issue 12).
+THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 21), 2))
 TIBIAL_DIAMETER = diameter("tibial_nerve")[0]
 COMMON_FIBULAR_DIAMETER = diameter("common_fibular_nerve")[0]
 SURAL_COMMUNICATING_DIAMETER = diameter("sural_communicating_branch")[0]
