@@ -39,7 +39,7 @@ THIGH_BEND = 0.6  # gap (mm) given up per mm of change in sideways step (a bend 
 # round the back of the shaft) and the short head of biceps; a course at the cleft's deep end
 # ran 0.9 mm from vastus medialis (issue 12). Its centre is kept this far from both.
 BESIDE = ("vastus_medialis", "vastus_lateralis", "vastus_intermedius", "biceps_femoris_short_head")
-THIGH_CLEAR_OF_BESIDE = sciatic_figure("clear_of_vasti_mm")  # mm from the nerve's centre
+THIGH_CLEAR_OF_BESIDE = sciatic_figure("clear_of_vasti_and_short_head_mm")  # mm from the nerve's centre
 THIGH_BESIDE_COST = 3.0  # gap (mm) given up per mm nearer one of them than that
 THIGH_DEPTH_STEP = 4.0  # mm between the places offered front to back in one free stretch
 THIGH_DEPTH_WEIGHT = 0.5  # a front-to-back step or bend counts this much of a sideways one
