@@ -207,7 +207,7 @@ def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
     knee_y = max(c.bone_back("femur", knee[2] + 12), c.bone_back("tibia", knee[2] - 8))
     fossa = np.array([between[0], knee_y + 9.0, knee[2]])
     # The nerve crosses the popliteal vessels from lateral to medial: in the fossa beside the
-    # lateral head's inner border, then under the medial head's lateral border below it.
+    # lateral head's inner border, then medial of them where they end (nerve_fossa.py).
     lat_edge = head_edge(c, "gastrocnemius_lateral_head", knee[2])
     if lat_edge is not None:
         fossa[0] = lat_edge + c.MED[0] * (TIBIAL_DIAMETER / 2 + 1.5)
