@@ -21,6 +21,7 @@ import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_context import ANT, DOWN, POST, UP, NerveContext, NerveSpec, round_sections
 from sciatic_atlas.assetbuild.nerve_figures import diameter, nerve_size, sciatic_figure, sural_figure
+from sciatic_atlas.assetbuild.nerve_fossa import arch_point, over_the_vessels
 from sciatic_atlas.assetbuild.nerve_geometry import Section
 from sciatic_atlas.assetbuild.nerve_planes import Plane
 from sciatic_atlas.assetbuild.nerve_thigh import HAMSTRINGS, THIGH_CLEAR, THIGH_THICKNESS, THIGH_WIDTH, thigh_course
@@ -70,8 +71,10 @@ DIVISION_ABOVE_KNEE = sciatic_figure("division_above_knee_mm")
 # sciatic nerve is about 2 cm wide at its origin; tibial and common fibular nerves ~half):
 # data/nerve_figures.yaml ("diameters_mm").
 SCIATIC_THICKNESS = nerve_size("sciatic_nerve", "band_thickness")
-# Fractions of the tuberosity-to-division drop where the thigh course is probed.
-THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 11), 2))
+# Fractions of the tuberosity-to-division drop where the thigh course is probed: every 12 mm
+# or so, so that the spline between levels stays where the probes found room (with 25 mm
+# between them it cut the cleft beside vastus medialis, issue 12).
+THIGH_LEVELS = tuple(np.round(np.linspace(0.12, 0.92, 21), 2))
 TIBIAL_DIAMETER = diameter("tibial_nerve")[0]
 COMMON_FIBULAR_DIAMETER = diameter("common_fibular_nerve")[0]
 SURAL_COMMUNICATING_DIAMETER = diameter("sural_communicating_branch")[0]
@@ -204,20 +207,18 @@ def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
     knee_y = max(c.bone_back("femur", knee[2] + 12), c.bone_back("tibia", knee[2] - 8))
     fossa = np.array([between[0], knee_y + 9.0, knee[2]])
     # The nerve crosses the popliteal vessels from lateral to medial: in the fossa beside the
-    # lateral head's inner border, then under the medial head's lateral border below it.
+    # lateral head's inner border, then medial of them where they end (nerve_fossa.py).
     lat_edge = head_edge(c, "gastrocnemius_lateral_head", knee[2])
     if lat_edge is not None:
         fossa[0] = lat_edge + c.MED[0] * (TIBIAL_DIAMETER / 2 + 1.5)
+    # Superficial to the popliteal vessels, which lie on the floor of the fossa, then medial of
+    # them and still superficial where they end at the lower border of popliteus (issue 12).
+    fossa = over_the_vessels(c, fossa, TIBIAL_DIAMETER / 2)
+    crossed = arch_point(c, fossa, TIBIAL_DIAMETER / 2)
     soleus = c.actuator_path("soleus")[0]  # origin: the soleal line / arch
     tp = c.actuator_path("tibpost")
     arch_z = soleus[2] - 12.0
     arch = c.at_z(tp, arch_z) + POST * 9.0
-    # Below the fossa, deep to the heads: under the medial head's lateral border, 50 mm below
-    # the joint line (the heads of the built model meet only lower down).
-    under = fossa + (arch - fossa) * min(1.0, 50.0 / max(fossa[2] - arch[2], 1.0))
-    med_edge = head_edge(c, "gastrocnemius_medial_head", under[2])
-    if med_edge is not None:
-        under[0] = med_edge + c.LAT[0] * 1.0
     leg = [c.at_z(tp, z) + POST * 8.0 for z in (arch_z - 80, arch_z - 170)]
     mm = c.lm("medial_malleolus")
     fdl, fhl = c.actuator_path("fdl"), c.actuator_path("fhl")
@@ -228,7 +229,7 @@ def tibial(c: NerveContext, d: np.ndarray) -> NerveSpec:
     # retinaculum; the built FHL belly reaches the ankle, so these points are moved medially
     # clear of it.
     low_leg = c.at_z(tp, (leg[1][2] + tunnel[2]) / 2) + POST * 8.0
-    ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, under, arch, *leg, low_leg, tunnel, end]
+    ctrl = [d, (d + fossa) / 2 + POST * 2.0, fossa, crossed, arch, *leg, low_leg, tunnel, end]
     for k in (7, 8, 9):
         ctrl[k] = medial_of(c, ctrl[k], TIBIAL_DIAMETER / 2, ("flexor_hallucis_longus", "tibialis_posterior"))
     return NerveSpec(f"tibial_nerve_{c.s}", ctrl, round_sections(*diameter("tibial_nerve")), "nerve",

@@ -42,16 +42,21 @@ def _nerve_at(line: np.ndarray, z: float) -> np.ndarray:
     return line[i]
 
 
-def deep_y(field: BoneField, x: float, z: float, radius: float, start: float) -> float | None:
-    """Return the most posterior y (mm) at (x, z) where a tube of ``radius`` touches bone.
+def deep_y(field: BoneField, x: float, z: float, radius: float, start: float, window: float = 0.0) -> float | None:
+    """Return the most posterior y (mm) at x where a tube of ``radius`` touches the floor.
 
-    Marches forward from ``start`` in 0.5 mm steps; None when no bone lies within
+    Marches forward from ``start`` in 0.5 mm steps at heights ``z - window`` to ``z + window``
+    (every 2 mm) and keeps the most posterior touch; None when no floor lies within
     ``SEARCH_MM`` of it.
     """
     ys = np.arange(start, start - SEARCH_MM - 30.0, -0.5)
-    d, _ = field.distance(np.column_stack([np.full_like(ys, x), ys, np.full_like(ys, z)]))
-    hit = np.flatnonzero(d < radius)
-    return None if not len(hit) else float(ys[hit[0]] + 0.5)
+    best = None
+    for h in np.arange(z - window, z + window + 1e-6, 2.0):
+        d, _ = field.distance(np.column_stack([np.full_like(ys, x), ys, np.full_like(ys, h)]))
+        hit = np.flatnonzero(d < radius)
+        if len(hit):
+            best = max(best if best is not None else -np.inf, float(ys[hit[0]] + 0.5))
+    return best
 
 
 def _levels(c: NerveContext) -> list[float]:
@@ -74,7 +79,7 @@ def _stations(c: NerveContext, field: BoneField, nerve: np.ndarray) -> tuple[lis
         # laterally, where the femur is, if the nerve lies medial to the shaft.
         for shrink in np.linspace(1.0, -1.0, 9):
             x = n[0] + c.MED[0] * dx * shrink
-            y = deep_y(field, x, z, r_a + clear, n[1] + SEARCH_MM / 2)
+            y = deep_y(field, x, z, r_a + clear, n[1] + SEARCH_MM / 2, rule("bed_window_mm"))
             if y is not None:
                 break
         if y is None:
@@ -99,12 +104,16 @@ def _settle(path: np.ndarray, field: BoneField, bone_gap: float,
     """Move each point of ``path`` the least distance, horizontally, to where it fits.
 
     A point fits where it is at least ``bone_gap`` mm from bone and at least ``gap`` mm from
-    every point of each ``(points, gap)`` in ``keep_off`` (the nerve, the artery).
+    every point of each ``(points, gap)`` in ``keep_off`` (the nerve, the artery). Of the moves
+    that fit, the least is taken, counting also half its difference from the move of the point
+    before: a point does not flip to the other side of the nerve from its neighbours.
     """
     offsets = _offsets()
     out = path.copy()
+    before = np.zeros(3)
     for i, p in enumerate(path):
-        cand = p + offsets
+        cost = np.linalg.norm(offsets, axis=1) + 0.5 * np.linalg.norm(offsets - before, axis=1)
+        cand = p + offsets[np.argsort(cost, kind="stable")]
         ok = np.ones(len(cand), bool)
         for pts, gap in keep_off:
             near = pts[np.abs(pts[:, 2] - p[2]) < gap]
@@ -116,6 +125,7 @@ def _settle(path: np.ndarray, field: BoneField, bone_gap: float,
                 break
         else:
             raise ValueError(f"no room for a vessel near {np.round(p, 1)} mm")
+        before = out[i] - p
     return out
 
 

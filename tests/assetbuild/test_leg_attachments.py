@@ -77,17 +77,13 @@ def _in_popliteus_column(part, line):
     return line[front | behind], front[front | behind], behind[front | behind]
 
 
-# Known deviation since the sculpted muscles and the merges of stop 19: the lowest centreline
-# point of the tibial nerve (z 465) and the highest of the artery (z 491) pass just behind the
-# ends of popliteus. Held as strict expected failures until the nerve's and the artery's beds
-# are routed over popliteus again (nerve_paths.py, vessel_paths.py).
-_ENDS_BEHIND = pytest.mark.xfail(strict=True, reason="one end point passes behind popliteus (stop 19)")
-
-
-@pytest.mark.parametrize("sid", [pytest.param("tibial_nerve_r", marks=_ENDS_BEHIND),
-                                 pytest.param("popliteal_artery_r", marks=_ENDS_BEHIND), "popliteal_vein_r"])
+@pytest.mark.parametrize("sid", ["tibial_nerve_r", "popliteal_artery_r", "popliteal_vein_r"])
 def test_popliteus_is_deep_to_the_nerve_and_vessels(part, sid):
-    """In the floor of the fossa: popliteus in front of (deep to) them wherever they cross it."""
+    """In the floor of the fossa: popliteus in front of (deep to) them wherever they cross it.
+
+    (After the sculpted muscles the lowest centreline point of the tibial nerve, z 465, and the
+    highest of the artery, z 491, passed just in front of popliteus's lower and upper borders.)
+    """
     line = part.centrelines[sid]
     over, front, behind = _in_popliteus_column(part, line)
     assert len(over) >= 5, f"{sid} crosses popliteus at {len(over)} points"
