@@ -64,9 +64,6 @@ def test_fibular_nerves_have_no_corners_in_the_leg(model, nerve, s):
     assert angle < 28.0, f"{nerve}_{s} turns {angle:.0f} degrees within 20 mm at z {z:.0f}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "stop 19: with the merged nerve fairing and the re-skinned thigh the sciatic centreline "
-    "comes 0.88 mm from vastus medialis (the test asks for more than 1 mm); to route again"))
 @pytest.mark.parametrize("s", SIDES)
 def test_sciatic_nerve_runs_clear_of_vastus_medialis(model, s):
     """Behind the femur the sciatic nerve lies outside vastus medialis, which is in front of it.
