@@ -67,11 +67,12 @@ DEFAULT_REFINE_LEVELS = 2
 TRIANGLE_CAPS = {"foot_bones": 6000, "toe_bones": 4000}
 
 
-def _raw_mesh(raw, geoms: list[str]) -> mesh_ops.Mesh:
+def _raw_mesh(raw, geoms: list[str], model: bool = False) -> mesh_ops.Mesh:
+    """The joined geoms; ``model``: the model's own vertices where the atlas warps them."""
     vs, fs, off = [], [], 0
     for g in geoms:
         b = raw.bones[g]
-        vs.append(b.vertices)
+        vs.append(b.model_vertices if model and b.model_vertices is not None else b.vertices)
         fs.append(b.faces + off)
         off += len(b.vertices)
     return np.vstack(vs), np.vstack(fs)
@@ -146,7 +147,11 @@ def build(raw) -> BuildPart:
     raw_meshes = {sid: _raw_mesh(raw, g) for sid, (g, _) in geoms.items()}
     fitted: dict[str, mesh_ops.Mesh] = {}
     for fit in atlas_fits():
-        fitted.update(fit_template(fit, raw_meshes))
+        fitted.update(fit_template(fit, {sid: _raw_mesh(raw, geoms[sid][0], model=True) for sid in fit.structures}))
+    if raw.wing_warp is not None:  # fitted to the model's pelvis, then warped as the model was
+        for s in SIDES:
+            v, f = fitted[f"hip_bone_{s}"]
+            fitted[f"hip_bone_{s}"] = (raw.wing_warp.apply(v), f)
     for sid, (_, body) in sorted(geoms.items()):
         if sid in fitted:
             v, f = fitted[sid]

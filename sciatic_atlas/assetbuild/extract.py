@@ -32,6 +32,7 @@ class RawBone:
     body: str
     vertices: np.ndarray
     faces: np.ndarray
+    model_vertices: np.ndarray | None = None  # as the model has them, where the atlas warps them (iliac_wing)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class RawModel:
     wrap_geoms: dict[str, dict] = field(default_factory=dict)
     couplings: dict[str, dict] = field(default_factory=dict)  # joint -> {driver, coef} (equality polynomials)
     source: dict = field(default_factory=dict)
+    wing_warp: object = None  # the iliac wing warp applied to the pelvis (iliac_wing.WingWarp)
 
 
 @functools.cache
@@ -148,6 +150,9 @@ def load_raw_model(model_name: str = "myofullbody") -> RawModel:
             max_force=float(abs(gain[2])), optimal_fibre_length=float((lr[1] - lr[0]) / span * MM),
             tendon_length0=float(m.tendon_length0[t] * MM),
         )
+    from sciatic_atlas.assetbuild.iliac_wing import raise_iliac_wings
+
+    raise_iliac_wings(raw)  # the crests up to L4/L5 (data/iliac_wing.yaml)
     return raw
 
 

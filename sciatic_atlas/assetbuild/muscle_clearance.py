@@ -66,6 +66,20 @@ def surface_samples(surface: pv.PolyData, spacing: float = SAMPLE_SPACING):
     return np.vstack(out_p), np.vstack(out_n)
 
 
+def merge_coincident(points: np.ndarray, normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge samples at the same place (to 1e-6 mm) into one with their mean normal.
+
+    A sample on an edge is made once by each triangle beside it, with that triangle's
+    normal. Left as twins, which one a nearest-neighbour query returns depended on the
+    k-d tree, that is on every other bone in it: raising the iliac crest moved the
+    vastus lateralis by 2 mm. Merged, a point's nearest sample is its own.
+    """
+    uniq, inverse = np.unique(np.round(points, 6), axis=0, return_inverse=True)
+    summed = np.zeros_like(uniq)
+    np.add.at(summed, inverse.ravel(), normals)
+    return uniq, summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-12)
+
+
 class Obstacles:
     """Closed surfaces that muscles must stay outside of.
 
@@ -86,8 +100,8 @@ class Obstacles:
         if self.empty:
             return
         samples = [surface_samples(s) for s in surfaces]
-        self._points = np.vstack([p for p, _ in samples])
-        self._normals = np.vstack([n for _, n in samples])
+        self._points, self._normals = merge_coincident(np.vstack([p for p, _ in samples]),
+                                                       np.vstack([n for _, n in samples]))
         self._tree = cKDTree(self._points)
 
     def nearest(self, points: np.ndarray, reach: float = REACH):

@@ -38,6 +38,7 @@ from sciatic_atlas.assetbuild.parts import BuildPart, BuiltMesh, Landmark
 log = logging.getLogger(__name__)
 
 CLEARANCE = 1.0  # mm kept between a nerve's surface and bone
+PUSH_ROUNDS = 2  # a muscular branch is pushed out of bone, then faired, this many times
 
 
 def bone_field(raw, part) -> BoneField:
@@ -70,7 +71,14 @@ def build_path(spec: NerveSpec, field: BoneField, probe: TissueProbe | None = No
     if not spec.pushed:
         return path
     half = min(min(sec.width, sec.thickness) for sec in spec.sections) / 2
-    return fair(field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2), head=head)
+    # Fairing straightens a turn round a bone's edge back into the bone (the deep fibular
+    # branch to extensor digitorum longus crossed the tibia's edge by 1.5 mm): a muscular
+    # branch is pushed and faired again. A path already clear is left as it is (push_out and
+    # fair then change nothing). Not the trunks: a second push drew the lumbosacral trunk's
+    # end out of the sciatic nerve it joins.
+    for _ in range(PUSH_ROUNDS if spec.kind == "branch" else 1):
+        path = fair(field.push_out(path, half + CLEARANCE, fixed=spec.fixed * 2), head=head)
+    return path
 
 
 def _spine_landmarks(c: NerveContext, part: BuildPart) -> dict[str, Landmark]:

@@ -19,10 +19,6 @@ def _spinous_tip(model, level: str) -> np.ndarray:
     return v[np.argmax(v[:, 1])]  # the most posterior point (+y is posterior)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not fixed: the crest top lies 3 mm above the L5 spinous tip, 14 mm below the L4/L5 interspace "
-    "(the model's own pelvis and spine: raising the crest means re-fitting the hip bones, which moves "
-    "every muscle built on them)"))
 @pytest.mark.parametrize("s", ["r", "l"])
 def test_iliac_crest_top_is_level_with_l4_or_the_l4_l5_interspace(s):
     model = nerve_model()

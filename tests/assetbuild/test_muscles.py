@@ -213,6 +213,22 @@ def test_shapes_are_deterministic(built):
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]), base
 
 
+def test_obstacle_answers_do_not_depend_on_far_surfaces():
+    """Edge samples made by both triangles beside an edge are one sample: which twin a query
+    found depended on the other bones in the k-d tree (raising the iliac crest moved the
+    vastus lateralis by 2 mm)."""
+    import pyvista as pv
+
+    from sciatic_atlas.assetbuild.muscle_clearance import Obstacles
+
+    near = pv.Cube(center=(0, 0, 0), x_length=20, y_length=20, z_length=20).triangulate()
+    far = pv.Sphere(radius=15, center=(0, 0, 200))
+    pts = np.random.default_rng(3).uniform(-14, 14, (400, 3))
+    a, b = Obstacles([near]).nearest(pts), Obstacles([near, far]).nearest(pts)
+    for x, y in zip(a, b):
+        assert np.array_equal(x, y)
+
+
 def test_clip_below_keeps_the_lower_part_with_its_crossing():
     from sciatic_atlas.assetbuild.muscle_bundle import clip_below
 
