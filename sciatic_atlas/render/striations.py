@@ -80,4 +80,8 @@ def texture() -> pv.Texture | None:
     tex.repeat = True
     tex.interpolate = True
     tex.mipmap = True
+    # VTK asks for 4x anisotropic filtering by default: on the CPU renderer that tripled
+    # the stripes' cost (benchmarks/bench_striations.py); the stripes run across the view
+    # as often as along it, and plain trilinear mipmaps keep them free of moire.
+    tex.SetMaximumAnisotropicFiltering(float(spec.get("anisotropy", 1.0)))
     return tex
