@@ -8,7 +8,8 @@ texture's ``s`` coordinate, so a small stripe texture, repeated, draws one fasci
 (last row), and ``t`` picks the row from the belly weight (render/shading.py): tendons and
 aponeuroses are drawn plain. Mipmaps fade stripes finer than a pixel into the mean colour
 (no moiré, no shimmer while the camera moves). On the CPU renderer a texture lookup is the
-cheapest way to get detail finer than the triangles (see docs for the measured cost).
+cheapest way to get detail finer than the triangles: about 1 % of a whole-model frame
+without anisotropic filtering (``benchmarks/bench_striations.py``).
 Settings: ``striations`` in ``data/appearance.yaml``.
 """
 

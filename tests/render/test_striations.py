@@ -122,3 +122,16 @@ def test_the_coarse_copy_keeps_the_fibre_coordinate(plotter, toy_model, tmp_path
     plotter.render()
     lod.set_moving({SID: item}, False)
     assert item.actor.GetMapper() is item.mapper
+
+
+def test_every_bundled_muscle_is_striated_and_nothing_else():
+    """The bundled assets carry a fitting fibre coordinate for each muscle (rebuilt with the build code)."""
+    from sciatic_atlas.anatomy.model import load_model
+    from sciatic_atlas.render.appearance import kind_of
+
+    model = load_model()
+    for sid in model.structure_ids:
+        if not model.has_mesh(sid):
+            continue
+        muscle = kind_of(sid, model.structure(sid)) == "muscle" and model.structure(sid).kind == "muscle"
+        assert (FIBRE in surface(model, sid).point_data) == muscle, sid
