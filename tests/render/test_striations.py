@@ -27,7 +27,7 @@ def _folded(points: np.ndarray) -> np.ndarray:
     return (np.abs(np.arctan2(points[:, 1], points[:, 0])) * RADIUS).astype(np.float32)
 
 
-def _model(toy_model, tmp_path, fibres: bool = True):
+def _model(toy_model, tmp_path, fibres: bool = True, extra: int = 0):
     folder = tmp_path / "assets"
     shutil.copytree(toy_model.folder, folder)
     tube = pv.Cylinder(center=(0, 0, 0), direction=(0, 0, 1), radius=RADIUS, height=300,
@@ -41,7 +41,8 @@ def _model(toy_model, tmp_path, fibres: bool = True):
     (folder / "model.json").write_text(json.dumps(record))
     if fibres:
         points = np.round(np.asarray(tube.points), 3).astype(np.float32)
-        save_arrays(folder / striations.FIBRES_FILE, {SID: _folded(points)})
+        values = _folded(points)
+        save_arrays(folder / striations.FIBRES_FILE, {SID: np.concatenate([values, values[:extra]])})
     return read_model(folder)
 
 
@@ -60,6 +61,9 @@ def test_without_the_option_or_the_file_a_muscle_is_drawn_plain(plotter, toy_mod
     item = StructureActor.attach(plotter, SID, surface(_model(toy_model, tmp_path, fibres=False), SID),
                                  default_look(toy_model, "gluteus_maximus_r"))
     assert item.mesh.active_texture_coordinates is None and item.actor.texture is None
+    model = _model(toy_model, tmp_path / "stale", extra=5)  # an older mesh's coordinate
+    item = StructureActor.attach(plotter, SID, surface(model, SID), default_look(model, SID))
+    assert FIBRE not in item.mesh.point_data and item.actor.texture is None
     monkeypatch.setattr(striations, "settings", lambda: None)
     model = _model(toy_model, tmp_path / "off")
     item = StructureActor.attach(plotter, SID, surface(model, SID), default_look(model, SID))
