@@ -19,6 +19,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from sciatic_atlas.assetbuild import attachments, mesh_ops
+from sciatic_atlas.assetbuild import muscle_fibres as fibres
 from sciatic_atlas.assetbuild import muscle_implicit as implicit
 from sciatic_atlas.assetbuild import muscle_shape as shape
 from sciatic_atlas.assetbuild.model_map import SIDES, model_map, muscle_actuators
@@ -37,6 +38,7 @@ MUSCLE_CLEARANCE = 0.5  # mm
 SCULPT_TRIANGLES = 1.0  # the re-skinned belly keeps its lofted triangle count (the budget)
 SCULPT_MIN = 1000
 SIDE_NAMES = {"r": "right", "l": "left"}
+FIBRES_FILE = "fibres.npz"  # per muscle vertex: the fibre coordinate (mm, muscle_fibres.py)
 SOURCE = ("Volume = PCSA x optimal fibre length, PCSA = max force / 60 N/cm^2 (Rajagopal et "
           "al. 2016, IEEE TBME 63(10):2068-79, doi:10.1109/TBME.2016.2586891); area spread "
           "over the belly (path minus tendon fractions in data/model_map.yaml).")
@@ -66,7 +68,7 @@ def build(raw, part: BuildPart) -> BuildPart:
     bone = Obstacles(bone_surfaces)
     order = sorted(specs, key=lambda base: LAYERS.index(specs[base]["layer"]))
     out = BuildPart()
-    volumes = {}
+    volumes, fibre = {}, {}
     mid_x = mirror_plane(raw.muscles, acts)
     log.info("muscles: %s", "right side built, left mirrored about x = %.2f mm" % mid_x
              if mid_x is not None else "model sides differ: both sides built")
@@ -80,6 +82,8 @@ def build(raw, part: BuildPart) -> BuildPart:
                 done.append((spec["layer"], set(spec["region"]), polydata(*built[sid][:2])))
                 for key, (verts, faces, centre, volume) in built.items():
                     out.meshes[key] = _built_attached(verts, faces, spec, key[-1])
+                    if spec["kind"] == "muscle":
+                        fibre[key] = fibres.fibre_coordinate(verts, faces, centre, lofted=True)
                     out.centrelines[key] = centre
                     volumes[key] = round(volume / 1000.0, 1)
                     _add_attachment_landmarks(out, base, key[-1], key, spec, centre)
@@ -102,7 +106,11 @@ def build(raw, part: BuildPart) -> BuildPart:
             # Only a spindle's path runs inside it to its tendon; a fan's, a slab's or a
             # bundle's middle line can leave the thin parts of the sheet.
             spindle = not any(spec.get(k) for k in ("fan", "wrap", "sheet", "bundle"))
+            fibre[sid] = fibres.fibre_coordinate(verts, faces, centre, lofted=not spec.get("bundle"))
+            lofted_surface = verts, faces
             verts, faces = _sculpted(verts, faces, obstacles, spec, centre if spindle else None)
+            if faces is not lofted_surface[1]:  # re-skinned: the value of the closest lofted point
+                fibre[sid] = fibres.transferred(verts, *lofted_surface, fibre[sid])
             done.append((spec["layer"], regions, polydata(verts, faces)))
             out.meshes[sid] = _built(verts, faces, spec, muscles)
             out.centrelines[sid] = centre
@@ -113,10 +121,12 @@ def build(raw, part: BuildPart) -> BuildPart:
                 out.meshes[lid] = _built(_mirrored(verts, mid_x), faces[:, ::-1], spec,
                                          [raw.muscles[a] for a in acts[lid]])
                 out.centrelines[lid] = _mirrored(centre, mid_x)
+                fibre[lid] = fibre[sid]  # same vertex order, mirrored
                 _add_landmarks(out, base, "l", lid,
                                [_extended(raw.muscles[a], spec, raw) for a in acts[lid]])
                 volumes[lid] = volumes[sid]
     recentre_all(out.centrelines, out.meshes, bone)  # centrelines out of bone, from the final meshes
+    out.arrays[FIBRES_FILE] = {sid: fibres.stored(values) for sid, values in sorted(fibre.items())}
     out.info["muscles"] = {"method": SOURCE, "specific_tension_N_per_cm2": 60.0,
                            "volume_ml": volumes}
     return out

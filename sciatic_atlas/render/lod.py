@@ -3,7 +3,8 @@
 On a CPU renderer (Mesa llvmpipe) a frame of the whole model is bound by its ~330,000
 triangles as much as by its pixels, so a moving camera draws each large structure from
 a decimated copy (about a quarter of the triangles) and the full mesh comes back when it
-stops. The coarse copy keeps the full mesh's smooth normals, belly weights and occlusion (taken
+stops. The coarse copy keeps the full mesh's smooth normals, belly weights, occlusion and fibre
+coordinate (taken
 from the nearest full-mesh vertex), so it shades and colours like the original.
 
 Each :class:`~sciatic_atlas.render.structure_actor.StructureActor` keeps both mappers;
@@ -18,7 +19,7 @@ import weakref
 import numpy as np
 import pyvista as pv
 
-from sciatic_atlas.render.structure_actor import BELLY, OPENNESS, StructureActor, surface
+from sciatic_atlas.render.structure_actor import BELLY, FIBRE, OPENNESS, StructureActor, surface
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def _decimate(full: pv.PolyData) -> pv.PolyData | None:
     coarse = pv.PolyData(np.asarray(points, np.float32),
                          faces=pv.CellArray.from_regular_cells(np.ascontiguousarray(faces, dtype=np.int32)))
     nearest = cKDTree(np.asarray(full.points)).query(coarse.points)[1]
-    for name in ("Normals", BELLY, OPENNESS):
+    for name in ("Normals", BELLY, OPENNESS, FIBRE):
         if name in full.point_data:
             coarse.point_data[name] = np.asarray(full.point_data[name])[nearest]
     coarse.point_data.active_normals_name = "Normals"

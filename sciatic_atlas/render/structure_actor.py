@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyvista as pv
 
-from sciatic_atlas.render import occlusion
+from sciatic_atlas.render import occlusion, striations
 from sciatic_atlas.render.appearance import Look, kind_of
 from sciatic_atlas.render.shading import belly_weights, vertex_rgb
 
@@ -24,6 +24,7 @@ BELLY = "belly"  # point array: 0 at tendon .. 1 in the belly (muscles with a ce
 OPENNESS = "openness"  # point array: baked ambient occlusion, 0 enclosed .. 1 open (render/occlusion.py)
 RGB_ARRAY = "rgb"  # per-actor point colours (a muscle's tendons, the occlusion's shade)
 NORMALS = "Normals"  # smooth point normals (the name VTK's normals filter gives them)
+FIBRE = "fibre"  # point array: a muscle's fibre coordinate, mm across its fibres (render/striations.py)
 
 # model -> {structure id -> PolyData with normals}; entries die with their model.
 _SURFACES: "weakref.WeakKeyDictionary[object, dict[str, pv.PolyData]]" = weakref.WeakKeyDictionary()
@@ -54,6 +55,9 @@ def surface(model, structure_id: str) -> pv.PolyData:
             weights = belly_weights(np.asarray(poly.points), None if path is None else np.asarray(path, float))
             if weights is not None:
                 poly.point_data[BELLY] = weights.astype(np.float32)
+            fibre = striations.fibre_coordinate(model, structure_id, poly.n_points)
+            if fibre is not None:
+                poly.point_data[FIBRE] = fibre
         shade = occlusion.openness(model, structure_id, poly.n_points)
         if shade is not None:
             poly.point_data[OPENNESS] = shade
@@ -98,6 +102,8 @@ class StructureActor:
         # A mapper and actor made here rather than by add_mesh: add_mesh's generic set-up
         # (lookup tables, normals checks) cost ~2 ms per structure, 0.3 s for the model.
         actor = pv.Actor(mapper=mapper)
+        if mesh.active_texture_coordinates is not None:
+            actor.texture = _stripes(plotter)
         plotter.add_actor(actor, name=structure_id, reset_camera=False, render=False, pickable=True,
                           remove_existing_actor=replace_existing)
         item = cls(structure_id, actor, mesh, mapper=mapper)
@@ -177,15 +183,31 @@ def _vertex_rgb(mesh: pv.PolyData, colour) -> np.ndarray:
                       openness=data[OPENNESS] if OPENNESS in data else None)
 
 
+# plotter -> its one stripe texture, shared by the muscles it draws (render/striations.py)
+_STRIPES: "weakref.WeakKeyDictionary[object, pv.Texture | None]" = weakref.WeakKeyDictionary()
+
+
+def _stripes(plotter) -> pv.Texture | None:
+    if plotter not in _STRIPES:
+        _STRIPES[plotter] = striations.texture()
+    return _STRIPES[plotter]
+
+
 def _coloured_mapper(mesh: pv.PolyData, look: Look) -> tuple[pv.PolyData, pv.DataSetMapper]:
-    """Return the mesh to draw and its mapper: per-vertex colours where tendons or occlusion shade it."""
-    if BELLY not in mesh.point_data and OPENNESS not in mesh.point_data:
+    """Return the mesh to draw and its mapper: per-vertex colours where tendons or occlusion shade it.
+
+    A muscle with a fibre coordinate gets the striations' texture coordinates.
+    """
+    if not {BELLY, OPENNESS, FIBRE} & set(mesh.point_data.keys()):
         mapper = pv.DataSetMapper(mesh)
         mapper.scalar_visibility = False
         return mesh, mapper
     # Own copy of the point colours (the cached surface is shared by plotters).
     mesh = mesh.copy(deep=False)
     mesh.point_data[RGB_ARRAY] = _vertex_rgb(mesh, look.colour)
+    if FIBRE in mesh.point_data:
+        belly = mesh.point_data[BELLY] if BELLY in mesh.point_data else None
+        mesh.active_texture_coordinates = striations.texture_coordinates(mesh.point_data[FIBRE], belly)
     mapper = pv.DataSetMapper(mesh)
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(RGB_ARRAY)

@@ -78,3 +78,15 @@ def test_fresh_build_reproduces_the_baked_occlusion(fresh):
     for name in old:
         assert len(old[name]) == len(read_mesh(assets_dir() / "meshes" / f"{name}.npz").vertices), name
         assert np.array_equal(old[name], new[name]), name
+
+
+def test_fresh_build_reproduces_the_fibre_coordinates(fresh):
+    """The muscles' fibre coordinate (the striations, assetbuild/muscle_fibres.py) fits and matches its meshes."""
+    from sciatic_atlas.anatomy.data_files import read_npz
+
+    old = read_npz(assets_dir() / "fibres.npz", (), every=True)
+    new = read_npz(fresh / "fibres.npz", (), every=True)
+    assert old.keys() == new.keys()
+    for name in old:
+        assert len(old[name]) == len(read_mesh(assets_dir() / "meshes" / f"{name}.npz").vertices), name
+        assert np.allclose(old[name], new[name], atol=0.02), name
