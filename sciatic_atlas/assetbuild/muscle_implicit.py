@@ -196,7 +196,8 @@ def _carved(field: np.ndarray, core: np.ndarray, keep_out) -> np.ndarray:
     return out
 
 
-def _ball(radius: int) -> np.ndarray:
+def ball(radius: int) -> np.ndarray:
+    """Return a boolean ball of ``radius`` voxels (a structuring element for a closing)."""
     r = np.arange(-radius, radius + 1)
     return (r[:, None, None] ** 2 + r[None, :, None] ** 2 + r[None, None, :] ** 2) <= radius**2
 
@@ -218,7 +219,7 @@ def draped(implicit: np.ndarray, lo: np.ndarray, h: float, bone: Obstacles, clea
     solid = np.zeros(implicit.size, dtype=bool)
     solid[near] = _obstacle_distance(bone, pts) < clearance
     solid = solid.reshape(implicit.shape)
-    closed = binary_closing(inside | solid, structure=_ball(max(1, int(round(radius / h)))))
+    closed = binary_closing(inside | solid, structure=ball(max(1, int(round(radius / h)))))
     fill = closed & ~inside & ~solid
     if not fill.any():
         return implicit, 0.0

@@ -339,13 +339,13 @@ def _slit_volume(mesh, radius: float = 3.0, h: float = 1.0) -> float:
     """
     from scipy.ndimage import binary_closing
 
-    from sciatic_atlas.assetbuild.muscle_implicit import _ball, occupancy
+    from sciatic_atlas.assetbuild.muscle_implicit import ball, occupancy
 
     v = np.asarray(mesh.vertices, float)
     lo = v.min(axis=0) - 2 * radius - 2 * h
     dims = np.ceil((v.max(axis=0) + 2 * radius + 2 * h - lo) / h).astype(int) + 1
     occ = occupancy(v, np.asarray(mesh.faces), lo, h, dims)
-    return float((binary_closing(occ, structure=_ball(int(round(radius / h)))) & ~occ).sum()) * h**3
+    return float((binary_closing(occ, structure=ball(int(round(radius / h)))) & ~occ).sum()) * h**3
 
 
 @pytest.mark.parametrize("base", ["gluteus_minimus", "gluteus_medius", "piriformis"])
