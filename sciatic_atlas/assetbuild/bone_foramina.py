@@ -12,10 +12,12 @@ It runs as its own stage after the discs and muscles (``REPLACES`` the bones sta
 so the S1 end plate the L5/S1 disc is built on and the muscles built round the pelvis see the
 sacrum they always did; the nerves and the skin see the carved one.
 
-Each foramen is a funnel: the surface is subdivided once (midpoints), then the vertices of
+Each foramen is a funnel: the surface round it is subdivided once (midpoints), then the vertices of
 the pelvic surface round its mouth are moved into the bone along the surface's inward normal,
 a flat floor ``depth_mm`` deep inside 0.45 x the radius and steep walls out to the rim; only
-vertices move, so the sacrum stays the closed 2-manifold it was. Each foramen is found on the
+vertices move, so the sacrum stays the closed 2-manifold it was. Only the faces round the
+mouths are subdivided (red-green, so no cracks): subdividing the whole bone had quadrupled
+its triangles for the sake of eight funnels. Each foramen is found on the
 right and mirrored to the left about the median plane (as the nerves are). The stage records
 two landmarks per foramen and side: the mouth (``anterior_sacral_foramen_s1_r``, on the
 surface before carving) and a point in its canal, 0.6 of the depth in
@@ -37,6 +39,7 @@ REPLACES = ("sacrum",)  # the bones stage's sacrum, handed back with its foramin
 CANAL_FRACTION = 0.6  # of the depth: where the canal landmark (a ramus' start) lies
 FLOOR = 0.45  # of the radius: the funnel's flat floor
 RIM = 1.1  # of the radius: where the wall meets the untouched surface
+REFINE_MARGIN = 8.0  # mm beyond the rim where the surface is still subdivided
 
 
 def foramen_figures() -> dict[str, dict]:
@@ -64,44 +67,59 @@ def _profile(r: np.ndarray, radius: float) -> np.ndarray:
     return 1.0 - t * t * (3.0 - 2.0 * t)
 
 
+def _mouths(v: np.ndarray, faces: np.ndarray, x0: float, top: float, bottom: float) -> list[tuple]:
+    """Return (level, figures, side, mouth, outward normal) of each foramen on the surface ``v, faces``.
+
+    Found on the right, mirrored to the left: the nerve tree's left side is the right one
+    mirrored, and the two sides of the fitted sacrum differ by a few mm.
+    """
+    normals = mesh_ops.vertex_normals(v, faces)
+    out = []
+    for level, fig in foramen_figures().items():
+        z = top - float(fig["level"]) * (top - bottom)
+        right, out_r = _mouth(v, normals, x0 + lateral_sign("r") * float(fig["lateral_mm"]), z)
+        for s in SIDES:
+            flip = np.array([-1.0 if s == "l" else 1.0, 1.0, 1.0])
+            out.append((level, fig, s, right * flip + [2.0 * x0 if s == "l" else 0.0, 0.0, 0.0], out_r * flip))
+    return out
+
+
 def carve(vertices: np.ndarray, faces: np.ndarray, x0: float) -> tuple[np.ndarray, np.ndarray, dict[str, Landmark]]:
     """Carve the anterior sacral foramina into the sacrum; return vertices, faces and landmarks.
 
     Parameters
     ----------
     vertices, faces : arrays
-        The fitted sacrum (world mm), a closed surface; it is subdivided once (midpoints).
+        The fitted sacrum (world mm), a closed surface; it is subdivided once (midpoints)
+        round the foramina.
     x0 : float
         x (mm) of the median plane.
     """
-    import trimesh
-
-    # Midpoint subdivision (edges ~2.5 -> ~1.2 mm): a funnel 8-13 mm across needs vertices.
-    v, faces = trimesh.remesh.subdivide(np.asarray(vertices, float), np.asarray(faces))
-    normals = mesh_ops.vertex_normals(v, np.asarray(faces))
+    v, faces = np.asarray(vertices, float), np.asarray(faces, np.int64)
     top, bottom = v[:, 2].max(), v[:, 2].min()
+    # Midpoint subdivision round each mouth only (edges ~2.5 -> ~1.2 mm): a funnel 8-13 mm
+    # across needs vertices; the rest of the bone keeps its triangles (the triangle budget).
+    # The mouths are found on the fitted surface, then again on the subdivided one.
+    near = np.zeros(len(v), bool)
+    for *_, fig, _s, mouth, _out in _mouths(v, faces, x0, top, bottom):
+        near |= np.linalg.norm(v - mouth, axis=1) < RIM * 0.5 * float(fig["diameter_mm"]) + REFINE_MARGIN
+    v, faces = mesh_ops.split_faces(v, faces, near[faces].any(axis=1))
+    mouths = _mouths(v, faces, x0, top, bottom)
     landmarks: dict[str, Landmark] = {}
     moves = []
-    for level, fig in foramen_figures().items():
-        z = top - float(fig["level"]) * (top - bottom)
+    for level, fig, s, mouth, out in mouths:
         radius, depth = 0.5 * float(fig["diameter_mm"]), float(fig["depth_mm"])
-        # Found on the right, mirrored to the left: the nerve tree's left side is the right one
-        # mirrored, and the two sides of the fitted sacrum differ by a few mm.
-        right, out_r = _mouth(v, normals, x0 + lateral_sign("r") * float(fig["lateral_mm"]), z)
-        for s in SIDES:
-            flip = np.array([-1.0 if s == "l" else 1.0, 1.0, 1.0])
-            mouth, out = right * flip + [2.0 * x0 if s == "l" else 0.0, 0.0, 0.0], out_r * flip
-            rel = v - mouth
-            along = rel @ -out
-            r = np.linalg.norm(rel + np.outer(along, out), axis=1)
-            sel = (r < RIM * radius) & (np.abs(along) < 6.0)
-            moves.append((sel, -out * depth * _profile(r[sel], radius)[:, None]))
-            how = (f"{fig['lateral_mm']} mm from the median plane at {fig['level']:.0%} of the sacrum's height "
-                   "below its top, on the pelvic surface")
-            landmarks[f"anterior_sacral_foramen_{level}_{s}"] = Landmark(mouth, SIDES[s], "sacrum", how)
-            landmarks[f"sacral_foramen_canal_{level}_{s}"] = Landmark(
-                mouth - out * CANAL_FRACTION * depth, SIDES[s], "sacrum",
-                f"{CANAL_FRACTION:.0%} of the way down the foramen's funnel ({depth} mm deep)")
+        rel = v - mouth
+        along = rel @ -out
+        r = np.linalg.norm(rel + np.outer(along, out), axis=1)
+        sel = (r < RIM * radius) & (np.abs(along) < 6.0)
+        moves.append((sel, -out * depth * _profile(r[sel], radius)[:, None]))
+        how = (f"{fig['lateral_mm']} mm from the median plane at {fig['level']:.0%} of the sacrum's height "
+               "below its top, on the pelvic surface")
+        landmarks[f"anterior_sacral_foramen_{level}_{s}"] = Landmark(mouth, SIDES[s], "sacrum", how)
+        landmarks[f"sacral_foramen_canal_{level}_{s}"] = Landmark(
+            mouth - out * CANAL_FRACTION * depth, SIDES[s], "sacrum",
+            f"{CANAL_FRACTION:.0%} of the way down the foramen's funnel ({depth} mm deep)")
     for sel, d in moves:  # every mouth found on the uncarved surface first
         v[sel] += d
     return v, faces, landmarks

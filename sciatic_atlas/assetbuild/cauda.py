@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sciatic_atlas.assetbuild.nerve_figures import diameter
-from sciatic_atlas.assetbuild.nerve_geometry import Section, smooth_path, tube_mesh
+from sciatic_atlas.assetbuild.nerve_geometry import Section, detailed_tube, smooth_path
 
 SIDES = {"r": -1.0, "l": 1.0}  # the sign of the lateral (+x) direction on each side
 LEVELS = ("L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5", "Co")
@@ -62,7 +62,7 @@ class Strand:
     sleeve_at: float | None = None  # arc length (mm) along exit_path where it leaves the sac
 
     def mesh(self) -> tuple[np.ndarray, np.ndarray]:
-        return tube_mesh(self.path, self.sections, n_around=8)
+        return detailed_tube(self.path, self.sections, "cauda")
 
 
 def _conus_tip(part) -> float:
@@ -152,4 +152,4 @@ def conus(sac, part) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     d = CONUS_DIAMETER
     sections = [Section(0.0, d, d), Section(0.45 * f_tip, 0.85 * d, 0.85 * d), Section(0.85 * f_tip, 2.5, 2.5),
                 Section(f_tip, FILUM_DIAMETER, FILUM_DIAMETER), Section(1.0, 0.8, 0.8)]
-    return path, tube_mesh(path, sections, n_around=12)
+    return path, detailed_tube(path, sections, "conus")

@@ -29,7 +29,7 @@ import numpy as np
 from sciatic_atlas.assetbuild import cauda
 from sciatic_atlas.assetbuild.bone_canal import N_AROUND, SACRAL_STEPS
 from sciatic_atlas.assetbuild.mesh_ops import SignedDistance, loft_closed
-from sciatic_atlas.assetbuild.nerve_geometry import Section, resample, tube_mesh
+from sciatic_atlas.assetbuild.nerve_geometry import Section, detailed_tube, resample
 from sciatic_atlas.assetbuild.parts import BuildPart, BuiltMesh
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def sleeve(path: np.ndarray, diameter: float, at: float) -> tuple[np.ndarray, np
     """Return a root sleeve: a short dural tube round ``path`` where it leaves the sac at arc ``at``."""
     piece = resample(_piece(path, max(at - SLEEVE_BACK, 0.0), at + SLEEVE_OUT), 2.0)
     d0, d1 = diameter + SLEEVE_OVER[0], diameter + SLEEVE_OVER[1]
-    return tube_mesh(piece, [Section(0.0, d0, d0), Section(1.0, d1, d1)], n_around=12)
+    return detailed_tube(piece, [Section(0.0, d0, d0), Section(1.0, d1, d1)], "sleeve")
 
 
 def dent(sac: Sac, outside: list[tuple[np.ndarray, float]]) -> None:

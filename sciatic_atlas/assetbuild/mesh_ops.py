@@ -248,6 +248,56 @@ def refine(vertices: np.ndarray, faces: np.ndarray, levels: int = 2, smooth: int
     return taubin(v, f, iterations=smooth), f
 
 
+def split_faces(vertices: np.ndarray, faces: np.ndarray, chosen: np.ndarray) -> Mesh:
+    """Split the ``chosen`` faces into four (edge midpoints), leaving the surface crack-free.
+
+    Red-green refinement: a chosen face becomes four; a neighbour that shares one or two
+    split edges is split into two or three so no vertex lies on another triangle's edge (a
+    neighbour with three split edges is chosen too). Faces away from the chosen ones are
+    kept as they are, so a closed 2-manifold stays one. Orientation is kept.
+
+    Parameters
+    ----------
+    vertices : (N, 3) array
+    faces : (M, 3) int array
+    chosen : (M,) bool array
+        The faces to split in four.
+    """
+    v = np.asarray(vertices, float)
+    f = np.asarray(faces, np.int64)
+    red = np.asarray(chosen, bool).copy()
+    edges = np.sort(np.stack([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]], axis=1), axis=2)  # (M, 3, 2)
+    keys = edges[..., 0] * len(v) + edges[..., 1]
+    while True:
+        split = np.isin(keys, np.unique(keys[red]))
+        more = ~red & (split.sum(axis=1) == 3)
+        if not more.any():
+            break
+        red |= more
+    split_keys, first = np.unique(keys[split], return_index=True)
+    ends = edges[split][first]
+    mid = len(v) + np.arange(len(split_keys))
+    v = np.vstack([v, 0.5 * (v[ends[:, 0]] + v[ends[:, 1]])])
+    m = np.full(keys.shape, -1, np.int64)
+    m[split] = mid[np.searchsorted(split_keys, keys[split])]
+    out = [f[~split.any(axis=1)]]
+    a, b, c = f[:, 0], f[:, 1], f[:, 2]
+    ab, bc, ca = m[:, 0], m[:, 1], m[:, 2]
+    r = red
+    out += [np.column_stack(t) for t in ((a[r], ab[r], ca[r]), (ab[r], b[r], bc[r]), (ca[r], bc[r], c[r]),
+                                         (ab[r], bc[r], ca[r]))]
+    n = split.sum(axis=1)
+    for turn in range(3):  # green faces, turned so their split edges come first
+        p, q, s_ = np.roll(f, -turn, axis=1).T
+        mpq, mqs, msp = np.roll(m, -turn, axis=1).T
+        one = ~red & (n == 1) & (mpq >= 0)
+        out += [np.column_stack((p[one], mpq[one], s_[one])), np.column_stack((mpq[one], q[one], s_[one]))]
+        two = ~red & (n == 2) & (msp < 0)
+        out += [np.column_stack((mpq[two], q[two], mqs[two])), np.column_stack((p[two], mpq[two], mqs[two])),
+                np.column_stack((p[two], mqs[two], s_[two]))]
+    return v, np.vstack(out)
+
+
 def loft_closed(rings: np.ndarray, first_pole: np.ndarray, last_pole: np.ndarray) -> Mesh:
     """Join rings of points into a closed tube capped by two pole points.
 

@@ -157,7 +157,8 @@ def _interp_sections(sections: list[Section], s: np.ndarray):
     return width, thick, dirs, at
 
 
-def tube_mesh(path: np.ndarray, sections: list[Section], n_around: int = 16):
+def tube_mesh(path: np.ndarray, sections: list[Section], n_around: int = 16,
+              tolerance: float = 0.0, max_gap: float = np.inf):
     """Sweep an elliptic cross-section along ``path`` into a closed, capped triangle surface.
 
     Parameters
@@ -168,6 +169,12 @@ def tube_mesh(path: np.ndarray, sections: list[Section], n_around: int = 16):
         Cross-sections at fractions of the length; widths interpolate linearly between them.
     n_around : int
         Vertices around each ring.
+    tolerance : float
+        With a positive value (mm), rings are dropped where the tube runs straight: a ring is
+        kept only where leaving it out would move the surface by more than ``tolerance``
+        (see :func:`kept_rings`). The centreline and the sections are the same either way.
+    max_gap : float
+        The most path length (mm) between two kept rings.
 
     Returns
     -------
@@ -196,7 +203,11 @@ def tube_mesh(path: np.ndarray, sections: list[Section], n_around: int = 16):
     ang = np.linspace(0.0, 2 * np.pi, n_around, endpoint=False)
     ring = (np.cos(ang)[None, :, None] * (width / 2)[:, None, None] * major[:, None, :]
             + np.sin(ang)[None, :, None] * (thick / 2)[:, None, None] * minor[:, None, :])
-    verts = (path[:, None, :] + ring).reshape(-1, 3)
+    rings = path[:, None, :] + ring
+    if tolerance > 0:
+        keep = kept_rings(rings, arc, tolerance, max_gap)
+        rings, path, k = rings[keep], path[keep], len(keep)
+    verts = rings.reshape(-1, 3)
     faces = []
     idx = np.arange(k * n_around).reshape(k, n_around)
     nxt = np.roll(idx, -1, axis=1)
@@ -212,6 +223,54 @@ def tube_mesh(path: np.ndarray, sections: list[Section], n_around: int = 16):
     if _signed_volume(verts, faces) < 0:
         faces = faces[:, ::-1]
     return verts, faces
+
+
+def detailed_tube(path: np.ndarray, sections: list[Section], kind: str):
+    """Sweep a tube as :func:`tube_mesh` does, at the detail ``data/mesh_detail.yaml`` sets for ``kind``.
+
+    ``kind``: a key of ``tubes.around`` there (nerve, root, branch, variant, cauda, conus, sleeve).
+    """
+    from sciatic_atlas.assetbuild.data import build_data
+
+    tubes = build_data("mesh_detail.yaml")["tubes"]
+    return tube_mesh(path, sections, n_around=int(tubes["around"][kind]),
+                     tolerance=float(tubes["tolerance_mm"]), max_gap=float(tubes["max_gap_mm"]))
+
+
+def kept_rings(rings: np.ndarray, arc: np.ndarray, tolerance: float, max_gap: float = np.inf) -> np.ndarray:
+    """Return the indices of the rings a swept tube needs, first and last always among them.
+
+    Walking from a kept ring, the next kept ring is the farthest one such that every ring
+    between them lies within ``tolerance`` (mm, each vertex) of the straight blend of the two
+    by arc length, and no farther than ``max_gap`` (mm) along the path. So straight, even
+    runs get long panels and bends, twists and changes of width keep their rings.
+
+    Parameters
+    ----------
+    rings : (K, n, 3) array
+        Ring vertices along the path, mm.
+    arc : (K,) array
+        Arc length at each ring, mm, increasing.
+    """
+    k = len(rings)
+    keep = [0]
+    a = 0
+    while a < k - 1:
+        b = a + 1
+        while b + 1 < k and arc[b + 1] - arc[a] <= max_gap and _within(rings, arc, a, b + 1, tolerance):
+            b += 1
+        keep.append(b)
+        a = b
+    return np.asarray(keep)
+
+
+def _within(rings: np.ndarray, arc: np.ndarray, a: int, b: int, tolerance: float) -> bool:
+    """Whether the rings strictly between ``a`` and ``b`` lie within ``tolerance`` of their blend."""
+    if b - a < 2:
+        return True
+    t = ((arc[a + 1:b] - arc[a]) / (arc[b] - arc[a]))[:, None, None]
+    blend = (1.0 - t) * rings[a] + t * rings[b]
+    return bool(np.max(np.linalg.norm(rings[a + 1:b] - blend, axis=2)) <= tolerance)
 
 
 def _signed_volume(verts: np.ndarray, faces: np.ndarray) -> float:

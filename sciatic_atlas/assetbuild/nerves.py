@@ -31,7 +31,7 @@ from sciatic_atlas.assetbuild.model_map import bone_geoms, muscle_actuators
 from sciatic_atlas.assetbuild.muscles import mirror_plane
 from sciatic_atlas.assetbuild.nerve_context import NerveContext, NerveSpec
 from sciatic_atlas.assetbuild.nerve_fairing import fair
-from sciatic_atlas.assetbuild.nerve_geometry import BoneField, smooth_path, tube_mesh
+from sciatic_atlas.assetbuild.nerve_geometry import BoneField, detailed_tube, smooth_path
 from sciatic_atlas.assetbuild.nerve_planes import TissueProbe, steer
 from sciatic_atlas.assetbuild.parts import BuildPart, BuiltMesh, Landmark
 
@@ -171,7 +171,7 @@ def build(raw, part: BuildPart) -> BuildPart:
                 paths[spec.sid] = build_path(spec, field, probe)
                 specs.append(spec)
         for spec in specs:
-            verts, faces = tube_mesh(paths[spec.sid], spec.sections, n_around=20 if spec.kind != "branch" else 10)
+            verts, faces = detailed_tube(paths[spec.sid], spec.sections, spec.kind)
             extra = {"kind": spec.kind, **({"parent": spec.parent} if spec.parent else {}), **spec.extra}
             out.meshes[spec.sid] = BuiltMesh(verts, faces, "", extra)
             out.centrelines[spec.sid] = paths[spec.sid]

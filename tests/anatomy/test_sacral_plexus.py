@@ -14,10 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sciatic_atlas.anatomy.data_files import read_yaml
+from sciatic_atlas.anatomy.paths import DATA_DIR
 from tests.anatomy.built_model import midline_x, nerve_model, signed_distance
 
 SIDES = ("r", "l")
-RING = 20  # vertices round each ring of a nerve tube (assetbuild.nerves: n_around)
+RING = read_yaml(DATA_DIR / "mesh_detail.yaml")["tubes"]["around"]["nerve"]  # vertices round each ring of a nerve tube
 RAMI = ("lumbosacral_trunk", "s1_ventral_ramus", "s2_ventral_ramus", "s3_ventral_ramus")
 
 

@@ -108,3 +108,39 @@ def test_the_nerve_build_holds_no_diameter_in_code():
                       and getattr(node.args[0].value.func, "id", None) == "diameter")
                 assert ok, f"{path.name}:{node.lineno}: round_sections({ast.unparse(node)[15:-1]})"
     assert calls >= 15
+
+
+def _thinned_pair(path, sections, **kw):
+    full = tube_mesh(path, sections, n_around=16)
+    thin = tube_mesh(path, sections, n_around=16, **kw)
+    return full, thin
+
+
+def test_thinned_tube_keeps_bends_and_drops_straight_rings():
+    # 100 mm straight, a quarter turn of radius 20 mm, 100 mm straight: rings every 1 mm
+    arc = np.linspace(0, np.pi / 2, 32)
+    bend = np.column_stack([20 - 20 * np.cos(arc), np.zeros_like(arc), 100 + 20 * np.sin(arc)])
+    ctrl = np.vstack([[[0, 0, 0]], bend, [[120, 0, 120]]])
+    path = smooth_path(ctrl, step=1.0)
+    sections = [Section(0, 6.0, 6.0), Section(1, 4.0, 4.0)]
+    (fv, ff), (tv, tf) = _thinned_pair(path, sections, tolerance=0.1, max_gap=8.0)
+    assert np.all(_edge_counts(tf) == 2), "still closed"
+    assert len(tf) < 0.4 * len(ff)
+    rings = (len(tv) - 2) // 16
+    kept = tv[:-2].reshape(rings, 16, 3).mean(axis=1)
+    gaps = np.linalg.norm(np.diff(kept, axis=0), axis=1)
+    assert gaps.max() <= 8.0 + 1e-6
+    in_bend = (kept[:, 2] > 101) & (kept[:, 0] < 19)
+    assert gaps[in_bend[1:]].max() < 4.0, "the bend keeps its rings"
+    from sciatic_atlas.assetbuild.mesh_ops import surface_distances
+
+    d = np.abs(surface_distances(fv[:-2], tv, tf))
+    assert d.max() < 0.15, "no dropped ring strays more than the tolerance (plus facets)"
+
+
+def test_thinning_keeps_every_ring_of_a_tube_that_never_runs_straight():
+    t = np.linspace(0, 4 * np.pi, 400)
+    path = np.column_stack([30 * np.cos(t), 30 * np.sin(t), 10 * t])  # a helix, always turning
+    sections = [Section(0, 5.0, 5.0), Section(1, 5.0, 5.0)]
+    (_, ff), (_, tf) = _thinned_pair(path, sections, tolerance=0.01, max_gap=8.0)
+    assert len(tf) > 0.3 * len(ff)
