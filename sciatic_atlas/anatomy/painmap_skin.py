@@ -22,6 +22,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from sciatic_atlas.anatomy.easing import smoothstep
 from sciatic_atlas.anatomy.painmap import Mark, PainMap, PainMapError
 from sciatic_atlas.anatomy.skin_regions import SkinSurface, named_regions, region_weights
 
@@ -87,8 +88,7 @@ def point_weights(surface: SkinSurface, point, radius: float) -> np.ndarray:
     """
     vertex, _ = nearest_vertex(surface, point)
     d = surface_distance(surface, vertex, radius)
-    t = np.clip((radius - d) / (SOFT_EDGE * radius), 0.0, 1.0)
-    return np.where(np.isfinite(d), t * t * (3 - 2 * t), 0.0)
+    return np.where(np.isfinite(d), smoothstep((radius - d) / (SOFT_EDGE * radius)), 0.0)
 
 
 def mark_weights(surface: SkinSurface, mark: Mark, side: str, index: int | None = None) -> np.ndarray:
@@ -142,8 +142,7 @@ def drawing(surface: SkinSurface, painmap: PainMap) -> Drawing:
             if gap > MAX_OFF_SKIN_MM:
                 mark_weights(surface, mark, painmap.side, i)  # raises, naming the mark
         d = dijkstra(_graph(surface), directed=False, indices=np.unique(starts), limit=radius, min_only=True)
-        t = np.clip((radius - d) / (SOFT_EDGE * radius), 0.0, 1.0)
-        add(kind, np.where(np.isfinite(d), t * t * (3 - 2 * t), 0.0), intensity)
+        add(kind, np.where(np.isfinite(d), smoothstep((radius - d) / (SOFT_EDGE * radius)), 0.0), intensity)
     return Drawing(cover["pain"], cover["numbness"], level["pain"], level["numbness"])
 
 

@@ -177,12 +177,6 @@ def resolve_pose(model, name: str = "", amount: float = 1.0, joints: dict[str, f
         rests_on=tuple(map(side, named.rests_on)) if named else (), limits=limits)
 
 
-def ease(t: float) -> float:
-    """Return smoothstep easing of ``t`` in 0..1 (slow start, slow end)."""
-    t = min(max(float(t), 0.0), 1.0)
-    return t * t * (3.0 - 2.0 * t)
-
-
 def interpolate_pose(start: ResolvedPose | None, end: ResolvedPose | None, t: float) -> ResolvedPose | None:
     """Return the pose ``t`` (0..1, eased by the caller) of the way from ``start`` to ``end`` (None: standing).
 

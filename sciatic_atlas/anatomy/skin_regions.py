@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sciatic_atlas.anatomy.easing import smoothstep
 from sciatic_atlas.anatomy.errors import AtlasDataError
 from sciatic_atlas.anatomy.data_files import read_npz, read_yaml_mapping
 from sciatic_atlas.anatomy.paths import DATA_DIR, DATA_HINT, REBUILD_HINT
@@ -111,9 +112,6 @@ def skin_surface(model) -> SkinSurface:
     return surface
 
 
-def _smooth(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3 - 2 * t)
 
 
 def _interval_offset(x: np.ndarray, lo: float, hi: float, width: float) -> np.ndarray:
@@ -156,7 +154,7 @@ def _rounded_box(offsets: list[np.ndarray], halves: list[float], wobble: np.ndar
     radius = min([CORNER_FEATHERS] + [0.5 * h for h in halves])
     q = np.stack(offsets) + radius
     outside = np.linalg.norm(np.maximum(q, 0.0), axis=0) + np.minimum(q.max(axis=0), 0.0) - radius
-    return _smooth(1.0 - np.maximum(outside + WOBBLE_FEATHERS * wobble, 0.0))
+    return smoothstep(1.0 - np.maximum(outside + WOBBLE_FEATHERS * wobble, 0.0))
 
 
 def _pair(spec: dict, key: str) -> tuple[float, float]:

@@ -9,7 +9,7 @@ one full-quality frame asked of the frame pacer (issue 13):
   for: mouse moves queued behind a slow frame share the next one (no frame per event);
 - a change of step to another pose moves the joints along
   :func:`~sciatic_atlas.anatomy.poses.interpolate_pose` eased by
-  :func:`~sciatic_atlas.anatomy.poses.ease` for :data:`POSE_MS`. A new change or a key
+  :func:`~sciatic_atlas.anatomy.easing.ease` for :data:`POSE_MS`. A new change or a key
   press during it jumps to the end. As a camera glide does, it cuts to the end when its
   frames (posing the coarse copies, then rendering) are too slow for
   :data:`~sciatic_atlas.app.qt_camera_glide.MIN_GLIDE_FRAMES` frames in that time.
@@ -22,7 +22,8 @@ from collections.abc import Callable
 
 from PyQt5 import QtCore
 
-from sciatic_atlas.anatomy.poses import ease, interpolate_pose
+from sciatic_atlas.anatomy.easing import ease
+from sciatic_atlas.anatomy.poses import interpolate_pose
 from sciatic_atlas.app.qt_camera_glide import MIN_GLIDE_FRAMES
 
 POSE_MS = 600  # duration of the change between two steps' poses

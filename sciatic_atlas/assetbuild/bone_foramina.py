@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sciatic_atlas.anatomy.easing import smoothstep
 from sciatic_atlas.anatomy.frame import ANTERIOR, SIDES
 from sciatic_atlas.assetbuild import mesh_ops
 from sciatic_atlas.assetbuild.data import build_data
@@ -63,8 +64,7 @@ def _mouth(v: np.ndarray, normals: np.ndarray, x: float, z: float) -> tuple[np.n
 
 def _profile(r: np.ndarray, radius: float) -> np.ndarray:
     """Return the funnel's depth fraction at distance ``r`` from its axis (1 floor, 0 rim)."""
-    t = np.clip((r - FLOOR * radius) / ((RIM - FLOOR) * radius), 0.0, 1.0)
-    return 1.0 - t * t * (3.0 - 2.0 * t)
+    return 1.0 - smoothstep((r - FLOOR * radius) / ((RIM - FLOOR) * radius))
 
 
 def _mouths(v: np.ndarray, faces: np.ndarray, x0: float, top: float, bottom: float) -> list[tuple]:

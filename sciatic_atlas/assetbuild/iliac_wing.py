@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sciatic_atlas.anatomy.easing import smoothstep
 from sciatic_atlas.assetbuild.data import build_data
 from sciatic_atlas.assetbuild.mesh_ops import surface_distances
 
@@ -34,10 +35,6 @@ SACRUM_GEOM = "sacrum_geom_1"
 HIP_GEOMS = {"r": "pelvis_r", "l": "pelvis_l"}
 
 
-def smoothstep(t: np.ndarray) -> np.ndarray:
-    """Return 3t^2 - 2t^3 of ``t`` clipped to [0, 1]."""
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import numpy as np
 import pyvista as pv
 from scipy.spatial import cKDTree
 
+from sciatic_atlas.anatomy.easing import smoothstep
+
 log = logging.getLogger(__name__)
 
 
@@ -167,8 +169,7 @@ def held(points: np.ndarray, required: np.ndarray, bone: Obstacles, band: tuple[
     out = np.array(points, dtype=float)
     required = np.broadcast_to(np.asarray(required, float), (len(out),))
     z = out[:, 2]
-    t = np.clip(np.minimum(z - band[0], band[1] - z) / ramp, 0.0, 1.0)
-    weight = t * t * (3.0 - 2.0 * t)
+    weight = smoothstep(np.minimum(z - band[0], band[1] - z) / ramp)
     for _ in range(rounds):
         sd, q, n = bone.nearest(out)
         far = np.isfinite(sd) & (sd > required)

@@ -18,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
+from sciatic_atlas.anatomy.easing import smoothstep
 from sciatic_atlas.assetbuild import attachments, mesh_ops
 from sciatic_atlas.assetbuild import muscle_fibres as fibres
 from sciatic_atlas.assetbuild import muscle_implicit as implicit
@@ -386,8 +387,7 @@ def _join(centre: np.ndarray, onto: Obstacles, z_join: float, half_thick: np.nda
     ends fused on the deeper muscle's superficial face, beside the other heads that
     share the insertion (the gastrocnemius heads on the soleus: one calcaneal tendon).
     """
-    w = np.clip((z_join - centre[:, 2]) / ramp, 0.0, 1.0)
-    w = w * w * (3.0 - 2.0 * w)
+    w = smoothstep((z_join - centre[:, 2]) / ramp)
     w[-1] = 0.0  # the insertion stays on the calcaneus
     moved = centre.copy()
     moved[:, 0] += 0.7 * w * (centre[-1, 0] - centre[:, 0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sciatic_atlas.anatomy.easing import ease
 from sciatic_atlas.render.cameras import CameraPose
 
 
@@ -23,10 +24,6 @@ def _floats(v) -> tuple[float, float, float]:
     return tuple(float(x) for x in v)
 
 
-def ease(t: float) -> float:
-    """Return the smoothstep easing of ``t`` in 0..1 (slow start, slow end)."""
-    t = min(1.0, max(0.0, float(t)))
-    return t * t * (3.0 - 2.0 * t)
 
 
 def _slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:

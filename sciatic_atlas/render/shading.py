@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sciatic_atlas.anatomy.easing import smoothstep
 from sciatic_atlas.render.appearance import appearance
 
 
@@ -82,8 +83,7 @@ def belly_weights(vertices: np.ndarray, centreline: np.ndarray | None) -> np.nda
     # one: a single bulge must not turn the rest of a broad muscle into "tendon".
     rel = radius[idx] / max(float(np.percentile(radius, 85)), 1e-6)
     lo, hi = spec["thin"], spec["thick"]
-    t = np.clip((rel - lo) / (hi - lo), 0.0, 1.0)
-    return t * t * (3 - 2 * t)  # smoothstep
+    return smoothstep((rel - lo) / (hi - lo))
 
 
 def blend(weights: np.ndarray, belly, tendon=None) -> np.ndarray:

@@ -10,7 +10,8 @@ import pytest
 from sciatic_atlas.anatomy.model import load_model
 from sciatic_atlas.anatomy.pose import Pose, move_points
 from sciatic_atlas.anatomy.posed import PosedModel, posed_model
-from sciatic_atlas.anatomy.poses import ease, interpolate_pose, named_poses, resolve_pose
+from sciatic_atlas.anatomy.easing import ease
+from sciatic_atlas.anatomy.poses import interpolate_pose, named_poses, resolve_pose
 
 BED = ("sciatic_nerve_r", "tibial_nerve_r")
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from sciatic_atlas.render.camera_path import ease, interpolate, path
+from sciatic_atlas.anatomy.easing import ease
+from sciatic_atlas.render.camera_path import interpolate, path
 from sciatic_atlas.render.cameras import CameraPose
 
 BEHIND = CameraPose((0.0, 2000.0, 900.0), (0.0, 0.0, 900.0), (0.0, 0.0, 1.0), 20.0)
