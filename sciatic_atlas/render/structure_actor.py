@@ -25,6 +25,7 @@ OPENNESS = "openness"  # point array: baked ambient occlusion, 0 enclosed .. 1 o
 RGB_ARRAY = "rgb"  # per-actor point colours (a muscle's tendons, the occlusion's shade)
 NORMALS = "Normals"  # smooth point normals (the name VTK's normals filter gives them)
 FIBRE = "fibre"  # point array: a muscle's fibre coordinate, mm across its fibres (render/striations.py)
+STRIPES = "stripes"  # point array: the striations' texture coordinates, made once from FIBRE and BELLY
 
 # model -> {structure id -> PolyData with normals}; entries die with their model.
 _SURFACES: "weakref.WeakKeyDictionary[object, dict[str, pv.PolyData]]" = weakref.WeakKeyDictionary()
@@ -58,6 +59,7 @@ def surface(model, structure_id: str) -> pv.PolyData:
             fibre = striations.fibre_coordinate(model, structure_id, poly.n_points)
             if fibre is not None:
                 poly.point_data[FIBRE] = fibre
+                poly.point_data[STRIPES] = striations.texture_coordinates(fibre, poly.point_data.get(BELLY))
         shade = occlusion.openness(model, structure_id, poly.n_points)
         if shade is not None:
             poly.point_data[OPENNESS] = shade
@@ -196,7 +198,7 @@ def _stripes(plotter) -> pv.Texture | None:
 def _coloured_mapper(mesh: pv.PolyData, look: Look) -> tuple[pv.PolyData, pv.DataSetMapper]:
     """Return the mesh to draw and its mapper: per-vertex colours where tendons or occlusion shade it.
 
-    A muscle with a fibre coordinate gets the striations' texture coordinates.
+    A muscle with a fibre coordinate draws the striations' texture coordinates made with its surface.
     """
     if not {BELLY, OPENNESS, FIBRE} & set(mesh.point_data.keys()):
         mapper = pv.DataSetMapper(mesh)
@@ -205,9 +207,8 @@ def _coloured_mapper(mesh: pv.PolyData, look: Look) -> tuple[pv.PolyData, pv.Dat
     # Own copy of the point colours (the cached surface is shared by plotters).
     mesh = mesh.copy(deep=False)
     mesh.point_data[RGB_ARRAY] = _vertex_rgb(mesh, look.colour)
-    if FIBRE in mesh.point_data:
-        belly = mesh.point_data[BELLY] if BELLY in mesh.point_data else None
-        mesh.active_texture_coordinates = striations.texture_coordinates(mesh.point_data[FIBRE], belly)
+    if STRIPES in mesh.point_data:  # shared with the cached surface, not copied
+        mesh.point_data.active_texture_coordinates_name = STRIPES
     mapper = pv.DataSetMapper(mesh)
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(RGB_ARRAY)
