@@ -45,12 +45,18 @@ def extent(xy: np.ndarray) -> tuple[float, float]:
     return float(np.ptp(centred @ axes[0])), float(np.ptp(centred @ axes[1]))
 
 
-def loop_at(part, sid: str, fraction: float) -> np.ndarray | None:
-    """Return the section loop of ``sid`` at an arc fraction of its centreline (None if missed)."""
+def loop_at(part, sid: str, fraction: float, span: int = 1) -> np.ndarray | None:
+    """Return the section loop of ``sid`` at an arc fraction of its centreline (None if missed).
+
+    The slice is normal to the chord ``span`` centreline points either side: more than 1
+    evens out the wiggle of a centreline recentred point by point (a slice tilted 0.02 rad
+    across a 30 mm plate reads 0.6 mm thicker).
+    """
     centre = part.centrelines[sid]
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(centre, axis=0), axis=1))])
-    i = int(np.clip(np.searchsorted(arc, fraction * arc[-1]), 1, len(centre) - 2))
-    loops = list(sections(part.meshes[sid], centre[i - 1 : i + 2]))
+    i = int(np.clip(np.searchsorted(arc, fraction * arc[-1]), span, len(centre) - 1 - span))
+    step = (centre[i + span] - centre[i - span]) / (2 * span)
+    loops = list(sections(part.meshes[sid], np.array([centre[i] - step, centre[i], centre[i] + step])))
     return loops[0] if loops else None
 
 
