@@ -14,6 +14,7 @@ wrap over them. World frame, millimetres (+z up, +y posterior, right side at -x)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,6 +29,19 @@ from sciatic_atlas.assetbuild.muscle_fan import sacral_border
 POST, UP = np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])
 N_STATIONS = 24  # rings along a band
 TENDON_GAP = 5.0  # mm: each gemellus joins the obturator internus tendon this far above / below it
+# Quadratus femoris is a plate 3-4 cm tall (data/attachments.yaml) whose upper border lies
+# against the inferior gemellus: its path runs through the middle of its attachments, this
+# far below the points found on the bone (mm; approximate, set so the built plate clears the
+# inferior gemellus, which arises from the upper tuberosity at nearly the same height; the
+# built ischium ends only 13 mm under the tuberosity landmark, so the plate's medial end
+# reaches below it).
+QF_ORIGIN_DROP = 13.0
+# ... and this far in front (mm): the muscle arises from the tuberosity's lateral surface, in
+# front of the hamstring origins (Moore 9th ed.; at 0 mm the plate entered semimembranosus by
+# 3.4 mm), its lower border toward adductor magnus, deeper here.
+QF_ORIGIN_FORWARD = 5.0
+QF_INSERTION_DROP = (10.0, 16.0)  # the crest below the quadrate tubercle (Gray's 42nd ed. ch. 79)
+QF_INSERTION_BACK = 3.0  # mm behind the crest: the plate's end lies on the bone, not in it
 
 
 def attachment_specs() -> dict:
@@ -56,7 +70,12 @@ def attachment_points(raw, meshes: dict, side: str) -> dict[str, np.ndarray]:
       ``ischial_tuberosity_lateral``: the mean of the most lateral posterior hip-bone vertices
       in the lowest 8 mm of the bone; ``ischial_tuberosity_medial``: the most medial vertex of
       the bone's lowest 16 mm within 15 mm in front of the tuberosity landmark.
-    - ``quadrate_tubercle``: the most posterior femur vertex 35-55 mm below the hip centre.
+    - ``quadrate_tubercle``: the most posterior femur vertex 35-55 mm below the hip centre;
+      ``quadrate_tubercle_lower``: the most posterior femur vertex ``QF_INSERTION_DROP`` mm
+      below it, within 8 mm of it side to side (the intertrochanteric crest below the
+      tubercle), ``QF_INSERTION_BACK`` mm behind it; ``quadratus_femoris_origin``:
+      ``QF_ORIGIN_DROP`` mm below and ``QF_ORIGIN_FORWARD`` mm in front of
+      ``ischial_tuberosity_lateral`` (the middle of the plate's origin).
     - ``sacral_border_upper`` / ``_lower``: the dorsolateral border of the sacrum
       (:func:`~sciatic_atlas.assetbuild.muscle_fan.sacral_border`), 2nd and 4th of six levels;
       ``sacral_margin_lower``: the most lateral sacrum vertex of its lowest 15 mm.
@@ -99,7 +118,14 @@ def attachment_points(raw, meshes: dict, side: str) -> dict[str, np.ndarray]:
     base = hip[(hip[:, 2] < hip[:, 2].min() + 16) & (hip[:, 1] > it[1] - 15)]
     out["ischial_tuberosity_medial"] = base[np.argmin(lat(base))]
     shaft = femur[(femur[:, 2] < hjc[2] - 35) & (femur[:, 2] > hjc[2] - 55)]
-    out["quadrate_tubercle"] = shaft[np.argmax(shaft[:, 1])]
+    tubercle = shaft[np.argmax(shaft[:, 1])]
+    out["quadrate_tubercle"] = tubercle
+    crest = femur[(femur[:, 2] < tubercle[2] - QF_INSERTION_DROP[0])
+                  & (femur[:, 2] > tubercle[2] - QF_INSERTION_DROP[1])
+                  & (np.abs(lat(femur) - lat(tubercle)[0]) < 8.0)]
+    out["quadrate_tubercle_lower"] = crest[np.argmax(crest[:, 1])] + POST * QF_INSERTION_BACK
+    out["quadratus_femoris_origin"] = (out["ischial_tuberosity_lateral"] - UP * QF_ORIGIN_DROP
+                                       - POST * QF_ORIGIN_FORWARD)
     border = sacral_border(sacrum, side)
     out["sacral_border_upper"], out["sacral_border_lower"] = border[1], border[3]
     tip = sacrum[sacrum[:, 2] < sacrum[:, 2].min() + 15]
@@ -120,8 +146,10 @@ def band(spec: dict, points: dict[str, np.ndarray], side: str, below: Sequence[O
 
     The centreline is a smooth curve through the spec's ``path`` points; the cross-section is
     an ellipse ``width`` wide (interpolated between the points), its thickness along ``axis``
-    made perpendicular to the curve. A muscle's thickness is scaled so the band holds
-    ``volume_ml``, thinning to a third at its two ends (tendinous attachments) or following
+    made perpendicular to the curve; with ``squareness`` n (the superellipse exponent, 2 an
+    ellipse) a rounded rectangle, flat like quadratus femoris (:func:`section_ring`; its area
+    :func:`section_fill` of the width x thickness box). A muscle's thickness is scaled so the
+    band holds ``volume_ml``, thinning to a third at its two ends (tendinous attachments) or following
     ``profile`` (relative thickness at each path point: a short belly on a long tendon); a
     ligament has a uniform ``thickness``. With ``lift: true`` the centreline is moved along the
     thickness direction until the band clears ``below`` (the bone and the structures built
@@ -129,6 +157,8 @@ def band(spec: dict, points: dict[str, np.ndarray], side: str, below: Sequence[O
     muscles; a retinaculum roofing the tendons, with room under it for a nerve).
     """
     ctrl = np.array([points[name] for name in spec["path"]], float)
+    n = float(spec.get("squareness", 2.0))
+    fill = section_fill(n)
     s = np.linspace(0.0, 1.0, N_STATIONS)
     centre = shape.smooth_curve(ctrl, s)
     chord = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(ctrl, axis=0), axis=1))])
@@ -143,7 +173,7 @@ def band(spec: dict, points: dict[str, np.ndarray], side: str, below: Sequence[O
         rel = 0.35 + 0.65 * np.sin(np.pi * s) ** 0.5
         if "profile" in spec:
             rel = np.interp(s, at, np.asarray(spec["profile"], float))
-        unit = np.pi / 4 * width * rel  # area per mm of thickness
+        unit = fill * width * rel  # area per mm of thickness
         volume = float(spec["volume_ml"]) * 1000.0
         t_scale = volume / float(np.sum(0.5 * (unit[1:] + unit[:-1]) * seg))
         thick = np.minimum(rel * t_scale, 0.9 * width)
@@ -157,13 +187,33 @@ def band(spec: dict, points: dict[str, np.ndarray], side: str, below: Sequence[O
         tang = shape.tangents(centre)
         normal = shape.thickness_dirs(tang, normal, smooth=1.5)
         seg = np.linalg.norm(np.diff(centre, axis=0), axis=1)
-    area = np.pi / 4 * width * thick
+    area = fill * width * thick
     volume = float(np.sum(0.5 * (area[1:] + area[:-1]) * seg))
     width_dir = np.cross(tang, normal)
-    th = np.linspace(0.0, 2 * np.pi, shape.RING_SPINDLE, endpoint=False)
-    rings = (centre[:, None, :] + (0.5 * width[:, None] * np.cos(th))[..., None] * width_dir[:, None, :]
-             + (0.5 * thick[:, None] * np.sin(th))[..., None] * normal[:, None, :])
+    across, through = section_ring(n, shape.RING_SPINDLE)
+    rings = (centre[:, None, :] + (0.5 * width[:, None] * across)[..., None] * width_dir[:, None, :]
+             + (0.5 * thick[:, None] * through)[..., None] * normal[:, None, :])
     return rings, centre, volume
+
+
+def section_fill(n: float) -> float:
+    """Return the area of the superellipse ``|x/a|^n + |y/b|^n <= 1`` over its box ``2a x 2b``.
+
+    ``Gamma(1 + 1/n)^2 / Gamma(1 + 2/n)``: pi/4 for an ellipse (n = 2), ~0.927 for n = 4,
+    1 for a rectangle (n -> infinity).
+    """
+    return math.gamma(1.0 + 1.0 / n) ** 2 / math.gamma(1.0 + 2.0 / n)
+
+
+def section_ring(n: float, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``m`` points (x, y in [-1, 1]) round the superellipse of exponent ``n``.
+
+    ``x = sgn(cos t) |cos t|^(2/n)``, ``y = sgn(sin t) |sin t|^(2/n)``, t evenly spaced from
+    0: an ellipse for n = 2, a rectangle with rounded corners for larger n.
+    """
+    t = np.linspace(0.0, 2 * np.pi, m, endpoint=False)
+    c, s = np.cos(t), np.sin(t)
+    return np.sign(c) * np.abs(c) ** (2.0 / n), np.sign(s) * np.abs(s) ** (2.0 / n)
 
 
 def ordered(specs: dict) -> dict:

@@ -42,7 +42,10 @@ SCIATIC_PLANES = [
     Plane((0, 2), _P, over=("piriformis",), clear=("gluteus_minimus",)),
     Plane((2, 4), _P, over=("gluteus_maximus",), under=("hip_bone", *ROTATORS),
           clear=("piriformis", "gluteus_minimus", "gluteus_medius", "adductor_magnus")),
-    Plane((4, 5), _P, over=("gluteus_maximus", "biceps_femoris_long_head"), under=("adductor_magnus", "femur"),
+    # On the back of quadratus femoris (a plate reaching ~35 mm below the gemelli), then on
+    # adductor magnus below its lower border.
+    Plane((4, 5), _P, over=("gluteus_maximus", "biceps_femoris_long_head"),
+          under=("quadratus_femoris", "adductor_magnus", "femur"),
           clear=("semitendinosus", "semimembranosus", *THIGH_CLEAR[:-1])),
     # Below: the probed thigh course (thigh_course), nudged (6 mm at most) where the spline
     # cuts a corner.

@@ -104,3 +104,51 @@ def test_sciatic_nerve_is_behind_the_rotators(part):
         near = [v[np.linalg.norm(v[:, [0, 2]] - p[[0, 2]], axis=1) < 4.0] for p in stretch]
         ahead = [p[1] - n[:, 1].max() for p, n in zip(stretch, near) if len(n)]
         assert all(a > 0 for a in ahead), f"{base}: part of it lies behind the nerve"
+
+
+# ---- quadratus femoris: a flat quadrilateral plate under the gemelli ----------------------
+# Gray's 42nd ed. ch. 79; Moore 9th ed.: ~3-4 cm tall, ~1 cm thick, its upper border against
+# the inferior gemellus, its lower border against adductor magnus (data/attachments.yaml).
+
+def test_quadratus_femoris_is_a_flat_plate(part):
+    # An ellipse section fills pi/4 = 0.785 of its bounding rectangle (its 16-gon 0.77; the
+    # old band, squashed, sliced here ~20 x 15 mm filling 0.70); the plate is a rounded
+    # rectangle ~30 x 9 mm filling 0.91.
+    from tests.assetbuild.sections import extent, loop_area, loop_at
+
+    for fraction in (0.35, 0.5, 0.65):
+        xy = loop_at(part, "quadratus_femoris_r", fraction, span=4)
+        assert xy is not None
+        across, thick = extent(xy)
+        fill = loop_area(xy) / (across * thick)
+        where = f"at {fraction:.0%}: {across:.1f} x {thick:.1f} mm, fills {fill:.2f}"
+        assert across > 3.0 * thick, f"not flat {where}"
+        assert 26.0 < across < 42.0 and 5.0 < thick < 12.0, where
+        assert fill > 0.85, f"not a rounded rectangle {where}"
+
+
+def test_quadratus_femoris_holds_its_volume(part):
+    from sciatic_atlas.assetbuild.attachments import attachment_specs
+
+    m = part.meshes["quadratus_femoris_r"]
+    ml = mesh_ops.signed_volume(m.vertices, m.faces) / 1000.0
+    assert ml == pytest.approx(attachment_specs()["quadratus_femoris"]["volume_ml"], rel=0.1)
+
+
+@pytest.mark.parametrize("other", ["inferior_gemellus_r", "adductor_magnus_r"])
+def test_quadratus_femoris_is_clear_of_its_neighbours(part, other):
+    qf, m = part.meshes["quadratus_femoris_r"], part.meshes[other]
+    gap = min(_sd(m)(qf.vertices).min(), _sd(qf)(m.vertices).min())
+    assert gap > 0.0, f"quadratus femoris enters {other} by {-gap:.1f} mm"
+
+
+def test_quadratus_femoris_lies_below_the_inferior_gemellus(part):
+    # The plate's middle hangs below the gemellus: the old band's centre was ~11 mm under it.
+    def middle(sid):
+        c = part.centrelines[sid]
+        return c[len(c) // 2]
+
+    qf, ig = middle("quadratus_femoris_r"), middle("inferior_gemellus_r")
+    assert ig[2] - qf[2] > 16.0, f"quadratus femoris's middle {ig[2] - qf[2]:.1f} mm below the gemellus's"
+    top = part.meshes["quadratus_femoris_r"].vertices[:, 2].max()
+    assert top < part.meshes["inferior_gemellus_r"].vertices[:, 2].max()

@@ -10,6 +10,9 @@ import pytest
 
 from sciatic_atlas.assetbuild import mesh_ops
 from sciatic_atlas.assetbuild.muscle_shape import area_profile, belly_volume, bump
+from tests.assetbuild.sections import loop_area
+from tests.assetbuild.sections import sections as _sections
+from tests.assetbuild.sections import sections_at as _sections_at
 
 pytestmark = pytest.mark.build
 
@@ -26,40 +29,11 @@ def muscle_ids():
     return [f"{base}_{s}" for base in model_map()["muscles"] for s in SIDES]
 
 
-def _sections(mesh, centre: np.ndarray):
-    """Yield, per inner centreline point, the 2-D loop of the mesh slice around it (mm)."""
-    from sciatic_atlas.assetbuild.muscle_clearance import polydata
-
-    surf = polydata(mesh.vertices, mesh.faces)
-    tang = np.gradient(centre, axis=0)
-    for c, t in zip(centre[1:-1], tang[1:-1]):
-        t = t / np.linalg.norm(t)
-        cut = surf.slice(normal=t, origin=c)
-        if cut.n_points < 3:
-            continue
-        loops = cut.strip(join=True)
-        u = np.cross(t, [0.0, 0.0, 1.0] if abs(t[2]) < 0.9 else [1.0, 0.0, 0.0])
-        u /= np.linalg.norm(u)
-        w = np.cross(t, u)
-        lines, i, best = np.asarray(loops.lines), 0, None
-        while i < len(lines):  # keep the loop that passes nearest the centreline
-            ids = lines[i + 1 : i + 1 + lines[i]]
-            i += lines[i] + 1
-            pts = np.asarray(loops.points)[ids] - c
-            gap = np.min(np.linalg.norm(pts, axis=1))
-            if best is None or gap < best[0]:
-                best = (gap, np.c_[pts @ u, pts @ w])
-        if best is not None and best[0] < 60:
-            yield best[1]
-
-
 def _cross_section_radius(mesh, centre: np.ndarray) -> float:
     """Largest equivalent radius sqrt(area/pi) of mesh slices normal to the centreline (mm)."""
     best = 0.0
     for xy in _sections(mesh, centre):
-        x, y = xy[:, 0], xy[:, 1]
-        area = 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
-        best = max(best, float(np.sqrt(area / np.pi)))
+        best = max(best, float(np.sqrt(loop_area(xy) / np.pi)))
     return best
 
 
@@ -450,25 +424,6 @@ def test_gastrocnemius_tendons_join_the_soleus_band(built):
             assert gap < 3.0, f"{head} z {z:.0f}: {gap:.1f} mm behind the soleus band"
             x = tendon[:, 0].mean()
             assert band[:, 0].min() - 2.0 <= x <= band[:, 0].max() + 2.0, f"{head} z {z:.0f}"
-
-
-def _band(xy: np.ndarray) -> tuple[float, float]:
-    """Return (width, thickness) mm of a 2-D section loop along its own principal axes."""
-    centred = xy - xy.mean(axis=0)
-    axes = np.linalg.svd(centred, full_matrices=False)[2]
-    return float(np.ptp(centred @ axes[0])), float(np.ptp(centred @ axes[1]))
-
-
-def _sections_at(part, sid: str, fractions) -> list:
-    """Return the (width, thickness) of the section at each arc fraction of the centreline."""
-    centre = part.centrelines[sid]
-    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(centre, axis=0), axis=1))])
-    out = []
-    for f in fractions:
-        i = int(np.clip(np.searchsorted(arc, f * arc[-1]), 1, len(centre) - 2))
-        loops = list(_sections(part.meshes[sid], centre[i - 1 : i + 2]))
-        out.append(_band(loops[0]) if loops else (0.0, 0.0))
-    return out
 
 
 def test_piriformis_is_a_flat_triangle_narrowing_to_its_tendon(built):
