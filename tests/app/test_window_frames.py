@@ -186,3 +186,21 @@ def test_labels_follow_the_camera_after_an_orbit(window, qtbot, monkeypatch):
         assert label.host in hosts, (label.text, label.host, hosts)
     assert all(a.GetVisibility() for n, a in window.viewport.plotter.renderer.actors.items()
                if n.startswith("atlas:label:"))
+
+
+def test_every_step_after_other_scenes_draws_one_full_frame(window, session, qtbot):
+    """Stepping draws one frame also when the pose slider under Prev/Next changes width.
+
+    Found by the benchmark (nerve-tension step 4 after stretches and overview): the
+    narration strip wrapped its text to a width measured with the slider as the last step
+    left it, grew a line, and settled back a frame later, after the step's frame: a second
+    full-quality frame.
+    """
+    for scene_id in ("stretches", "overview", "nerve-tension"):
+        window.open(scene_id)
+        window.viewport.finish_pose()
+        for step in range(1, session.n_steps(scene_id)):
+            frames = counted(window, qtbot, lambda: QTest.keyClick(window.viewport.plotter.interactor,
+                                                                  QtCore.Qt.Key_PageDown))
+            assert window.view_state.step == step
+            assert frames["full"] == 1, (scene_id, step, frames)

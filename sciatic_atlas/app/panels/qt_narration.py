@@ -59,6 +59,7 @@ class NarrationPanel(QtWidgets.QFrame):
         nav = QtWidgets.QVBoxLayout()
         nav.addWidget(self.counter)
         buttons = QtWidgets.QHBoxLayout()
+        self._buttons = buttons
         buttons.addWidget(self.prev)
         buttons.addWidget(self.next)
         nav.addLayout(buttons)
@@ -107,9 +108,26 @@ class NarrationPanel(QtWidgets.QFrame):
     def _text_width(self) -> int:
         """Return the width (px) the title and text wrap to, from the strip's own width."""
         margins = self.layout().contentsMargins()
-        width = self.width() - margins.left() - margins.right() - self.layout().spacing() \
-            - self._nav.sizeHint().width()
+        width = self.width() - margins.left() - margins.right() - self.layout().spacing() - self._nav_width()
         return max(200, width)
+
+    def _nav_width(self) -> int:
+        """Return the width (px) of the Prev/Next column from its widgets' own size hints.
+
+        Not the column layout's size hint: that is cached until the next layout, so just
+        after the pose slider under the buttons took a longer (or shorter) pose name the
+        text was wrapped to the width of the step before. The strip then grew a line, and
+        shrank back a frame later (a second full-quality frame for one step).
+        """
+        widths = [self.counter.sizeHint().width()]
+        shown = [b for b in (self.prev, self.next) if b.isVisibleTo(self)]
+        if shown:
+            widths.append(sum(b.sizeHint().width() for b in shown) + self._buttons.spacing() * (len(shown) - 1))
+        for i in range(self._controls.count()):
+            widget = self._controls.itemAt(i).widget()
+            if widget is not None and (widget.isVisibleTo(self) or widget.sizePolicy().retainSizeWhenHidden()):
+                widths.append(widget.sizeHint().width())
+        return max(widths)
 
     @staticmethod
     def _wrapped_height(label: QtWidgets.QLabel, text: str, width: int) -> int:
