@@ -162,6 +162,9 @@ def launch(scene: str | None = None, step: int | None = None, side: str | None =
         window.view_state.scene_id, window.view_state.step = scene, step or 0
         warm_meshes(session, window.view_state, progress)
         progress(95, "Drawing")
+        # The view's first frame is the one the scene asks for: with a frame pending, the
+        # paint on showing is skipped (it drew an empty view, then the scene: two frames).
+        window.viewport.request_render()
         window.show()
         window.open(scene, step or 0, side)
         progress.close()

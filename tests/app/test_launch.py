@@ -157,3 +157,29 @@ def test_a_deferred_scene_library_is_listed_and_searchable_after_the_first_frame
     qtbot.waitUntil(lambda: own.scenes_loaded and window.scenes.list.count() >= 1 + len(own.scenes),
                     timeout=10000)
     assert any(hit.kind == "scene" for hit in window.search.update_hits("piriformis"))
+
+
+def test_starting_into_a_scene_step_draws_one_full_frame(x_display, tmp_path, qapp):
+    """The first frame is the scene's: the paint on showing the window drew an empty view first."""
+    from sciatic_atlas.app.qt_launch import launch
+
+    seen: dict = {}
+
+    def watch():
+        window = next((w for w in qapp.topLevelWidgets() if w.objectName() == "sciaticAtlas" and w.isVisible()), None)
+        if window is not None and window.viewport.frames["full"] and not window.viewport.render_pending:
+            frames = dict(window.viewport.frames)
+            if seen.get("last") == frames:  # nothing drawn for 400 ms: the picture stays
+                seen["frames"], seen["shown"] = frames, len(window.viewport.actors)
+                window.close()
+                qapp.quit()
+                return
+            seen["last"] = frames
+            QtCore.QTimer.singleShot(400, watch)
+            return
+        QtCore.QTimer.singleShot(10, watch)
+
+    QtCore.QTimer.singleShot(0, watch)
+    launch(scene="piriformis", step=3, size=(1200, 800), settings_file=tmp_path / "settings.ini")
+    assert seen["shown"] > 0
+    assert seen["frames"]["full"] == 1, seen["frames"]
