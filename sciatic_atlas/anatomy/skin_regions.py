@@ -112,8 +112,6 @@ def skin_surface(model) -> SkinSurface:
     return surface
 
 
-
-
 def _interval_offset(x: np.ndarray, lo: float, hi: float, width: float) -> np.ndarray:
     """Signed distance of ``x`` outside [lo, hi] in units of ``width`` (negative inside)."""
     centre, half = 0.5 * (lo + hi), 0.5 * (hi - lo)

@@ -101,7 +101,7 @@ def carve(vertices: np.ndarray, faces: np.ndarray, x0: float) -> tuple[np.ndarra
     # across needs vertices; the rest of the bone keeps its triangles (the triangle budget).
     # The mouths are found on the fitted surface, then again on the subdivided one.
     near = np.zeros(len(v), bool)
-    for *_, fig, _s, mouth, _out in _mouths(v, faces, x0, top, bottom):
+    for _level, fig, _s, mouth, _out in _mouths(v, faces, x0, top, bottom):
         near |= np.linalg.norm(v - mouth, axis=1) < RIM * 0.5 * float(fig["diameter_mm"]) + REFINE_MARGIN
     v, faces = mesh_ops.split_faces(v, faces, near[faces].any(axis=1))
     mouths = _mouths(v, faces, x0, top, bottom)

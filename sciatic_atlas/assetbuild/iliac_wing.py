@@ -35,8 +35,6 @@ SACRUM_GEOM = "sacrum_geom_1"
 HIP_GEOMS = {"r": "pelvis_r", "l": "pelvis_l"}
 
 
-
-
 @dataclass(frozen=True)
 class WingWarp:
     """The warp of one model: its parameters and the model geometry they refer to (mm)."""

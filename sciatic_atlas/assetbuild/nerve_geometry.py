@@ -240,10 +240,12 @@ def detailed_tube(path: np.ndarray, sections: list[Section], kind: str):
 def kept_rings(rings: np.ndarray, arc: np.ndarray, tolerance: float, max_gap: float = np.inf) -> np.ndarray:
     """Return the indices of the rings a swept tube needs, first and last always among them.
 
-    Walking from a kept ring, the next kept ring is the farthest one such that every ring
-    between them lies within ``tolerance`` (mm, each vertex) of the straight blend of the two
-    by arc length, and no farther than ``max_gap`` (mm) along the path. So straight, even
-    runs get long panels and bends, twists and changes of width keep their rings.
+    Walking from a kept ring, the span is extended one ring at a time while every ring
+    inside it lies within ``tolerance`` (mm, each vertex) of the straight blend of its two
+    ends by arc length and its ends are no more than ``max_gap`` (mm) apart along the path;
+    the last ring that passed is kept. So straight, even runs get long panels and bends,
+    twists and changes of width keep their rings. (Rings sampled sparser than ``max_gap``
+    are all kept.)
 
     Parameters
     ----------

@@ -24,8 +24,6 @@ def _floats(v) -> tuple[float, float, float]:
     return tuple(float(x) for x in v)
 
 
-
-
 def _slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     """Spherically interpolate unit vectors ``a`` -> ``b``."""
     dot = float(np.clip(np.dot(a, b), -1.0, 1.0))

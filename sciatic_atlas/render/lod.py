@@ -19,7 +19,7 @@ import weakref
 import numpy as np
 import pyvista as pv
 
-from sciatic_atlas.render.structure_actor import BELLY, FIBRE, OPENNESS, STRIPES, StructureActor, surface
+from sciatic_atlas.render.structure_actor import BELLY, FIBRE, OPENNESS, STRIPE_UV, StructureActor, surface
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _decimate(full: pv.PolyData) -> pv.PolyData | None:
     coarse = pv.PolyData(np.asarray(points, np.float32),
                          faces=pv.CellArray.from_regular_cells(np.ascontiguousarray(faces, dtype=np.int32)))
     nearest = cKDTree(np.asarray(full.points)).query(coarse.points)[1]
-    for name in ("Normals", BELLY, OPENNESS, FIBRE, STRIPES):
+    for name in ("Normals", BELLY, OPENNESS, FIBRE, STRIPE_UV):
         if name in full.point_data:
             coarse.point_data[name] = np.asarray(full.point_data[name])[nearest]
     coarse.point_data.active_normals_name = "Normals"

@@ -25,7 +25,7 @@ OPENNESS = "openness"  # point array: baked ambient occlusion, 0 enclosed .. 1 o
 RGB_ARRAY = "rgb"  # per-actor point colours (a muscle's tendons, the occlusion's shade)
 NORMALS = "Normals"  # smooth point normals (the name VTK's normals filter gives them)
 FIBRE = "fibre"  # point array: a muscle's fibre coordinate, mm across its fibres (render/striations.py)
-STRIPES = "stripes"  # point array: the striations' texture coordinates, made once from FIBRE and BELLY
+STRIPE_UV = "stripes"  # point array: the striations' texture coordinates, made once from FIBRE and BELLY
 
 # model -> {structure id -> PolyData with normals}; entries die with their model.
 _SURFACES: "weakref.WeakKeyDictionary[object, dict[str, pv.PolyData]]" = weakref.WeakKeyDictionary()
@@ -59,7 +59,7 @@ def surface(model, structure_id: str) -> pv.PolyData:
             fibre = striations.fibre_coordinate(model, structure_id, poly.n_points)
             if fibre is not None:
                 poly.point_data[FIBRE] = fibre
-                poly.point_data[STRIPES] = striations.texture_coordinates(fibre, poly.point_data.get(BELLY))
+                poly.point_data[STRIPE_UV] = striations.texture_coordinates(fibre, poly.point_data.get(BELLY))
         shade = occlusion.openness(model, structure_id, poly.n_points)
         if shade is not None:
             poly.point_data[OPENNESS] = shade
@@ -207,8 +207,8 @@ def _coloured_mapper(mesh: pv.PolyData, look: Look) -> tuple[pv.PolyData, pv.Dat
     # Own copy of the point colours (the cached surface is shared by plotters).
     mesh = mesh.copy(deep=False)
     mesh.point_data[RGB_ARRAY] = _vertex_rgb(mesh, look.colour)
-    if STRIPES in mesh.point_data:  # shared with the cached surface, not copied
-        mesh.point_data.active_texture_coordinates_name = STRIPES
+    if STRIPE_UV in mesh.point_data:  # shared with the cached surface, not copied
+        mesh.point_data.active_texture_coordinates_name = STRIPE_UV
     mapper = pv.DataSetMapper(mesh)
     mapper.SetScalarModeToUsePointFieldData()
     mapper.SelectColorArray(RGB_ARRAY)

@@ -34,9 +34,11 @@ def test_plate_band_holds_its_volume_and_is_flat():
     # A straight 60 mm band along x, 30 mm wide (z), thickness along y.
     points = {"a": np.array([0.0, 0.0, 0.0]), "b": np.array([-60.0, 0.0, 0.0])}
     spec = {"path": ["a", "b"], "width": [30, 30], "axis": [[0, 1, 0], [0, 1, 0]], "volume_ml": 14.0}
-    _, _, ellipse = attachments.band(spec, points, "r")
-    rings, _, plate = attachments.band({**spec, "squareness": 4}, points, "r")
-    assert ellipse == pytest.approx(14000.0, rel=1e-6) and plate == pytest.approx(14000.0, rel=1e-6)
+    from sciatic_atlas.assetbuild.mesh_ops import loft_closed, signed_volume
+
+    for n in (2.0, 4.0):  # the volume of the surface itself, not band()'s own sum
+        rings, centre, _ = attachments.band({**spec, "squareness": n}, points, "r")
+        assert signed_volume(*loft_closed(rings, centre[0], centre[-1])) == pytest.approx(14000.0, rel=0.05), n
     mid = rings[len(rings) // 2]
     across, thick = np.ptp(mid[:, 2]), np.ptp(mid[:, 1])
     assert across == pytest.approx(30.0) and across > 3.0 * thick

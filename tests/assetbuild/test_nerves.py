@@ -138,7 +138,7 @@ def test_thinned_tube_keeps_bends_and_drops_straight_rings():
     assert d.max() < 0.15, "no dropped ring strays more than the tolerance (plus facets)"
 
 
-def test_thinning_keeps_every_ring_of_a_tube_that_never_runs_straight():
+def test_thinning_keeps_most_rings_of_a_tube_that_never_runs_straight():
     t = np.linspace(0, 4 * np.pi, 400)
     path = np.column_stack([30 * np.cos(t), 30 * np.sin(t), 10 * t])  # a helix, always turning
     sections = [Section(0, 5.0, 5.0), Section(1, 5.0, 5.0)]

@@ -122,7 +122,7 @@ class NarrationPanel(QtWidgets.QFrame):
         widths = [self.counter.sizeHint().width()]
         shown = [b for b in (self.prev, self.next) if b.isVisibleTo(self)]
         if shown:
-            widths.append(sum(b.sizeHint().width() for b in shown) + self._buttons.spacing() * (len(shown) - 1))
+            widths.append(sum(b.sizeHint().width() for b in shown) + max(0, self._buttons.spacing()) * (len(shown) - 1))
         for i in range(self._controls.count()):
             widget = self._controls.itemAt(i).widget()
             if widget is not None and (widget.isVisibleTo(self) or widget.sizePolicy().retainSizeWhenHidden()):
