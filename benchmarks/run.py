@@ -127,18 +127,13 @@ def bench_model_load(n: int) -> list[Result]:
 
 def triangle_budget() -> Result:
     """The built model's triangles against the budget of ``data/mesh_detail.yaml`` (a count, not a time)."""
-    from collections import Counter
-
     from sciatic_atlas.anatomy.data_files import read_yaml
     from sciatic_atlas.anatomy.model import load_model
     from sciatic_atlas.anatomy.paths import DATA_DIR
 
     budget = read_yaml(DATA_DIR / "mesh_detail.yaml")["budget"]
-    model = load_model()
-    kinds = Counter()
-    for sid in model.structure_ids:
-        kinds[str(getattr(model.structure(sid), "kind", None) or sid)] += model.mesh(sid).n_triangles
-    note = ", ".join(f"{k} {v / 1000:.1f}k" for k, v in kinds.most_common())
+    kinds = load_model().triangles_by_kind()
+    note = ", ".join(f"{k} {v / 1000:.1f}k" for k, v in kinds.items())
     return Result("triangles, every built structure (data/mesh_detail.yaml budget)", sum(kinds.values()) / 1000,
                   "k", target=budget["total"] / 1000, note=note)
 

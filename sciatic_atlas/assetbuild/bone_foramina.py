@@ -40,7 +40,6 @@ REPLACES = ("sacrum",)  # the bones stage's sacrum, handed back with its foramin
 CANAL_FRACTION = 0.6  # of the depth: where the canal landmark (a ramus' start) lies
 FLOOR = 0.45  # of the radius: the funnel's flat floor
 RIM = 1.1  # of the radius: where the wall meets the untouched surface
-REFINE_MARGIN = 8.0  # mm beyond the rim where the surface is still subdivided
 
 
 def foramen_figures() -> dict[str, dict]:
@@ -101,8 +100,9 @@ def carve(vertices: np.ndarray, faces: np.ndarray, x0: float) -> tuple[np.ndarra
     # across needs vertices; the rest of the bone keeps its triangles (the triangle budget).
     # The mouths are found on the fitted surface, then again on the subdivided one.
     near = np.zeros(len(v), bool)
+    margin = float(build_data("mesh_detail.yaml")["sacrum_refine_margin_mm"])  # beyond the rim
     for _level, fig, _s, mouth, _out in _mouths(v, faces, x0, top, bottom):
-        near |= np.linalg.norm(v - mouth, axis=1) < RIM * 0.5 * float(fig["diameter_mm"]) + REFINE_MARGIN
+        near |= np.linalg.norm(v - mouth, axis=1) < RIM * 0.5 * float(fig["diameter_mm"]) + margin
     v, faces = mesh_ops.split_faces(v, faces, near[faces].any(axis=1))
     mouths = _mouths(v, faces, x0, top, bottom)
     landmarks: dict[str, Landmark] = {}

@@ -7,8 +7,6 @@ name fails too: a new kind of structure must be given its budget.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from sciatic_atlas.anatomy.data_files import read_yaml
@@ -21,17 +19,9 @@ def _detail() -> dict:
     return read_yaml(DATA_DIR / "mesh_detail.yaml")
 
 
-def _per_kind(model) -> Counter:
-    counts = Counter()
-    for sid in model.structure_ids:
-        kind = getattr(model.structure(sid), "kind", None) or sid  # the skin has no kind
-        counts[str(kind)] += model.mesh(sid).n_triangles
-    return counts
-
-
 def test_every_kind_keeps_its_triangle_budget():
     budget = _detail()["budget"]
-    counts = _per_kind(nerve_model())
+    counts = nerve_model().triangles_by_kind()
     unbudgeted = sorted(set(counts) - set(budget))
     assert not unbudgeted, f"give these kinds a budget in data/mesh_detail.yaml: {unbudgeted}"
     over = {k: (n, budget[k]) for k, n in counts.items() if n > budget[k]}
